@@ -1,0 +1,64 @@
+from growth.models.checkins import ActionItem, CheckIn, CheckInKind
+from growth.models.feedback import (
+    FeedbackNote,
+    FeedbackRequest,
+    RequestStatus,
+    Sentiment,
+    Visibility,
+)
+from growth.models.goals import Goal, GoalCheckIn, GoalKind, GoalStatus
+from growth.models.learning import PUBLIC_LEARNING_KINDS, LearningActivity, LearningKind
+from growth.models.people import (
+    Competency,
+    CompetencyKind,
+    Engineer,
+    Level,
+    Mentorship,
+    Track,
+)
+from growth.models.reminders import (
+    DEFAULT_RULES,
+    NOTICE_KIND_CHOICES,
+    EventKind,
+    Notification,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderRule,
+    ReminderStatus,
+    Weekday,
+)
+
+__all__ = [
+    "DEFAULT_RULES",
+    "NOTICE_KIND_CHOICES",
+    "PUBLIC_LEARNING_KINDS",
+    "ActionItem",
+    "CheckIn",
+    "CheckInKind",
+    "Competency",
+    "CompetencyKind",
+    "Engineer",
+    "EventKind",
+    "FeedbackNote",
+    "FeedbackRequest",
+    "Goal",
+    "GoalCheckIn",
+    "GoalKind",
+    "GoalStatus",
+    "LearningActivity",
+    "LearningKind",
+    "Level",
+    "Mentorship",
+    "Notification",
+    "Reminder",
+    "ReminderKind",
+    "ReminderPreference",
+    "ReminderRule",
+    "ReminderStatus",
+    "RequestStatus",
+    "Sentiment",
+    "Track",
+    "Visibility",
+    "Weekday",
+]

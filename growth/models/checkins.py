@@ -1,0 +1,127 @@
+"""1:1s and mentoring conversations, with their action items."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class CheckInKind(models.TextChoices):
+    ONE_ON_ONE = "one_on_one", "1:1"
+    MENTORING = "mentoring", "Mentoring"
+
+
+class CheckInQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.check_ins_visible_to(user, self)
+
+    def editable_by(self, user):
+        from growth import policy
+
+        return policy.check_ins_editable_by(user, self)
+
+
+class CheckIn(models.Model):
+    """A conversation between an engineer and their manager or mentor."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="check_ins_held",
+        help_text="The manager or mentor who held it.",
+    )
+    engineer = models.ForeignKey(
+        "growth.Engineer",
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+        help_text="The report or mentee.",
+    )
+    kind = models.CharField(max_length=20, choices=CheckInKind.choices)
+    mentorship = models.ForeignKey(
+        "growth.Mentorship",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+    )
+    held_on = models.DateField(default=timezone.localdate)
+    notes = models.TextField(
+        blank=True, help_text="Shared notes: the engineer and the author see them."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = "check-in"
+        indexes = [
+            models.Index(
+                fields=["engineer", "kind", "-held_on"], name="checkin_engineer_recent"
+            ),
+            models.Index(
+                fields=["mentorship", "-held_on"], name="checkin_mentorship_recent"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=CheckInKind.MENTORING, mentorship__isnull=False)
+                | Q(kind=CheckInKind.ONE_ON_ONE, mentorship__isnull=True),
+                name="checkin_mentoring_has_mentorship",
+                violation_error_message=(
+                    "A mentoring check-in belongs to a mentorship; a 1:1 does not."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} with {self.engineer} on {self.held_on:%Y-%m-%d}"
+        )
+
+    def clean(self):
+        super().clean()
+        if self.kind == CheckInKind.MENTORING and not self.mentorship_id:
+            raise ValidationError(
+                {"mentorship": "Pick the mentorship this check-in belongs to."}
+            )
+        if self.kind == CheckInKind.ONE_ON_ONE and self.mentorship_id:
+            raise ValidationError(
+                {"mentorship": "A 1:1 does not belong to a mentorship."}
+            )
+        if (
+            self.mentorship_id
+            and self.engineer_id
+            and self.mentorship.mentee_id != self.engineer_id
+        ):
+            raise ValidationError(
+                {"engineer": "The engineer must be the mentorship's mentee."}
+            )
+
+
+class ActionItem(models.Model):
+    """Something agreed in a check-in; open ones move on to the pair's next check-in."""
+
+    check_in = models.ForeignKey(
+        CheckIn, on_delete=models.CASCADE, related_name="action_items"
+    )
+    description = models.CharField(max_length=300)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

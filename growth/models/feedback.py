@@ -1,0 +1,269 @@
+"""Feedback notes, and requests for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from growth.models.people import CompetencyKind
+
+
+class Sentiment(models.TextChoices):
+    PRAISE = "praise", "Praise — keep doing this"
+    CONSTRUCTIVE = "constructive", "Constructive — try this instead"
+
+
+class Visibility(models.TextChoices):
+    SHARED = "shared", "Shared with the engineer"
+    MANAGER = "manager", "Manager only — the author and the engineer's manager"
+    SELF = "self", "Note to self — only I see it"
+
+
+class FeedbackNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.feedback_notes_visible_to(user, self)
+
+    def editable_by(self, user):
+        from growth import policy
+
+        return policy.feedback_notes_editable_by(user, self)
+
+    def answerable_by(self, user):
+        """Notes ``user`` may acknowledge, reply to, rate and turn into a goal."""
+        from growth import policy
+
+        return policy.feedback_notes_answerable_by(user, self)
+
+    def technical(self):
+        return self.filter(kind=CompetencyKind.TECHNICAL)
+
+    def interpersonal(self):
+        return self.filter(kind=CompetencyKind.INTERPERSONAL)
+
+    def unacknowledged(self):
+        return self.filter(visibility=Visibility.SHARED, acknowledged_at__isnull=True)
+
+
+class FeedbackNote(models.Model):
+    """An observation about an engineer's work, with a concrete suggestion."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="feedback_given",
+        help_text="Empty when the author has left and been erased.",
+    )
+    engineer = models.ForeignKey(
+        "growth.Engineer", on_delete=models.CASCADE, related_name="feedback_received"
+    )
+    kind = models.CharField(max_length=20, choices=CompetencyKind.choices)
+    competency = models.ForeignKey(
+        "growth.Competency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_notes",
+    )
+    sentiment = models.CharField(max_length=20, choices=Sentiment.choices)
+    situation = models.TextField(help_text="When and where: the context you observed.")
+    behaviour = models.TextField(help_text="What they did or said, as you saw it.")
+    impact = models.TextField(
+        help_text="What it changed for the team, the code or you."
+    )
+    suggestion = models.TextField(
+        help_text="A concrete next step: what to keep doing, or what to try instead."
+    )
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    goal = models.ForeignKey(
+        "growth.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_notes",
+        help_text="The goal this feedback relates to, or that it was turned into.",
+    )
+    request = models.OneToOneField(
+        "growth.FeedbackRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="note",
+        help_text="The request this note answers.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    actionable = models.BooleanField(
+        "was this actionable?",
+        null=True,
+        blank=True,
+        help_text="The engineer's rating: could they act on it?",
+    )
+
+    objects = FeedbackNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["engineer", "-created_at"], name="note_engineer_recent"
+            ),
+            models.Index(fields=["author", "-created_at"], name="note_author_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visibility=Visibility.SHARED)
+                | Q(acknowledged_at__isnull=True, reply="", actionable__isnull=True),
+                name="note_only_shared_is_answered",
+                violation_error_message=(
+                    "Only feedback shared with the engineer can be acknowledged, "
+                    "replied to or rated."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(reply="") | Q(replied_at__isnull=False),
+                name="note_reply_has_time",
+                violation_error_message="A reply needs the time it was made.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} feedback for {self.engineer} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.competency_id and self.kind and self.competency.kind != self.kind:
+            errors["competency"] = (
+                f"{self.competency} is a {self.competency.get_kind_display().lower()} "
+                f"competency; pick a {self.get_kind_display().lower()} one or change the kind."
+            )
+        if (
+            self.author_id
+            and self.engineer_id
+            and self.visibility != Visibility.SELF
+            and self.engineer.user_id == self.author_id
+        ):
+            errors["engineer"] = (
+                "You cannot give yourself feedback; keep it as a note to self instead."
+            )
+        if self.visibility != Visibility.SHARED and (
+            self.acknowledged_at or self.reply or self.actionable is not None
+        ):
+            errors["visibility"] = (
+                "Only feedback shared with the engineer can be acknowledged, "
+                "replied to or rated."
+            )
+        for field in ("situation", "behaviour", "impact", "suggestion"):
+            value = getattr(self, field)
+            if value is not None and not value.strip() and field not in errors:
+                errors[field] = "This field cannot be blank."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    FULFILLED = "fulfilled", "Fulfilled"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FeedbackRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=RequestStatus.OPEN)
+
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.feedback_requests_visible_to(user, self)
+
+
+class FeedbackRequest(models.Model):
+    """An engineer asks someone for feedback, by a due date."""
+
+    requester = models.ForeignKey(
+        "growth.Engineer",
+        on_delete=models.CASCADE,
+        related_name="feedback_requests_made",
+    )
+    recipient = models.ForeignKey(
+        "growth.Engineer",
+        on_delete=models.CASCADE,
+        related_name="feedback_requests_received",
+        help_text="The person asked to give feedback.",
+    )
+    message = models.TextField(
+        blank=True, help_text="What you would like feedback on, and why."
+    )
+    competency = models.ForeignKey(
+        "growth.Competency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_requests",
+    )
+    goal = models.ForeignKey(
+        "growth.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_requests",
+    )
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedbackRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["recipient", "status", "due_on"], name="request_owed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requester=models.F("recipient")),
+                name="request_not_to_self",
+                violation_error_message="You cannot ask yourself for feedback.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=RequestStatus.OPEN, closed_at__isnull=True)
+                | (~Q(status=RequestStatus.OPEN) & Q(closed_at__isnull=False)),
+                name="request_closed_at_matches_status",
+                violation_error_message="A closed request needs the time it was closed.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requester} asks {self.recipient} (due {self.due_on:%Y-%m-%d})"
+
+    def clean(self):
+        super().clean()
+        if self.requester_id and self.requester_id == self.recipient_id:
+            raise ValidationError(
+                {"recipient": "You cannot ask yourself for feedback."}
+            )
+        if (
+            self.goal_id
+            and self.requester_id
+            and self.goal.engineer_id != self.requester_id
+        ):
+            raise ValidationError({"goal": "Pick one of your own goals."})

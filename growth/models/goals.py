@@ -1,0 +1,155 @@
+"""Growth goals and the check-ins that record progress on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class GoalKind(models.TextChoices):
+    TECHNICAL = "technical", "Technical"
+    INTERPERSONAL = "interpersonal", "Interpersonal"
+    CAREER = "career", "Career"
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ACHIEVED = "achieved", "Achieved"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class GoalQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=GoalStatus.ACTIVE)
+
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.goals_visible_to(user, self)
+
+    def editable_by(self, user):
+        from growth import policy
+
+        return policy.goals_editable_by(user, self)
+
+    def checkinable_by(self, user):
+        """Goals ``user`` may record progress on: engineer, manager, mentors."""
+        from growth import policy
+
+        return policy.goals_visible_to(user, self)
+
+
+class Goal(models.Model):
+    """Something an engineer wants to get better at, by a target date."""
+
+    engineer = models.ForeignKey(
+        "growth.Engineer", on_delete=models.CASCADE, related_name="goals"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=GoalKind.choices)
+    competency = models.ForeignKey(
+        "growth.Competency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
+    )
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE
+    )
+    progress = models.PositiveSmallIntegerField(
+        default=0, help_text="How far along, from 0 to 100 per cent."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        indexes = [
+            models.Index(fields=["engineer", "status"], name="goal_engineer_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="goal_progress_0_100",
+                violation_error_message="Progress must be between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            raise ValidationError({"progress": "Progress must be between 0 and 100."})
+        if (
+            self.competency_id
+            and self.kind in (GoalKind.TECHNICAL, GoalKind.INTERPERSONAL)
+            and self.competency.kind != self.kind
+        ):
+            raise ValidationError(
+                {"competency": f"{self.competency} is not a {self.kind} competency."}
+            )
+        if self.title is not None and not self.title.strip():
+            raise ValidationError({"title": "Give the goal a title."})
+
+
+class GoalCheckInQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.goal_check_ins_visible_to(user, self)
+
+    def editable_by(self, user):
+        from growth import policy
+
+        return policy.goal_check_ins_editable_by(user, self)
+
+
+class GoalCheckIn(models.Model):
+    """Progress on a goal at a point in time; the dashboard draws these."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    progress = models.PositiveSmallIntegerField(help_text="0 to 100 per cent.")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = GoalCheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "goal check-in"
+        indexes = [
+            models.Index(fields=["goal", "created_at"], name="goalcheckin_goal_time")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="goalcheckin_progress_0_100",
+                violation_error_message="Progress must be between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.goal}: {self.progress}% on {self.created_at:%Y-%m-%d}"

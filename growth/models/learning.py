@@ -1,0 +1,91 @@
+"""Learning time: learning days, hackathons, sessions led by seniors, courses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class LearningKind(models.TextChoices):
+    LEARNING_DAY = "learning_day", "Learning day"
+    HACKATHON = "hackathon", "Hackathon"
+    LEARNING_SESSION = "learning_session", "Learning session"
+    COURSE = "course", "Course"
+    READING = "reading", "Reading"
+    CONFERENCE = "conference", "Conference"
+
+
+# Organisation-wide events: everyone may see them and who took part.
+PUBLIC_LEARNING_KINDS = (LearningKind.LEARNING_SESSION, LearningKind.HACKATHON)
+
+
+class LearningActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.learning_visible_to(user, self)
+
+    def editable_by(self, user):
+        from growth import policy
+
+        return policy.learning_editable_by(user, self)
+
+
+class LearningActivity(models.Model):
+    """Time spent learning, by one engineer or many together."""
+
+    kind = models.CharField(max_length=20, choices=LearningKind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    date = models.DateField(default=timezone.localdate, db_index=True)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        help_text="Hours each attendee spent, e.g. 7.5 for a full day.",
+    )
+    led_by = models.ForeignKey(
+        "growth.Engineer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learning_led",
+        help_text="Who ran the session, if anyone.",
+    )
+    attendees = models.ManyToManyField(
+        "growth.Engineer", related_name="learning_activities", blank=True
+    )
+    goal = models.ForeignKey(
+        "growth.Goal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="learning_activities",
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearningActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "learning activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=Decimal("0")) & Q(hours__lte=Decimal("200")),
+                name="learning_hours_range",
+                violation_error_message="Hours must be more than 0 and at most 200.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"

@@ -1,0 +1,233 @@
+"""Engineers, the reporting lines between them, mentorships and competencies."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+
+class Level(models.TextChoices):
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid-level"
+    SENIOR = "senior", "Senior"
+    STAFF = "staff", "Staff"
+    PRINCIPAL = "principal", "Principal"
+
+
+class Track(models.TextChoices):
+    INDIVIDUAL = "ic", "Individual contributor"
+    MANAGEMENT = "management", "Management"
+
+
+class EngineerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    def visible_to(self, user):
+        """Engineers whose growth ``user`` may see: themselves, reports, mentees."""
+        from growth import policy
+
+        return policy.engineers_visible_to(user, self)
+
+    def reports_of(self, user):
+        """Engineers who report directly to ``user``."""
+        return self.filter(manager__user=user)
+
+
+class Engineer(models.Model):
+    """One per person: where they sit and who they report to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engineer"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="engineers"
+    )
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The engineer this person reports to.",
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.MID)
+    track = models.CharField(
+        max_length=20, choices=Track.choices, default=Track.INDIVIDUAL
+    )
+    title = models.CharField(
+        max_length=100, blank=True, help_text="e.g. Backend engineer"
+    )
+    start_date = models.DateField(default=datetime.date.today)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive engineers get no reminders."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EngineerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__display_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("pk")),
+                name="engineer_not_own_manager",
+                violation_error_message="An engineer cannot be their own manager.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def name(self) -> str:
+        return str(self.user)
+
+    def clean(self):
+        super().clean()
+        if self.manager_id is None:
+            return
+        if self.pk is not None and self.manager_id == self.pk:
+            raise ValidationError(
+                {"manager": "An engineer cannot be their own manager."}
+            )
+        # Walk up the chain from the proposed manager; meeting ourselves is a loop.
+        seen = set()
+        current = self.manager_id
+        while current is not None and current not in seen:
+            if current == self.pk:
+                raise ValidationError(
+                    {
+                        "manager": "This would make a loop: the manager already reports "
+                        "(directly or indirectly) to this engineer."
+                    }
+                )
+            seen.add(current)
+            current = (
+                Engineer.objects.filter(pk=current)
+                .values_list("manager_id", flat=True)
+                .first()
+            )
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+    def coaching(self):
+        """Mentorships whose mentee is themselves an active mentor."""
+        return self.filter(
+            Exists(Mentorship.objects.active().filter(mentor_id=OuterRef("mentee_id")))
+        )
+
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.mentorships_visible_to(user, self)
+
+
+class Mentorship(models.Model):
+    """A mentor helps a mentee; when the mentee mentors others it is coaching."""
+
+    mentor = models.ForeignKey(
+        Engineer, on_delete=models.CASCADE, related_name="mentorships_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        Engineer, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
+    )
+    started_on = models.DateField(default=datetime.date.today)
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set when the mentorship ends; empty while active.",
+    )
+    focus = models.CharField(
+        max_length=200, blank=True, help_text="What the mentorship is about."
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        "check-in cadence (days)",
+        default=14,
+        help_text="How often mentor and mentee should check in.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=models.F("mentee")),
+                name="mentorship_mentor_not_mentee",
+                violation_error_message="A mentor cannot mentor themselves.",
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(ended_on__isnull=True),
+                name="mentorship_one_active_per_pair",
+                violation_error_message="These two already have an active mentorship.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="mentorship_ends_after_start",
+                violation_error_message="A mentorship cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_days__gte=1) & Q(cadence_days__lte=365),
+                name="mentorship_cadence_range",
+                violation_error_message="The check-in cadence must be 1 to 365 days.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} → {self.mentee}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def is_coaching(self) -> bool:
+        return Mentorship.objects.active().filter(mentor_id=self.mentee_id).exists()
+
+    def clean(self):
+        super().clean()
+        if self.mentor_id and self.mentor_id == self.mentee_id:
+            raise ValidationError({"mentee": "A mentor cannot mentor themselves."})
+        if self.ended_on and self.ended_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "ended_on": "A mentorship ends on the day it is ended, not in the future."
+                }
+            )
+
+
+class CompetencyKind(models.TextChoices):
+    TECHNICAL = "technical", "Technical"
+    INTERPERSONAL = "interpersonal", "Interpersonal"
+
+
+class Competency(models.Model):
+    """A named skill that feedback and goals refer to."""
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=CompetencyKind.choices)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Retired competencies are kept for history."
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,228 @@
+"""What reminds people: the rules admins tune, the log of what was sent,
+each person's preferences, and in-app notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ReminderKind(models.TextChoices):
+    FEEDBACK_DUE = "feedback_due", "Feedback due"
+    INTERPERSONAL_GAP = "interpersonal_gap", "Interpersonal feedback gap"
+    CHECKIN_DUE = "checkin_due", "Mentoring check-in due"
+    GOAL_DEADLINE = "goal_deadline", "Goal deadline"
+    REQUEST_PENDING = "request_pending", "Feedback request pending"
+    WEEKLY_DIGEST = "weekly_digest", "Weekly team digest"
+
+
+class EventKind(models.TextChoices):
+    FEEDBACK_RECEIVED = "feedback_received", "Feedback received"
+    FEEDBACK_REQUESTED = "feedback_requested", "Feedback requested"
+
+
+# Everything a person can be told about, swept reminder or event.
+NOTICE_KIND_CHOICES = ReminderKind.choices + EventKind.choices
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+# The defaults a fresh installation starts with (see the data migration).
+DEFAULT_RULES = {
+    ReminderKind.FEEDBACK_DUE: {
+        "cadence_days": 14,
+        "description": "A manager has given a report no feedback in this many days.",
+    },
+    ReminderKind.INTERPERSONAL_GAP: {
+        "cadence_days": 60,
+        "description": "A report has technical but no interpersonal feedback in this many days.",
+    },
+    ReminderKind.CHECKIN_DUE: {
+        "cadence_days": 0,
+        "description": "A mentorship has had no check-in within its own cadence, "
+        "plus this many days of grace.",
+    },
+    ReminderKind.GOAL_DEADLINE: {
+        "cadence_days": 7,
+        "description": "A goal is due within this many days, or overdue, and has not "
+        "been updated in that time.",
+    },
+    ReminderKind.REQUEST_PENDING: {
+        "cadence_days": 3,
+        "description": "Someone asked for feedback this many days ago (or its due date "
+        "is this close) and it has not been given.",
+    },
+    ReminderKind.WEEKLY_DIGEST: {
+        "cadence_days": 7,
+        "description": "A manager's summary of their team, on the digest weekday.",
+    },
+}
+
+
+class ReminderRule(models.Model):
+    """How one kind of reminder behaves; admins tune these in the admin."""
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices, unique=True)
+    enabled = models.BooleanField(default=True)
+    cadence_days = models.PositiveSmallIntegerField(
+        help_text="The number of days the rule counts with; see the description."
+    )
+    send_hour = models.PositiveSmallIntegerField(
+        "local send hour",
+        default=9,
+        help_text="The hour (0–23) in each recipient's own time zone to send at.",
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text="The day the weekly digest goes out.",
+    )
+    description = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(send_hour__gte=0) & Q(send_hour__lte=23),
+                name="reminderrule_send_hour_0_23",
+                violation_error_message="The send hour must be between 0 and 23.",
+            ),
+            models.CheckConstraint(
+                condition=Q(digest_weekday__gte=0) & Q(digest_weekday__lte=6),
+                name="reminderrule_weekday_0_6",
+                violation_error_message="The weekday must be Monday (0) to Sunday (6).",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_days__lte=366),
+                name="reminderrule_cadence_at_most_a_year",
+                violation_error_message="The cadence can be at most 366 days.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Reminder(models.Model):
+    """One email to one person for one period: the log and the outbox.
+
+    Unique on (recipient, kind, period key), so it is never sent twice for the
+    same period: a second sweep finds the row and sends nothing.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=30, choices=NOTICE_KIND_CHOICES)
+    period_key = models.CharField(
+        max_length=64, help_text="e.g. 2026-W48 or 2026-11-25; one email per period."
+    )
+    subject = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="reminder_status_time")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period_key"],
+                name="reminder_once_per_period",
+                violation_error_message="This reminder was already recorded for this period.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
+                violation_error_message="A sent reminder needs its sent time.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} ({self.period_key})"
+
+
+class ReminderPreference(models.Model):
+    """A person's choice for one kind; no row means the default (on)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_preferences",
+    )
+    kind = models.CharField(max_length=30, choices=NOTICE_KIND_CHOICES)
+    email_enabled = models.BooleanField(
+        default=True, help_text="Unset to stop emails of this kind."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="preference_once_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        state = "on" if self.email_enabled else "off"
+        return f"{self.user}: {self.get_kind_display()} emails {state}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def visible_to(self, user):
+        from growth import policy
+
+        return policy.notifications_visible_to(user, self)
+
+
+class Notification(models.Model):
+    """An in-app message: names, counts, dates and a link, never a note's text."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=NOTICE_KIND_CHOICES)
+    message = models.CharField(max_length=255)
+    url = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,250 @@
+"""Who may see and change what: the one place that answers it.
+
+Every view and every reminder starts from these querysets (usually through
+``Model.objects.visible_to(user)``), so a rule changes here or nowhere. The rules
+are the table in DESIGN.md:
+
+- a *shared* feedback note: its author, the engineer, their manager and their
+  active mentors read it; only the engineer answers it; only the author edits it;
+- a *manager-only* note: its author and the engineer's manager;
+- a *note to self*: its author alone;
+- goals and goal check-ins: the engineer and their manager read and edit, active
+  mentors read and check in;
+- check-ins: the author edits; the engineer and their manager read; active mentors
+  read the mentoring ones;
+- learning: attendees, leader and whoever logged it, plus the attendees' managers
+  and mentors; learning sessions and hackathons are for everyone to see.
+
+"Manager" is the direct manager: content never travels further up the chain.
+A mentor is someone with an *active* mentorship; an ended one grants nothing.
+Inactive and anonymous users see nothing. Staff follow the same rules here; they
+see everything through the admin instead.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from growth.models import (
+    PUBLIC_LEARNING_KINDS,
+    CheckInKind,
+    Engineer,
+    FeedbackRequest,
+    Mentorship,
+    Visibility,
+)
+
+
+def _is_member(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _reports(user) -> QuerySet:
+    """Ids of the engineers ``user`` manages directly, as a subquery."""
+    return Engineer.objects.filter(manager__user=user).values("pk")
+
+
+def _mentees(user) -> QuerySet:
+    """Ids of the engineers ``user`` actively mentors, as a subquery."""
+    return Mentorship.objects.active().filter(mentor__user=user).values("mentee_id")
+
+
+def _coached_mentors(user) -> QuerySet:
+    """Ids of the mentors ``user`` coaches (actively mentors, while they mentor)."""
+    return (
+        Mentorship.objects.active()
+        .coaching()
+        .filter(mentor__user=user)
+        .values("mentee_id")
+    )
+
+
+# --- roles, for navigation and page guards -------------------------------------
+
+
+def is_manager(user) -> bool:
+    return _is_member(user) and Engineer.objects.filter(manager__user=user).exists()
+
+
+def is_mentor(user) -> bool:
+    return (
+        _is_member(user)
+        and Mentorship.objects.active().filter(mentor__user=user).exists()
+    )
+
+
+def is_coach(user) -> bool:
+    return _is_member(user) and _coached_mentors(user).exists()
+
+
+# --- engineers and mentorships --------------------------------------------------
+
+
+def engineers_visible_to(user, qs: QuerySet) -> QuerySet:
+    """Engineers whose growth dashboard ``user`` may open."""
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(Q(user=user) | Q(pk__in=_reports(user)) | Q(pk__in=_mentees(user)))
+
+
+def mentorships_visible_to(user, qs: QuerySet) -> QuerySet:
+    """Mentorships ``user`` is in, manages the mentee of, or coaches the mentor of."""
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(
+        Q(mentor__user=user)
+        | Q(mentee__user=user)
+        | Q(mentee__in=_reports(user))
+        | Q(mentor__in=_coached_mentors(user))
+    )
+
+
+# --- feedback ------------------------------------------------------------------
+
+
+def feedback_notes_visible_to(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(
+        Q(author=user)
+        | Q(visibility=Visibility.SHARED, engineer__user=user)
+        | Q(
+            visibility__in=[Visibility.SHARED, Visibility.MANAGER],
+            engineer__in=_reports(user),
+        )
+        | Q(visibility=Visibility.SHARED, engineer__in=_mentees(user))
+    )
+
+
+def feedback_notes_editable_by(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(author=user)
+
+
+def feedback_notes_answerable_by(user, qs: QuerySet) -> QuerySet:
+    """Notes ``user`` may acknowledge, reply to, rate and turn into a goal."""
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(visibility=Visibility.SHARED, engineer__user=user)
+
+
+def may_write_manager_note(user, engineer: Engineer) -> bool:
+    """Manager-only visibility is offered to the engineer's manager and mentors."""
+    if not _is_member(user):
+        return False
+    return (
+        Engineer.objects.filter(pk=engineer.pk)
+        .filter(Q(manager__user=user) | Q(pk__in=_mentees(user)))
+        .exists()
+    )
+
+
+def feedback_requests_visible_to(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(Q(requester__user=user) | Q(recipient__user=user))
+
+
+def feedback_requests_fulfillable_by(user, qs: QuerySet | None = None) -> QuerySet:
+    qs = FeedbackRequest.objects.all() if qs is None else qs
+    if not _is_member(user):
+        return qs.none()
+    return qs.open().filter(recipient__user=user)
+
+
+# --- goals ---------------------------------------------------------------------
+
+
+def goals_visible_to(user, qs: QuerySet) -> QuerySet:
+    """Goals ``user`` may read and check in on: engineer, manager, active mentors."""
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(
+        Q(engineer__user=user)
+        | Q(engineer__in=_reports(user))
+        | Q(engineer__in=_mentees(user))
+    )
+
+
+def goals_editable_by(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(Q(engineer__user=user) | Q(engineer__in=_reports(user)))
+
+
+def goal_check_ins_visible_to(user, qs: QuerySet) -> QuerySet:
+    from growth.models import Goal
+
+    return qs.filter(goal__in=goals_visible_to(user, Goal.objects.all()).values("pk"))
+
+
+def goal_check_ins_editable_by(user, qs: QuerySet) -> QuerySet:
+    """The engineer and manager edit any; a mentor edits the ones they wrote."""
+    from growth.models import Goal
+
+    if not _is_member(user):
+        return qs.none()
+    editable_goals = goals_editable_by(user, Goal.objects.all()).values("pk")
+    visible_goals = goals_visible_to(user, Goal.objects.all()).values("pk")
+    return qs.filter(
+        Q(goal__in=editable_goals) | Q(author=user, goal__in=visible_goals)
+    )
+
+
+# --- check-ins -----------------------------------------------------------------
+
+
+def check_ins_visible_to(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(
+        Q(author=user)
+        | Q(engineer__user=user)
+        | Q(engineer__in=_reports(user))
+        | Q(kind=CheckInKind.MENTORING, engineer__in=_mentees(user))
+    )
+
+
+def check_ins_editable_by(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(author=user)
+
+
+# --- learning ------------------------------------------------------------------
+
+
+def learning_visible_to(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    through = qs.model.attendees.through
+    attended_by_someone_i_follow = Exists(
+        through.objects.filter(learningactivity_id=OuterRef("pk")).filter(
+            Q(engineer__user=user)
+            | Q(engineer__in=_reports(user))
+            | Q(engineer__in=_mentees(user))
+        )
+    )
+    return qs.filter(
+        Q(kind__in=PUBLIC_LEARNING_KINDS)
+        | Q(logged_by=user)
+        | Q(led_by__user=user)
+        | attended_by_someone_i_follow
+    )
+
+
+def learning_editable_by(user, qs: QuerySet) -> QuerySet:
+    """Whoever logged an activity edits it, and so does whoever led it."""
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(Q(logged_by=user) | Q(led_by__user=user))
+
+
+# --- notifications -------------------------------------------------------------
+
+
+def notifications_visible_to(user, qs: QuerySet) -> QuerySet:
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(recipient=user)

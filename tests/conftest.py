@@ -1,0 +1,103 @@
+"""The shared cast and the rule for tests that need a real service.
+
+The cast is one small organisation:
+
+    skip  ── manages ──> mia ── manages ──> alice, bob
+    cora  ── mentors ──> max ── mentors ──> alice     (so cora coaches max)
+    olivia once mentored alice (ended)
+    carol sits in another team, related to no one
+    staff is an admin with no engineer profile
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("CULTIVATE_REQUIRE_SERVICES") == "1"
+SERVICE_URLS = {"postgres": "DATABASE_URL", "redis": "REDIS_URL"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip service tests without their URL locally; fail them in CI."""
+    for item in items:
+        for marker in item.iter_markers("service"):
+            name = marker.args[0]
+            variable = SERVICE_URLS[name]
+            url = os.environ.get(variable, "")
+            present = bool(url) and (name != "postgres" or url.startswith("postgres"))
+            if present:
+                continue
+            reason = f"needs {name}: set {variable}"
+            if REQUIRE_SERVICES:
+                item.user_properties.append(("missing_service", reason))
+            else:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for name, value in item.user_properties:
+        if name == "missing_service":
+            pytest.fail(
+                f"CULTIVATE_REQUIRE_SERVICES=1 but this test {value}", pytrace=False
+            )
+
+
+@dataclass
+class Cast:
+    platform: object
+    data: object
+    skip: object
+    mia: object
+    alice: object
+    bob: object
+    max: object
+    cora: object
+    olivia: object
+    carol: object
+    staff: object
+    max_mentors_alice: object
+    cora_coaches_max: object
+    olivia_mentored_alice: object
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    platform = factories.make_team("Platform")
+    data = factories.make_team("Data")
+    skip = factories.make_engineer("Skip Level", team=platform, level="principal")
+    mia = factories.make_engineer("Mia Manager", team=platform, manager=skip)
+    alice = factories.make_engineer("Alice Engineer", team=platform, manager=mia)
+    bob = factories.make_engineer("Bob Peer", team=platform, manager=mia)
+    max_ = factories.make_engineer("Max Mentor", team=data, manager=skip)
+    cora = factories.make_engineer("Cora Coach", team=data, manager=skip)
+    olivia = factories.make_engineer("Olivia Former", team=data, manager=skip)
+    carol = factories.make_engineer("Carol Outsider", team=data)
+    staff = factories.make_user("Sam Staff", is_staff=True, is_superuser=True)
+    return Cast(
+        platform=platform,
+        data=data,
+        skip=skip,
+        mia=mia,
+        alice=alice,
+        bob=bob,
+        max=max_,
+        cora=cora,
+        olivia=olivia,
+        carol=carol,
+        staff=staff,
+        max_mentors_alice=factories.make_mentorship(max_, alice),
+        cora_coaches_max=factories.make_mentorship(cora, max_),
+        olivia_mentored_alice=factories.make_mentorship(
+            olivia,
+            alice,
+            started_on=datetime.date(2025, 1, 1),
+            ended_on=datetime.date(2025, 12, 31),
+        ),
+    )

@@ -1,0 +1,10 @@
+"""Settings for the test suite, built on the package settings."""
+
+from growth.settings import *  # noqa: F403
+
+# Fast hashing: the tests sign people in many times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests never need a running worker unless they start one themselves.
+CELERY_TASK_ALWAYS_EAGER = False
+LOGGING = {"version": 1, "disable_existing_loggers": False}
