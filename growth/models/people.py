@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -63,7 +61,7 @@ class Engineer(models.Model):
     title = models.CharField(
         max_length=100, blank=True, help_text="e.g. Backend engineer"
     )
-    start_date = models.DateField(default=datetime.date.today)
+    start_date = models.DateField(default=timezone.localdate)
     is_active = models.BooleanField(
         "active", default=True, help_text="Inactive engineers get no reminders."
     )
@@ -141,7 +139,7 @@ class Mentorship(models.Model):
     mentee = models.ForeignKey(
         Engineer, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
     )
-    started_on = models.DateField(default=datetime.date.today)
+    started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(
         null=True,
         blank=True,
