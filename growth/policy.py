@@ -13,7 +13,8 @@ are the table in DESIGN.md:
 - check-ins: the author edits; the engineer and their manager read; active mentors
   read the mentoring ones;
 - learning: attendees, leader and whoever logged it, plus the attendees' managers
-  and mentors; learning sessions and hackathons are for everyone to see.
+  and mentors; learning sessions and hackathons are for everyone to see. The
+  logger and leader edit; attendees edit their personal activities too.
 
 "Manager" is the direct manager: content never travels further up the chain.
 A mentor is someone with an *active* mentorship; an ended one grants nothing.
@@ -235,10 +236,21 @@ def learning_visible_to(user, qs: QuerySet) -> QuerySet:
 
 
 def learning_editable_by(user, qs: QuerySet) -> QuerySet:
-    """Whoever logged an activity edits it, and so does whoever led it."""
+    """Whoever logged or led an activity edits it; so do the attendees of a
+    personal one. An attendee of a shared event (a session, a hackathon) does
+    not, or one person could change everyone's hours."""
     if not _is_member(user):
         return qs.none()
-    return qs.filter(Q(logged_by=user) | Q(led_by__user=user))
+    attended_it = Exists(
+        qs.model.attendees.through.objects.filter(
+            learningactivity_id=OuterRef("pk"), engineer__user=user
+        )
+    )
+    return qs.filter(
+        Q(logged_by=user)
+        | Q(led_by__user=user)
+        | (~Q(kind__in=PUBLIC_LEARNING_KINDS) & attended_it)
+    )
 
 
 # --- notifications -------------------------------------------------------------

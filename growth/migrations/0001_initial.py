@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                     "notes",
                     models.TextField(
                         blank=True,
-                        help_text="Shared notes: the engineer and the author see them.",
+                        help_text="Shared notes: the engineer, their manager and, for mentoring, their mentors read them.",
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),

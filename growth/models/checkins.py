@@ -52,7 +52,8 @@ class CheckIn(models.Model):
     )
     held_on = models.DateField(default=timezone.localdate)
     notes = models.TextField(
-        blank=True, help_text="Shared notes: the engineer and the author see them."
+        blank=True,
+        help_text="Shared notes: the engineer, their manager and, for mentoring, their mentors read them.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,484 @@
+"""Who may see and change what, as a matrix: every person against every object.
+
+Each table is the "Who may see what" table of DESIGN.md turned on its side: one
+line per object and action, one column per person, and each cell is one test case
+(``<object>-<action>-<person>``) asserting whether the object is in the policy's
+queryset for that person. The people are named by what they are to alice, the
+engineer every object is about (see the cast in conftest.py).
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from growth import policy
+from growth.models import (
+    CheckIn,
+    Engineer,
+    EventKind,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    LearningActivity,
+    LearningKind,
+    Mentorship,
+    Notification,
+    RequestStatus,
+    Visibility,
+)
+from tests import factories
+
+Y, N = True, False
+
+# The columns, in order. "author" is whoever wrote the object (for learning,
+# whoever logged it; for a request, whoever asked), so it is also one of the others.
+EVERYONE = (
+    "engineer",  # en: alice
+    "manager",  # mg: mia, alice's direct manager
+    "mentor",  # me: max, alice's active mentor
+    "former-mentor",  # fm: olivia, whose mentorship of alice has ended
+    "skip-level",  # sk: skip, mia's manager
+    "peer",  # pe: bob, on alice's team
+    "outsider",  # ou: carol, on another team, related to no one
+    "coach",  # co: cora, who mentors max
+    "staff",  # st: an admin with no engineer profile
+    "inactive",  # in: mia, deactivated
+    "anonymous",  # an: nobody signed in
+)
+WITH_AUTHOR = ("author", *EVERYONE)  # au
+
+CAST_NAMES = {
+    "engineer": "alice",
+    "manager": "mia",
+    "mentor": "max",
+    "former-mentor": "olivia",
+    "skip-level": "skip",
+    "peer": "bob",
+    "outsider": "carol",
+    "coach": "cora",
+}
+
+LONG_AGO = datetime.datetime(2025, 6, 1, 9, tzinfo=datetime.UTC)  # olivia's time
+
+
+def matrix(table, columns):
+    """Turn a table into one case per cell, each with an id that reads as a rule."""
+    cases = []
+    for row, cells in table.items():
+        for who, expected in zip(columns, cells, strict=True):
+            cases.append(pytest.param(row, who, expected, id="-".join((*row, who))))
+    return cases
+
+
+def person(cast, who, obj=None):
+    if who == "author":
+        return author_of(obj)
+    if who == "anonymous":
+        return AnonymousUser()
+    if who == "staff":
+        return cast.staff
+    if who == "inactive":
+        User.objects.filter(pk=cast.mia.user_id).update(is_active=False)
+        return User.objects.get(pk=cast.mia.user_id)
+    return getattr(cast, CAST_NAMES[who]).user
+
+
+def author_of(obj):
+    if isinstance(obj, LearningActivity):
+        return obj.logged_by
+    if isinstance(obj, FeedbackRequest):
+        return obj.requester.user
+    return obj.author
+
+
+ACTIONS = {
+    "read": lambda objects, user: objects.visible_to(user),
+    "edit": lambda objects, user: objects.editable_by(user),
+    "answer": lambda objects, user: objects.answerable_by(user),
+    "check-in": lambda objects, user: objects.checkinable_by(user),
+    "fulfil": lambda objects, user: policy.feedback_requests_fulfillable_by(
+        user, objects.all()
+    ),
+}
+
+
+def allowed(cast, world, row, who) -> bool:
+    name, action = row
+    obj = world[name]
+    user = person(cast, who, obj)
+    return obj in ACTIONS[action](type(obj).objects, user)
+
+
+@pytest.fixture
+def world(cast):
+    """One of each object, all about alice unless the name says otherwise."""
+    alice, bob, carol, mia = cast.alice, cast.bob, cast.carol, cast.mia
+    max_, olivia = cast.max, cast.olivia
+    goal = factories.make_goal(alice, created_by=alice.user)
+    manager_only, to_self = Visibility.MANAGER, Visibility.SELF
+    return {
+        # feedback notes
+        "shared-note-by-peer": factories.make_note(bob.user, alice),
+        "shared-note-by-outsider": factories.make_note(carol.user, alice),
+        "shared-note-by-former-mentor": factories.make_note(
+            olivia.user, alice, created_at=LONG_AGO
+        ),
+        "manager-note-by-manager": factories.make_note(
+            mia.user, alice, visibility=manager_only
+        ),
+        "manager-note-by-mentor": factories.make_note(
+            max_.user, alice, visibility=manager_only
+        ),
+        "self-note-by-manager": factories.make_note(
+            mia.user, alice, visibility=to_self
+        ),
+        "self-note-by-mentor": factories.make_note(
+            max_.user, alice, visibility=to_self
+        ),
+        # goals
+        "goal": goal,
+        "goal-check-in-by-engineer": factories.make_goal_check_in(goal, alice.user),
+        "goal-check-in-by-mentor": factories.make_goal_check_in(goal, max_.user),
+        "goal-check-in-by-former-mentor": factories.make_goal_check_in(
+            goal, olivia.user, created_at=LONG_AGO
+        ),
+        # check-ins
+        "one-on-one": factories.make_check_in(mia.user, alice),
+        "mentoring-check-in": factories.make_check_in(
+            max_.user, alice, mentorship=cast.max_mentors_alice
+        ),
+        "former-mentoring-check-in": factories.make_check_in(
+            olivia.user,
+            alice,
+            mentorship=cast.olivia_mentored_alice,
+            held_on=LONG_AGO.date(),
+        ),
+        # learning
+        "course": factories.make_learning(alice.user, attendees=[alice]),
+        "course-logged-by-manager": factories.make_learning(
+            mia.user, title="Kubernetes basics", attendees=[alice]
+        ),
+        "learning-session": factories.make_learning(
+            carol.user,
+            kind=LearningKind.LEARNING_SESSION,
+            title="Profiling Python",
+            led_by=bob,
+            attendees=[carol],
+        ),
+        "hackathon": factories.make_learning(
+            bob.user,
+            kind=LearningKind.HACKATHON,
+            title="Spring hackathon",
+            attendees=[bob],
+        ),
+        # feedback requests
+        "open-request": factories.make_request(bob, alice),
+        "closed-request": factories.make_request(
+            alice, carol, status=RequestStatus.FULFILLED, closed_at=LONG_AGO
+        ),
+        # people
+        "mentorship": cast.max_mentors_alice,
+        "coaching": cast.cora_coaches_max,
+        "ended-mentorship": cast.olivia_mentored_alice,
+        "engineer": alice,
+        "managers-profile": mia,
+        "notification": Notification.objects.create(
+            recipient=alice.user,
+            kind=EventKind.FEEDBACK_RECEIVED,
+            message="Bob Peer gave you feedback",
+        ),
+    }
+
+
+# --- feedback ------------------------------------------------------------------
+
+# fmt: off
+FEEDBACK_NOTES = {
+    #                                           au en mg me fm sk pe ou co st in an
+    ("shared-note-by-peer", "read"):            (Y, Y, Y, Y, N, N, Y, N, N, N, N, N),
+    ("shared-note-by-peer", "edit"):            (Y, N, N, N, N, N, Y, N, N, N, N, N),
+    ("shared-note-by-peer", "answer"):          (N, Y, N, N, N, N, N, N, N, N, N, N),
+    # Anyone may give shared feedback, and what they wrote stays theirs.
+    ("shared-note-by-outsider", "read"):        (Y, Y, Y, Y, N, N, N, Y, N, N, N, N),
+    ("shared-note-by-outsider", "edit"):        (Y, N, N, N, N, N, N, Y, N, N, N, N),
+    ("shared-note-by-outsider", "answer"):      (N, Y, N, N, N, N, N, N, N, N, N, N),
+    # Written by olivia while she mentored alice: hers as author, not as mentor.
+    ("shared-note-by-former-mentor", "read"):   (Y, Y, Y, Y, Y, N, N, N, N, N, N, N),
+    ("shared-note-by-former-mentor", "edit"):   (Y, N, N, N, Y, N, N, N, N, N, N, N),
+    ("shared-note-by-former-mentor", "answer"): (N, Y, N, N, N, N, N, N, N, N, N, N),
+    ("manager-note-by-manager", "read"):        (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("manager-note-by-manager", "edit"):        (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("manager-note-by-manager", "answer"):      (N, N, N, N, N, N, N, N, N, N, N, N),
+    ("manager-note-by-mentor", "read"):         (Y, N, Y, Y, N, N, N, N, N, N, N, N),
+    ("manager-note-by-mentor", "edit"):         (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("manager-note-by-mentor", "answer"):       (N, N, N, N, N, N, N, N, N, N, N, N),
+    ("self-note-by-manager", "read"):           (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("self-note-by-manager", "edit"):           (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("self-note-by-manager", "answer"):         (N, N, N, N, N, N, N, N, N, N, N, N),
+    ("self-note-by-mentor", "read"):            (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("self-note-by-mentor", "edit"):            (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("self-note-by-mentor", "answer"):          (N, N, N, N, N, N, N, N, N, N, N, N),
+}
+
+# policy.may_write_manager_note(person, alice)
+MANAGER_NOTE_WRITERS = {
+    #                                        en mg me fm sk pe ou co st in an
+    ("manager-note", "write"):               (N, Y, Y, N, N, N, N, N, N, N, N),
+}
+
+FEEDBACK_REQUESTS = {
+    # bob asks alice; alice asked carol, who has given it.
+    #                                           au en mg me fm sk pe ou co st in an
+    ("open-request", "read"):                   (Y, Y, N, N, N, N, Y, N, N, N, N, N),
+    ("open-request", "fulfil"):                 (N, Y, N, N, N, N, N, N, N, N, N, N),
+    ("closed-request", "read"):                 (Y, Y, N, N, N, N, N, Y, N, N, N, N),
+    ("closed-request", "fulfil"):               (N, N, N, N, N, N, N, N, N, N, N, N),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("row", "who", "expected"), matrix(FEEDBACK_NOTES, WITH_AUTHOR)
+)
+def test_feedback_notes(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+@pytest.mark.parametrize(
+    ("row", "who", "expected"), matrix(MANAGER_NOTE_WRITERS, EVERYONE)
+)
+def test_who_is_offered_manager_only_visibility(cast, row, who, expected):
+    assert policy.may_write_manager_note(person(cast, who), cast.alice) is expected
+
+
+@pytest.mark.parametrize(
+    ("row", "who", "expected"), matrix(FEEDBACK_REQUESTS, WITH_AUTHOR)
+)
+def test_feedback_requests(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+# --- goals ---------------------------------------------------------------------
+
+# fmt: off
+GOALS = {
+    #                                        en mg me fm sk pe ou co st in an
+    ("goal", "read"):                        (Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("goal", "edit"):                        (Y, Y, N, N, N, N, N, N, N, N, N),
+    ("goal", "check-in"):                    (Y, Y, Y, N, N, N, N, N, N, N, N),
+}
+
+GOAL_CHECK_INS = {
+    #                                           au en mg me fm sk pe ou co st in an
+    ("goal-check-in-by-engineer", "read"):      (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("goal-check-in-by-engineer", "edit"):      (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("goal-check-in-by-mentor", "read"):        (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("goal-check-in-by-mentor", "edit"):        (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    # Olivia wrote it while she mentored alice; the goal is no longer hers to see.
+    ("goal-check-in-by-former-mentor", "read"): (N, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("goal-check-in-by-former-mentor", "edit"): (N, Y, Y, N, N, N, N, N, N, N, N, N),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(GOALS, EVERYONE))
+def test_goals(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+@pytest.mark.parametrize(
+    ("row", "who", "expected"), matrix(GOAL_CHECK_INS, WITH_AUTHOR)
+)
+def test_goal_check_ins(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+# --- check-ins -----------------------------------------------------------------
+
+# fmt: off
+CHECK_INS = {
+    #                                           au en mg me fm sk pe ou co st in an
+    ("one-on-one", "read"):                     (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("one-on-one", "edit"):                     (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("mentoring-check-in", "read"):             (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("mentoring-check-in", "edit"):             (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    # Held by olivia in her ended mentorship: still hers as author.
+    ("former-mentoring-check-in", "read"):      (Y, Y, Y, Y, Y, N, N, N, N, N, N, N),
+    ("former-mentoring-check-in", "edit"):      (Y, N, N, N, Y, N, N, N, N, N, N, N),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(CHECK_INS, WITH_AUTHOR))
+def test_check_ins(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+# --- learning ------------------------------------------------------------------
+
+# fmt: off
+LEARNING = {
+    # A course alice logged for herself.
+    #                                           au en mg me fm sk pe ou co st in an
+    ("course", "read"):                         (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("course", "edit"):                         (Y, Y, N, N, N, N, N, N, N, N, N, N),
+    # A course mia logged for alice is still alice's record to keep (DESIGN.md).
+    ("course-logged-by-manager", "read"):       (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("course-logged-by-manager", "edit"):       (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    # Led by bob, attended and logged by carol: every member sees it.
+    ("learning-session", "read"):               (Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N),
+    ("learning-session", "edit"):               (Y, N, N, N, N, N, Y, Y, N, N, N, N),
+    # Logged and attended by bob.
+    ("hackathon", "read"):                      (Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N, N),
+    ("hackathon", "edit"):                      (Y, N, N, N, N, N, Y, N, N, N, N, N),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(LEARNING, WITH_AUTHOR))
+def test_learning(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+# --- people --------------------------------------------------------------------
+
+# fmt: off
+PEOPLE = {
+    # max mentors alice; cora coaches max; olivia's mentorship of alice has ended.
+    #                                        en mg me fm sk pe ou co st in an
+    ("mentorship", "read"):                  (Y, Y, Y, N, N, N, N, Y, N, N, N),
+    ("coaching", "read"):                    (N, N, Y, N, Y, N, N, Y, N, N, N),
+    ("ended-mentorship", "read"):            (Y, Y, N, Y, N, N, N, N, N, N, N),
+    # Whose growth dashboard one may open: alice's.
+    ("engineer", "read"):                    (Y, Y, Y, N, N, N, N, N, N, N, N),
+    # ...and mia's: her own and her manager's (skip), not her report's.
+    ("managers-profile", "read"):            (N, Y, N, N, Y, N, N, N, N, N, N),
+    # A notification to alice.
+    ("notification", "read"):                (Y, N, N, N, N, N, N, N, N, N, N),
+}
+
+ROLES = {
+    #                                        en mg me fm sk pe ou co st in an
+    ("is-manager",):                         (N, Y, N, N, Y, N, N, N, N, N, N),
+    ("is-mentor",):                          (N, N, Y, N, N, N, N, Y, N, N, N),
+    ("is-coach",):                           (N, N, N, N, N, N, N, Y, N, N, N),
+}
+# fmt: on
+
+ROLE_CHECKS = {
+    "is-manager": policy.is_manager,
+    "is-mentor": policy.is_mentor,
+    "is-coach": policy.is_coach,
+}
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(PEOPLE, EVERYONE))
+def test_mentorships_engineers_and_notifications(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(ROLES, EVERYONE))
+def test_roles(cast, row, who, expected):
+    (role,) = row
+    assert ROLE_CHECKS[role](person(cast, who)) is expected
+
+
+# --- ended mentorships -----------------------------------------------------------
+
+
+def end(mentorship):
+    mentorship.ended_on = datetime.date(2026, 3, 1)
+    mentorship.save(update_fields=["ended_on"])
+
+
+def test_an_ended_mentorship_takes_the_mentee_out_of_the_mentors_view(cast, world):
+    end(cast.max_mentors_alice)
+    max_ = cast.max.user
+
+    assert cast.alice not in Engineer.objects.visible_to(max_)
+    assert world["goal"] not in Goal.objects.visible_to(max_)
+    assert world["shared-note-by-peer"] not in FeedbackNote.objects.visible_to(max_)
+    assert not policy.may_write_manager_note(max_, cast.alice)
+
+
+def test_an_ended_mentorship_leaves_the_mentor_what_they_wrote(cast, world):
+    end(cast.max_mentors_alice)
+    max_ = cast.max.user
+
+    assert world["mentoring-check-in"] in CheckIn.objects.editable_by(max_)
+    assert world["manager-note-by-mentor"] in FeedbackNote.objects.editable_by(max_)
+    # A goal check-in follows the goal, which he no longer sees.
+    assert world["goal-check-in-by-mentor"] not in GoalCheckIn.objects.visible_to(max_)
+
+
+def test_a_coach_stops_coaching_when_their_mentee_stops_mentoring(cast):
+    end(cast.max_mentors_alice)
+
+    assert not policy.is_mentor(cast.max.user)
+    assert not policy.is_coach(cast.cora.user)
+    assert cast.max_mentors_alice not in Mentorship.objects.visible_to(cast.cora.user)
+
+
+# --- one row per object, in one query ------------------------------------------
+
+VISIBLE_MODELS = [
+    pytest.param(model, id=model.__name__)
+    for model in (
+        FeedbackNote,
+        FeedbackRequest,
+        Goal,
+        GoalCheckIn,
+        CheckIn,
+        LearningActivity,
+        Mentorship,
+        Engineer,
+        Notification,
+    )
+]
+
+
+@pytest.fixture
+def many_hats(cast, world):
+    """Mia as alice's manager *and* mentor, with more than one path to each row."""
+    mia, alice, bob = cast.mia, cast.alice, cast.bob
+    mentorship = factories.make_mentorship(mia, alice)
+    factories.make_check_in(mia.user, alice, mentorship=mentorship)
+    factories.make_goal_check_in(world["goal"], mia.user)
+    factories.make_learning(
+        mia.user,
+        kind=LearningKind.LEARNING_DAY,
+        led_by=mia,
+        attendees=[alice, bob],
+    )
+    factories.make_request(alice, mia)
+    Notification.objects.create(
+        recipient=mia.user, kind=EventKind.FEEDBACK_REQUESTED, message="Alice asks"
+    )
+    return mia.user
+
+
+@pytest.mark.parametrize("model", VISIBLE_MODELS)
+def test_visible_to_lists_each_object_once_for_someone_with_several_roles(
+    many_hats, model
+):
+    visible = model.objects.visible_to(many_hats)
+    pks = list(visible.values_list("pk", flat=True))
+
+    assert pks, "mia should see something here"
+    assert visible.count() == len(set(pks)) == len(pks)
+
+
+@pytest.mark.parametrize("model", VISIBLE_MODELS)
+def test_visible_to_runs_one_query(many_hats, model, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        list(model.objects.visible_to(many_hats))
