@@ -1,0 +1,681 @@
+"""The admin, where staff run Cultivate: people, reporting lines, mentorships,
+competencies, reminder schedules and data export.
+
+An engineer's name is their user's, so naming a row often takes a join. Every
+admin here joins its ``list_select_related`` in all its querysets (changelist,
+autocomplete, exports, choices), so a page costs the same few queries however
+many rows it shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import itertools
+
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from growth.models import (
+    ActionItem,
+    CheckIn,
+    Competency,
+    Engineer,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    LearningActivity,
+    Mentorship,
+    Notification,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderRule,
+)
+
+admin.site.site_header = "Cultivate admin"
+admin.site.site_title = "Cultivate admin"
+admin.site.index_title = "Run Cultivate"
+
+
+# --- CSV export, on every changelist of the site ------------------------------
+
+# Fields that never leave the database through an export, whatever the model.
+NEVER_EXPORTED = frozenset({"password"})
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """Return ``value`` as CSV text that a spreadsheet shows rather than runs."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date | datetime.time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file that hands back what is written to it, so csv.writer can stream."""
+
+    def write(self, value):
+        return value
+
+
+def _names(modeladmin, request, field, queryset) -> dict:
+    """Map every id ``field`` holds in ``queryset`` to that object's name."""
+    related = field.related_model
+    try:
+        targets = modeladmin.admin_site.get_model_admin(related).get_queryset(request)
+    except NotRegistered:
+        targets = related._default_manager.all()
+    key = field.target_field.attname
+    ids = queryset.values(field.attname)
+    return {
+        getattr(obj, key): str(obj) for obj in targets.filter(**{f"{key}__in": ids})
+    }
+
+
+@admin.action(
+    description="Export selected %(verbose_name_plural)s as CSV",
+    permissions=["view"],
+)
+def export_csv(modeladmin, request, queryset):
+    """Stream the rows' own fields: a relation as its name and its id,
+    a choice as its stored value."""
+    opts = queryset.model._meta
+    fields = [f for f in opts.concrete_fields if f.name not in NEVER_EXPORTED]
+    header = []
+    names = {}
+    for field in fields:
+        header.append(field.name)
+        if field.is_relation:
+            header.append(field.attname)
+            # One query per relation, not one per row.
+            names[field.attname] = _names(modeladmin, request, field, queryset)
+
+    def cells(row):
+        for field, value in zip(fields, row, strict=True):
+            if field.is_relation:
+                yield csv_cell(names[field.attname].get(value))
+            yield csv_cell(value)
+
+    rows = queryset.values_list(*(f.attname for f in fields)).iterator(chunk_size=2000)
+    writer = csv.writer(_Echo())
+    lines = itertools.chain(
+        [writer.writerow(header)], (writer.writerow(cells(row)) for row in rows)
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"{opts.model_name}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+admin.site.add_action(export_csv)
+
+
+# --- shared pieces ---------------------------------------------------------------
+
+
+def _name_joins(site, model) -> tuple[str, ...]:
+    """The joins ``model``'s admin declares to name its rows, if any."""
+    try:
+        joins = site.get_model_admin(model).list_select_related
+    except NotRegistered:
+        return ()
+    return tuple(joins) if isinstance(joins, list | tuple) else ()
+
+
+class JoinedMixin:
+    """Join ``list_select_related`` in every queryset, not only the changelist's.
+
+    Also join the choices of each relation field, so a select or autocomplete
+    widget names its engineers without a query each.
+    """
+
+    list_select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        joins = _name_joins(self.admin_site, db_field.related_model)
+        if joins:
+            if queryset is None:
+                queryset = db_field.related_model._default_manager.using(db)
+            queryset = queryset.select_related(*joins)
+        return queryset
+
+
+class GrowthAdmin(JoinedMixin, admin.ModelAdmin):
+    pass
+
+
+class GrowthInline(JoinedMixin, admin.TabularInline):
+    extra = 0
+
+
+class _YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return self.narrow(queryset, self.value() == "yes")
+        return queryset
+
+    def narrow(self, queryset, yes: bool):
+        raise NotImplementedError
+
+
+class _IsSetFilter(_YesNoFilter):
+    field = ""
+
+    def narrow(self, queryset, yes):
+        return queryset.filter(**{f"{self.field}__isnull": not yes})
+
+
+class AcknowledgedFilter(_IsSetFilter):
+    title = parameter_name = "acknowledged"
+    field = "acknowledged_at"
+
+
+class DoneFilter(_IsSetFilter):
+    title = parameter_name = "done"
+    field = "done_at"
+
+
+class ReadFilter(_IsSetFilter):
+    title = parameter_name = "read"
+    field = "read_at"
+
+
+class ActiveMentorshipFilter(_YesNoFilter):
+    title = parameter_name = "active"
+
+    def narrow(self, queryset, yes):
+        return queryset.filter(ended_on__isnull=yes)
+
+
+class CoachingFilter(_YesNoFilter):
+    title = parameter_name = "coaching"
+
+    def narrow(self, queryset, yes):
+        return queryset.filter(mentee_is_mentor=yes)
+
+
+class EngineerFilter(admin.RelatedOnlyFieldListFilter):
+    """Only the engineers that appear in the list, named in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        ids = (
+            model_admin.get_queryset(request)
+            .distinct()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        engineers = (
+            Engineer.objects.filter(pk__in=ids)
+            .select_related("user")
+            .order_by("user__display_name")
+        )
+        return [(engineer.pk, str(engineer)) for engineer in engineers]
+
+
+ENGINEER_SEARCH = ("engineer__user__display_name", "engineer__user__email")
+
+
+# --- people ----------------------------------------------------------------------
+
+
+class MentorshipInline(GrowthInline):
+    model = Mentorship
+    show_change_link = True
+    list_select_related = ("mentor__user", "mentee__user")
+
+
+class MentorshipAsMentorInline(MentorshipInline):
+    fk_name = "mentor"
+    fields = ("mentee", "focus", "started_on", "ended_on", "cadence_days")
+    autocomplete_fields = ("mentee",)
+    verbose_name = "mentee"
+    verbose_name_plural = "mentees (mentorships as mentor)"
+
+
+class MentorshipAsMenteeInline(MentorshipInline):
+    fk_name = "mentee"
+    fields = ("mentor", "focus", "started_on", "ended_on", "cadence_days")
+    autocomplete_fields = ("mentor",)
+    verbose_name = "mentor"
+    verbose_name_plural = "mentors (mentorships as mentee)"
+
+
+@admin.register(Engineer)
+class EngineerAdmin(GrowthAdmin):
+    list_display = (
+        "name",
+        "email",
+        "team",
+        "manager",
+        "level",
+        "track",
+        "title",
+        "start_date",
+        "is_active",
+    )
+    list_select_related = ("user", "team", "manager__user")
+    list_filter = ("team", ("manager", EngineerFilter), "level", "track", "is_active")
+    search_fields = ("user__display_name", "user__email", "title")
+    search_help_text = "Search by name, email or title."
+    autocomplete_fields = ("user", "team", "manager")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "start_date"
+    ordering = ("user__display_name",)
+    fieldsets = (
+        (None, {"fields": ("user", "team", "manager", "title")}),
+        ("Career", {"fields": ("level", "track", "start_date", "is_active")}),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]}),
+    )
+    inlines = (MentorshipAsMentorInline, MentorshipAsMenteeInline)
+
+    @admin.display(description="name", ordering="user__display_name")
+    def name(self, engineer):
+        return engineer.user.display_name
+
+    @admin.display(description="email", ordering="user__email")
+    def email(self, engineer):
+        return engineer.user.email
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(GrowthAdmin):
+    list_display = (
+        "mentor",
+        "mentee",
+        "focus",
+        "started_on",
+        "ended_on",
+        "cadence_days",
+        "active",
+        "coaching",
+    )
+    list_select_related = ("mentor__user", "mentee__user")
+    list_filter = (
+        ActiveMentorshipFilter,
+        CoachingFilter,
+        ("mentor", EngineerFilter),
+        "mentee__team",
+    )
+    search_fields = (
+        "mentor__user__display_name",
+        "mentor__user__email",
+        "mentee__user__display_name",
+        "mentee__user__email",
+        "focus",
+    )
+    search_help_text = "Search by mentor or mentee name or email, or the focus."
+    autocomplete_fields = ("mentor", "mentee")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "started_on"
+
+    def get_queryset(self, request):
+        # Coaching as MentorshipQuerySet.coaching() defines it, once per row.
+        mentors = Mentorship.objects.active().filter(mentor_id=OuterRef("mentee_id"))
+        return super().get_queryset(request).annotate(mentee_is_mentor=Exists(mentors))
+
+    @admin.display(boolean=True, description="active", ordering="ended_on")
+    def active(self, mentorship):
+        return mentorship.is_active
+
+    @admin.display(boolean=True, description="coaching", ordering="mentee_is_mentor")
+    def coaching(self, mentorship):
+        return mentorship.mentee_is_mentor
+
+
+@admin.register(Competency)
+class CompetencyAdmin(GrowthAdmin):
+    list_display = ("name", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "description")
+    ordering = ("kind", "name")
+
+
+# --- feedback --------------------------------------------------------------------
+
+
+@admin.register(FeedbackNote)
+class FeedbackNoteAdmin(GrowthAdmin):
+    # Metadata only: the note's text stays on its own page.
+    list_display = (
+        "created_at",
+        "engineer",
+        "author",
+        "kind",
+        "competency",
+        "sentiment",
+        "visibility",
+        "acknowledged",
+        "actionable",
+    )
+    list_select_related = ("engineer__user", "author", "competency")
+    list_filter = (
+        "kind",
+        "sentiment",
+        "visibility",
+        AcknowledgedFilter,
+        "actionable",
+        "competency",
+        "engineer__team",
+    )
+    search_fields = (*ENGINEER_SEARCH, "author__display_name", "author__email")
+    search_help_text = "Search by engineer or author name or email."
+    autocomplete_fields = ("author", "engineer", "competency", "goal", "request")
+    date_hierarchy = "created_at"
+    # The answer is the engineer's own words and rating: nobody writes it for them.
+    readonly_fields = (
+        "created_at",
+        "updated_at",
+        "acknowledged_at",
+        "reply",
+        "replied_at",
+        "actionable",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "author",
+                    "engineer",
+                    "kind",
+                    "competency",
+                    "sentiment",
+                    "visibility",
+                )
+            },
+        ),
+        ("Observation", {"fields": ("situation", "behaviour", "impact", "suggestion")}),
+        ("Related", {"fields": ("goal", "request")}),
+        (
+            "The engineer's answer",
+            {"fields": ("acknowledged_at", "reply", "replied_at", "actionable")},
+        ),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]}),
+    )
+
+    @admin.display(boolean=True, description="acknowledged", ordering="acknowledged_at")
+    def acknowledged(self, note):
+        return note.is_acknowledged
+
+
+@admin.register(FeedbackRequest)
+class FeedbackRequestAdmin(GrowthAdmin):
+    list_display = (
+        "requester",
+        "recipient",
+        "competency",
+        "status",
+        "due_on",
+        "created_at",
+        "closed_at",
+    )
+    list_select_related = ("requester__user", "recipient__user", "competency")
+    list_filter = ("status", "competency", "requester__team")
+    search_fields = (
+        "requester__user__display_name",
+        "requester__user__email",
+        "recipient__user__display_name",
+        "recipient__user__email",
+    )
+    search_help_text = "Search by requester or recipient name or email."
+    autocomplete_fields = ("requester", "recipient", "competency", "goal")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "due_on"
+
+
+# --- goals -----------------------------------------------------------------------
+
+
+class GoalCheckInInline(GrowthInline):
+    model = GoalCheckIn
+    fields = ("progress", "note", "author", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("author",)
+    list_select_related = ("goal",)
+
+
+@admin.register(Goal)
+class GoalAdmin(GrowthAdmin):
+    list_display = (
+        "title",
+        "engineer",
+        "kind",
+        "competency",
+        "status",
+        "progress",
+        "target_date",
+        "updated_at",
+    )
+    list_select_related = ("engineer__user", "competency")
+    list_filter = ("status", "kind", "competency", "engineer__team")
+    search_fields = ("title", *ENGINEER_SEARCH)
+    search_help_text = "Search by title, or the engineer's name or email."
+    autocomplete_fields = ("engineer", "competency", "created_by")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "target_date"
+    inlines = (GoalCheckInInline,)
+
+
+@admin.register(GoalCheckIn)
+class GoalCheckInAdmin(GrowthAdmin):
+    list_display = ("goal", "engineer", "progress", "author", "created_at")
+    list_select_related = ("goal__engineer__user", "author")
+    list_filter = ("goal__status", "goal__engineer__team")
+    search_fields = (
+        "goal__title",
+        "goal__engineer__user__display_name",
+        "goal__engineer__user__email",
+    )
+    search_help_text = "Search by goal title, or the engineer's name or email."
+    autocomplete_fields = ("goal", "author")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+
+    @admin.display(
+        description="engineer", ordering="goal__engineer__user__display_name"
+    )
+    def engineer(self, check_in):
+        return check_in.goal.engineer
+
+
+# --- check-ins -------------------------------------------------------------------
+
+
+class ActionItemInline(GrowthInline):
+    model = ActionItem
+    fields = ("description", "done_at", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(GrowthAdmin):
+    list_display = ("held_on", "kind", "engineer", "author", "open_action_items")
+    list_select_related = ("engineer__user", "author")
+    list_filter = ("kind", "engineer__team")
+    search_fields = (*ENGINEER_SEARCH, "author__display_name", "author__email")
+    search_help_text = "Search by engineer or author name or email."
+    autocomplete_fields = ("author", "engineer", "mentorship")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "held_on"
+    inlines = (ActionItemInline,)
+
+    def get_queryset(self, request):
+        open_items = Count(
+            "action_items", filter=Q(action_items__done_at__isnull=True), distinct=True
+        )
+        return super().get_queryset(request).annotate(open_items=open_items)
+
+    @admin.display(description="open action items", ordering="open_items")
+    def open_action_items(self, check_in):
+        return check_in.open_items
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(GrowthAdmin):
+    list_display = ("description", "check_in", "done", "created_at")
+    list_select_related = ("check_in__engineer__user",)
+    list_filter = (DoneFilter, "check_in__kind")
+    search_fields = (
+        "description",
+        "check_in__engineer__user__display_name",
+        "check_in__engineer__user__email",
+    )
+    autocomplete_fields = ("check_in",)
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+
+    @admin.display(boolean=True, description="done", ordering="done_at")
+    def done(self, item):
+        return item.is_done
+
+
+# --- learning --------------------------------------------------------------------
+
+
+@admin.register(LearningActivity)
+class LearningActivityAdmin(GrowthAdmin):
+    list_display = ("title", "kind", "date", "hours", "led_by", "attendee_count")
+    list_select_related = ("led_by__user",)
+    list_filter = ("kind", "led_by__team")
+    search_fields = (
+        "title",
+        "led_by__user__display_name",
+        "attendees__user__display_name",
+        "attendees__user__email",
+    )
+    search_help_text = "Search by title, or the name of who led or attended."
+    autocomplete_fields = ("led_by", "attendees", "goal", "logged_by")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        attendees = Count("attendees", distinct=True)
+        return super().get_queryset(request).annotate(attendees_total=attendees)
+
+    @admin.display(description="attendees", ordering="attendees_total")
+    def attendee_count(self, activity):
+        return activity.attendees_total
+
+
+# --- reminders -------------------------------------------------------------------
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(GrowthAdmin):
+    list_display = (
+        "kind",
+        "enabled",
+        "cadence_days",
+        "send_hour",
+        "digest_weekday",
+        "description",
+        "updated_at",
+    )
+    list_display_links = ("kind",)
+    list_editable = ("enabled", "cadence_days", "send_hour", "digest_weekday")
+    fields = (
+        "kind",
+        "description",
+        "enabled",
+        "cadence_days",
+        "send_hour",
+        "digest_weekday",
+        "updated_at",
+    )
+    readonly_fields = ("updated_at",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A rule is its kind; the description says how the code reads the cadence.
+        if obj is not None:
+            return (*self.readonly_fields, "kind", "description")
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        # One row per kind, seeded by a migration: adding only fills a gap.
+        present = set(ReminderRule.objects.values_list("kind", flat=True))
+        missing = set(ReminderKind.values) - present
+        return bool(missing) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Switch a rule off with "enabled" instead.
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(GrowthAdmin):
+    """The log of what was sent: read it, filter it, export it."""
+
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "period_key",
+        "status",
+        "attempts",
+        "sent_at",
+    )
+    list_select_related = ("recipient",)
+    list_filter = (
+        "kind",
+        "status",
+        ("recipient", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = (
+        "recipient__display_name",
+        "recipient__email",
+        "subject",
+        "period_key",
+    )
+    search_help_text = "Search by recipient, subject or period (e.g. 2026-W48)."
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(GrowthAdmin):
+    list_display = ("user", "kind", "email_enabled", "updated_at")
+    list_select_related = ("user",)
+    list_filter = ("kind", "email_enabled")
+    search_fields = ("user__display_name", "user__email")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("updated_at",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(GrowthAdmin):
+    list_display = ("created_at", "recipient", "kind", "message", "read")
+    list_select_related = ("recipient",)
+    list_filter = ("kind", ReadFilter)
+    search_fields = ("recipient__display_name", "recipient__email", "message")
+    autocomplete_fields = ("recipient",)
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+
+    @admin.display(boolean=True, description="read", ordering="read_at")
+    def read(self, notification):
+        return notification.read_at is not None
