@@ -24,6 +24,9 @@ see everything through the admin instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from growth.models import (
@@ -61,6 +64,39 @@ def _coached_mentors(user) -> QuerySet:
 
 
 # --- roles, for navigation and page guards -------------------------------------
+
+
+@dataclass(frozen=True)
+class Roles:
+    manager: bool = False
+    mentor: bool = False
+    coach: bool = False
+
+
+def roles_of(user) -> Roles:
+    """What ``user`` is here, in one query: the navigation asks on every page."""
+    if not _is_member(user):
+        return Roles()
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            manages=Exists(Engineer.objects.filter(manager__user=OuterRef("pk"))),
+            mentors=Exists(
+                Mentorship.objects.active().filter(mentor__user=OuterRef("pk"))
+            ),
+            coaches=Exists(
+                Mentorship.objects.active()
+                .coaching()
+                .filter(mentor__user=OuterRef("pk"))
+            ),
+        )
+        .values("manages", "mentors", "coaches")
+        .first()
+    )
+    if row is None:
+        return Roles()
+    return Roles(manager=row["manages"], mentor=row["mentors"], coach=row["coaches"])
 
 
 def is_manager(user) -> bool:

@@ -1,10 +1,32 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from growth.views import (
+    coaching,
+    dashboard,
+    feedback,
+    goals,
+    learning,
+    mentoring,
+    notifications,
+    profile,
+    requests,
+    team,
+)
 from growth.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("", include(dashboard.urlpatterns)),
+    path("", include(goals.urlpatterns)),
+    path("", include(feedback.urlpatterns)),
+    path("", include(requests.urlpatterns)),
+    path("", include(team.urlpatterns)),
+    path("", include(mentoring.urlpatterns)),
+    path("", include(coaching.urlpatterns)),
+    path("", include(learning.urlpatterns)),
+    path("", include(notifications.urlpatterns)),
+    path("", include(profile.urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

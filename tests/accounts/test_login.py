@@ -41,14 +41,11 @@ def test_a_wrong_password_says_so_without_revealing_the_account(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_home_shows_the_roles_a_person_holds(client, cast):
-    client.force_login(cast.max.user)
+def test_home_is_my_growth(client, cast):
+    client.force_login(cast.alice.user)
     response = client.get("/")
-    assert response.status_code == 200
-    assert b"Mentor" in response.content
-    assert b"Mentor coach" not in response.content
-    client.force_login(cast.cora.user)
-    assert b"Mentor coach" in client.get("/").content
+    assert response.status_code == 302
+    assert response["Location"] == reverse("my-growth")
 
 
 def test_signing_out_is_a_post(client, cast):

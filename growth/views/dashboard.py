@@ -1,0 +1,3 @@
+"""Filled in by the dashboard area of the web UI."""
+
+urlpatterns: list = []

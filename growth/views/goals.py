@@ -1,0 +1,3 @@
+"""Filled in by the goals area of the web UI."""
+
+urlpatterns: list = []

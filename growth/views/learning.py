@@ -1,0 +1,3 @@
+"""Filled in by the learning area of the web UI."""
+
+urlpatterns: list = []

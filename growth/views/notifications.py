@@ -1,0 +1,3 @@
+"""Filled in by the notifications area of the web UI."""
+
+urlpatterns: list = []

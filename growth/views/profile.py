@@ -1,0 +1,3 @@
+"""Filled in by the profile area of the web UI."""
+
+urlpatterns: list = []

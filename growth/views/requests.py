@@ -1,0 +1,3 @@
+"""Filled in by the requests area of the web UI."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Filled in by the team area of the web UI."""
+
+urlpatterns: list = []
