@@ -20,20 +20,29 @@ import pytest
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("CULTIVATE_REQUIRE_SERVICES") == "1"
-SERVICE_URLS = {"postgres": "DATABASE_URL", "redis": "REDIS_URL"}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _service_missing(name: str) -> str | None:
+    """Why the service ``name`` is missing, or None when it is there."""
+    if name == "chromium":
+        if os.access(CHROMIUM, os.X_OK):
+            return None
+        return f"needs Chromium at {CHROMIUM} (Debian's chromium package)"
+    variable = {"postgres": "DATABASE_URL", "redis": "REDIS_URL"}[name]
+    url = os.environ.get(variable, "")
+    if url and (name != "postgres" or url.startswith("postgres")):
+        return None
+    return f"needs {name}: set {variable}"
 
 
 def pytest_collection_modifyitems(config, items):
     """Skip service tests without their URL locally; fail them in CI."""
     for item in items:
         for marker in item.iter_markers("service"):
-            name = marker.args[0]
-            variable = SERVICE_URLS[name]
-            url = os.environ.get(variable, "")
-            present = bool(url) and (name != "postgres" or url.startswith("postgres"))
-            if present:
+            reason = _service_missing(marker.args[0])
+            if reason is None:
                 continue
-            reason = f"needs {name}: set {variable}"
             if REQUIRE_SERVICES:
                 item.user_properties.append(("missing_service", reason))
             else:
