@@ -10,6 +10,7 @@ from growth.views import (
     mentoring,
     notifications,
     profile,
+    reminders,
     requests,
     team,
 )
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include(learning.urlpatterns)),
     path("", include(notifications.urlpatterns)),
     path("", include(profile.urlpatterns)),
+    path("", include(reminders.urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
