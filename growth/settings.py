@@ -221,11 +221,13 @@ EMAIL_URL = env_str("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}"
 globals().update(email_settings(EMAIL_URL))
 
 # Celery: the filesystem broker under var/ unless Redis is configured.
+# The filesystem broker ignores the host; naming one keeps kombu from warning.
+FILESYSTEM_BROKER_URL = "filesystem://localhost//"
 CELERY_BROKER_URL = (
-    env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+    env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or FILESYSTEM_BROKER_URL
 )
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL == FILESYSTEM_BROKER_URL:
     _queue_dir = VAR_DIR / "celery" / "queue"
     # The filesystem transport expects its folders to exist.
     _queue_dir.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(tmp_path / "var" / "cultivate.sqlite3")
-    assert values["broker"] == "filesystem://"
+    assert values["broker"] == "filesystem://localhost//"
     assert values["transport"]["data_folder_in"] == str(
         tmp_path / "var" / "celery" / "queue"
     )
