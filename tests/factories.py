@@ -89,7 +89,9 @@ def make_goal_check_in(goal, author, progress: int = 10, **fields) -> GoalCheckI
 
 
 def make_check_in(author, engineer, *, mentorship=None, **fields) -> CheckIn:
-    kind = fields.pop("kind", CheckInKind.MENTORING if mentorship else CheckInKind.ONE_ON_ONE)
+    kind = fields.pop(
+        "kind", CheckInKind.MENTORING if mentorship else CheckInKind.ONE_ON_ONE
+    )
     fields.setdefault("notes", "Talked about the roadmap")
     return CheckIn.objects.create(
         author=author, engineer=engineer, kind=kind, mentorship=mentorship, **fields

@@ -1,3 +1,35 @@
-"""Filled in by the profile area of the web UI."""
+"""The signed-in person's own settings."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from growth.forms.profile import ProfileForm
+from growth.services.preferences import profile_update, reminder_email_kinds
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    initial = {"enabled_kinds": sorted(reminder_email_kinds(user=request.user))}
+    if request.method != "POST":
+        form = ProfileForm(instance=request.user, initial=initial)
+        return render(request, "growth/profile/profile.html", {"form": form})
+    # Validation writes the typed values onto the instance; a copy keeps
+    # request.user (and the navigation's name) as saved when the input is bad.
+    form = ProfileForm(request.POST, instance=copy.copy(request.user), initial=initial)
+    if not form.is_valid():
+        return render(request, "growth/profile/profile.html", {"form": form})
+    profile_update(user=request.user, now=timezone.now(), **form.cleaned_data)
+    messages.success(request, "Your profile is saved.")
+    return redirect("profile")
+
+
+urlpatterns = [
+    path("profile/", profile, name="profile"),
+]
