@@ -1,3 +1,31 @@
-"""Filled in by the coaching area of the web UI."""
+"""Coaching: how the mentors I coach are doing as mentors, in counts only."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from growth import policy, team
+
+
+def coaching(request):
+    """Show a coach how each mentor they coach keeps up with their mentees."""
+    roles = policy.roles_of(request.user)
+    if not roles.coach:
+        raise Http404("Only mentor coaches have a coaching page.")
+    return render(
+        request,
+        "growth/coaching/coaching.html",
+        {
+            "roles": roles,  # so the navigation need not ask again
+            "mentors": team.coached_mentors(request.user, now=timezone.now()),
+            "window_days": team.FEEDBACK_WINDOW.days,
+        },
+    )
+
+
+urlpatterns = [
+    path("coaching/", coaching, name="coaching"),
+]

@@ -1,3 +1,209 @@
-"""Filled in by the mentoring area of the web UI."""
+"""Mentoring and 1:1s: the people I meet, and the check-ins I log with them."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from growth import policy, team
+from growth.forms.checkins import CheckInEditForm, CheckInForm
+from growth.models import CheckIn, CheckInKind, Engineer, Mentorship
+from growth.services import checkins as services
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's errors on the form: on their field when the form has
+    it, above the form otherwise."""
+    by_field = (
+        error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    )
+    for field, messages_ in by_field.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def mentoring(request):
+    """My mentees and my reports, with when we last met."""
+    roles = policy.roles_of(request.user)
+    if not (roles.mentor or roles.manager):
+        raise Http404("Only mentors and managers have a mentoring page.")
+    today = timezone.localdate(timezone.now(), request.user.zone)
+    return render(
+        request,
+        "growth/mentoring/mentoring.html",
+        {
+            "roles": roles,  # so the navigation need not ask again
+            "mentees": team.mentee_rows(request.user, today=today),
+            "reports": team.report_rows(request.user) if roles.manager else [],
+            "past": team.past_mentorships(request.user),
+            "recent": team.recent_check_ins(request.user),
+        },
+    )
+
+
+def _pair_or_404(request) -> tuple[Engineer, str, Mentorship | None]:
+    """Who the new check-in is with: my direct report for a 1:1, my active
+    mentee for mentoring. Anyone else is a 404."""
+    try:
+        engineer_id = int(request.GET.get("engineer", ""))
+    except ValueError:
+        raise Http404("Pick an engineer.") from None
+    kind = request.GET.get("kind", CheckInKind.ONE_ON_ONE)
+    if kind == CheckInKind.ONE_ON_ONE:
+        engineer = get_object_or_404(
+            Engineer.objects.reports_of(request.user).select_related("user", "manager"),
+            pk=engineer_id,
+        )
+        return engineer, kind, None
+    if kind == CheckInKind.MENTORING:
+        mentorship = get_object_or_404(
+            Mentorship.objects.active()
+            .filter(mentor__user=request.user)
+            .select_related("mentor", "mentee__user"),
+            mentee_id=engineer_id,
+        )
+        return mentorship.mentee, kind, mentorship
+    raise Http404("Unknown kind of check-in.")
+
+
+def check_in_create(request):
+    """Log a 1:1 or mentoring check-in; the pair's open items carry over."""
+    engineer, kind, mentorship = _pair_or_404(request)
+    now = timezone.now()
+    today = timezone.localdate(now, request.user.zone)
+    instance = CheckIn(
+        author=request.user, engineer=engineer, kind=kind, mentorship=mentorship
+    )
+    form = CheckInForm(
+        request.POST or None,
+        instance=instance,
+        today=today,
+        initial={"held_on": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_in = services.check_in_create(
+                author=request.user,
+                engineer=engineer,
+                kind=kind,
+                mentorship=mentorship,
+                held_on=form.cleaned_data["held_on"],
+                notes=form.cleaned_data["notes"],
+                action_items=form.cleaned_data["action_items"],
+                now=now,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Check-in with {engineer} saved.")
+            return redirect("check-in-detail", pk=check_in.pk)
+    carry_over = services.carry_over_items(
+        author=request.user, engineer=engineer, kind=kind, mentorship=mentorship
+    )
+    return render(
+        request,
+        "growth/mentoring/check_in_form.html",
+        {
+            "form": form,
+            "engineer": engineer,
+            "kind": kind,
+            "kind_label": CheckInKind(kind).label,
+            "mentorship": mentorship,
+            "carry_over": carry_over,
+        },
+    )
+
+
+def check_in_detail(request, pk):
+    """Show a check-in's notes and action items to those who may read them."""
+    check_in = get_object_or_404(
+        CheckIn.objects.visible_to(request.user)
+        .select_related("author", "engineer__user", "mentorship")
+        .prefetch_related("action_items"),
+        pk=pk,
+    )
+    may_toggle = request.user.pk in (check_in.author_id, check_in.engineer.user_id)
+    return render(
+        request,
+        "growth/mentoring/check_in_detail.html",
+        {
+            "check_in": check_in,
+            "may_toggle": may_toggle,
+            "may_edit": check_in.author_id == request.user.pk,
+        },
+    )
+
+
+def check_in_edit(request, pk):
+    """Let the author correct a check-in and its list of action items."""
+    check_in = get_object_or_404(
+        CheckIn.objects.editable_by(request.user).select_related(
+            "author", "engineer__user", "mentorship"
+        ),
+        pk=pk,
+    )
+    now = timezone.now()
+    form = CheckInEditForm(
+        request.POST or None,
+        instance=check_in,
+        today=timezone.localdate(now, request.user.zone),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_in_update(
+                check_in=check_in,
+                held_on=form.cleaned_data["held_on"],
+                notes=form.cleaned_data["notes"],
+                add_action_items=form.cleaned_data["action_items"],
+                remove_action_items=form.cleaned_data.get("remove_action_items", ()),
+                now=now,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Check-in updated.")
+            return redirect("check-in-detail", pk=check_in.pk)
+    return render(
+        request,
+        "growth/mentoring/check_in_edit.html",
+        {"form": form, "check_in": check_in},
+    )
+
+
+@require_POST
+def action_item_toggle(request, pk):
+    """Mark an action item done (done=1) or open again (done=0)."""
+    item = get_object_or_404(
+        services.action_items_toggleable_by(request.user).select_related(
+            "check_in__engineer"
+        ),
+        pk=pk,
+    )
+    done = request.POST.get("done") == "1"
+    services.action_item_toggle(
+        item=item, by=request.user, done=done, now=timezone.now()
+    )
+    if request.htmx:
+        return render(
+            request,
+            "growth/mentoring/_action_item.html",
+            {"item": item, "check_in": item.check_in, "may_toggle": True},
+        )
+    return redirect(
+        reverse("check-in-detail", args=[item.check_in_id]) + f"#item-{item.pk}"
+    )
+
+
+urlpatterns = [
+    path("mentoring/", mentoring, name="mentoring"),
+    path("check-ins/new/", check_in_create, name="check-in-create"),
+    path("check-ins/<int:pk>/", check_in_detail, name="check-in-detail"),
+    path("check-ins/<int:pk>/edit/", check_in_edit, name="check-in-edit"),
+    path(
+        "action-items/<int:pk>/toggle/", action_item_toggle, name="action-item-toggle"
+    ),
+]
