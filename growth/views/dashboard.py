@@ -1,3 +1,69 @@
-"""Filled in by the dashboard area of the web UI."""
+"""The growth dashboard (one's own and the people one follows) and the export."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from growth import dashboard, exports
+from growth.models import Engineer
+
+
+def _render_dashboard(request, engineer: Engineer):
+    now = timezone.now()
+    data = dashboard.dashboard_build(viewer=request.user, engineer=engineer, now=now)
+    with timezone.override(request.user.zone):
+        return render(request, "growth/dashboard/dashboard.html", {"dash": data})
+
+
+@require_GET
+def my_growth(request):
+    """The signed-in person's own growth, or a word on why there is none."""
+    engineer = dashboard.own_engineer(request.user)
+    if engineer is None:
+        return render(request, "growth/dashboard/no_profile.html")
+    return _render_dashboard(request, engineer)
+
+
+@require_GET
+def engineer_dashboard(request, pk: int):
+    """The growth of someone the viewer follows: a report or an active mentee."""
+    engineer = get_object_or_404(dashboard.dashboard_engineers(request.user), pk=pk)
+    return _render_dashboard(request, engineer)
+
+
+EXPORT_TYPES = {
+    "json": ("application/json", exports.export_json),
+    "csv": ("text/csv; charset=utf-8", exports.export_csv),
+}
+
+
+@require_GET
+def my_export(request, fmt: str):
+    """Download one's own data as JSON or as one CSV file."""
+    if fmt not in EXPORT_TYPES:
+        raise Http404("Export as json or csv.")
+    engineer = get_object_or_404(
+        Engineer.objects.visible_to(request.user).select_related(
+            "user", "team", "manager__user"
+        ),
+        user=request.user,
+    )
+    now = timezone.now()
+    content_type, write = EXPORT_TYPES[fmt]
+    data = exports.export_build(user=request.user, engineer=engineer, now=now)
+    response = HttpResponse(write(data), content_type=content_type)
+    filename = exports.export_filename(engineer=engineer, now=now, fmt=fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("me/", my_growth, name="my-growth"),
+    path("engineers/<int:pk>/", engineer_dashboard, name="engineer-dashboard"),
+    path("me/export.<str:fmt>", my_export, name="my-export"),
+]

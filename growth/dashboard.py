@@ -1,0 +1,445 @@
+"""Reads for the growth dashboard and the goal pages: plain functions taking the
+viewer, the engineer and ``now``.
+
+Every queryset starts from the policy, so a viewer only ever counts what they
+may read. Histories are summed in the database (``TruncMonth`` and ``Count``),
+so a page costs the same number of queries after one month or five years.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
+
+from growth import charts
+from growth.models import (
+    Competency,
+    CompetencyKind,
+    Engineer,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    GoalStatus,
+    LearningActivity,
+    Mentorship,
+    Visibility,
+)
+
+MONTHS = 6  # how far back the monthly charts reach, this month included
+COVERAGE_DAYS = 90  # "lately", for which competencies have had feedback
+PROGRESS_DAYS = 365  # how far back the goal progress chart reaches
+CLOSED_GOALS_SHOWN = 5  # achieved or abandoned goals shown under the active ones
+UNACKNOWLEDGED_SHOWN = 3  # answer cards on top; the rest are on the feedback page
+
+ACTIVE_FIRST = Case(
+    When(status=GoalStatus.ACTIVE, then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+# --- who ---------------------------------------------------------------------
+
+
+def goal_engineers(user) -> QuerySet:
+    """Engineers ``user`` may set goals for: themselves and their direct reports.
+
+    The same people ``Goal.objects.editable_by(user)`` lets edit a goal.
+    """
+    return (
+        Engineer.objects.visible_to(user)
+        .filter(Q(user=user) | Q(manager__user=user))
+        .select_related("user")
+    )
+
+
+def dashboard_engineers(viewer) -> QuerySet:
+    """Engineers whose dashboard ``viewer`` may open, ready to draw the header."""
+    return (
+        Engineer.objects.visible_to(viewer)
+        .select_related("user", "team", "manager__user")
+        .annotate(
+            manager_visible=Exists(
+                Engineer.objects.visible_to(viewer).filter(pk=OuterRef("manager_id"))
+            ),
+            may_add_goal=Exists(goal_engineers(viewer).filter(pk=OuterRef("pk"))),
+        )
+    )
+
+
+def own_engineer(user) -> Engineer | None:
+    """``user``'s own engineer profile, or None (a staff admin may have none)."""
+    return dashboard_engineers(user).filter(user=user).first()
+
+
+# --- the dashboard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    engineer: Engineer
+    visible: bool  # whether the viewer may open their dashboard
+
+
+@dataclass(frozen=True)
+class CompetencyCoverage:
+    competency: Competency
+    count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    engineer: Engineer
+    is_self: bool
+    unacknowledged: list[FeedbackNote]  # the newest few
+    unacknowledged_count: int
+    active_goals: list[Goal]
+    closed_goals: list[Goal]
+    progress_chart: charts.Chart | None
+    feedback_chart: charts.Chart
+    feedback_total: int
+    covered: list[CompetencyCoverage]
+    uncovered: list[Competency]
+    learning_chart: charts.Chart
+    learning_hours: Decimal
+    manager: Person | None
+    mentors: list[Person]
+    open_requests: list[FeedbackRequest]
+    today: datetime.date
+    coverage_days: int = COVERAGE_DAYS
+    months: int = MONTHS
+
+
+def dashboard_build(*, viewer, engineer: Engineer, now: datetime.datetime) -> Dashboard:
+    """Gather everything the growth dashboard of ``engineer`` shows ``viewer``.
+
+    ``engineer`` comes from :func:`dashboard_engineers` (it carries the
+    ``manager_visible`` annotation).
+    """
+    zone = viewer.zone
+    is_self = engineer.user_id == viewer.pk
+    goals = list(goals_of(viewer=viewer, engineer=engineer))
+    active = [goal for goal in goals if goal.status == GoalStatus.ACTIVE]
+    closed = [goal for goal in goals if goal.status != GoalStatus.ACTIVE]
+    covered, uncovered = competency_coverage(viewer=viewer, engineer=engineer, now=now)
+    feedback_chart, feedback_total = feedback_by_month(
+        viewer=viewer, engineer=engineer, now=now
+    )
+    learning_chart, learning_hours = learning_by_month(
+        viewer=viewer, engineer=engineer, now=now
+    )
+    waiting = (
+        list(unacknowledged_feedback(viewer=viewer, engineer=engineer))
+        if is_self
+        else []
+    )
+    manager = None
+    if engineer.manager_id:
+        manager = Person(
+            engineer=engineer.manager,
+            visible=getattr(engineer, "manager_visible", False),
+        )
+    return Dashboard(
+        engineer=engineer,
+        is_self=is_self,
+        unacknowledged=waiting[:UNACKNOWLEDGED_SHOWN],
+        unacknowledged_count=len(waiting),
+        active_goals=active,
+        closed_goals=closed[:CLOSED_GOALS_SHOWN],
+        progress_chart=goal_progress_chart(
+            viewer=viewer, engineer=engineer, goals=active, now=now, zone=zone
+        ),
+        feedback_chart=feedback_chart,
+        feedback_total=feedback_total,
+        covered=covered,
+        uncovered=uncovered,
+        learning_chart=learning_chart,
+        learning_hours=learning_hours,
+        manager=manager,
+        mentors=[
+            Person(engineer=m.mentor, visible=m.mentor_visible)
+            for m in active_mentorships(viewer=viewer, engineer=engineer)
+        ],
+        open_requests=list(open_requests_made(viewer=viewer, engineer=engineer)),
+        today=now.astimezone(zone).date(),
+    )
+
+
+def unacknowledged_feedback(*, viewer, engineer: Engineer) -> QuerySet:
+    """Shared notes the engineer has not acknowledged yet, for the engineer only."""
+    return (
+        FeedbackNote.objects.answerable_by(viewer)
+        .filter(engineer=engineer)
+        .unacknowledged()
+        .select_related("author", "competency", "engineer__user", "goal", "request")
+    )
+
+
+def goals_of(*, viewer, engineer: Engineer) -> QuerySet:
+    """The engineer's goals, active first, then the most recently changed."""
+    return (
+        Goal.objects.visible_to(viewer)
+        .filter(engineer=engineer)
+        .select_related("competency")
+        .order_by(ACTIVE_FIRST, F("target_date").asc(nulls_last=True), "-updated_at")
+    )
+
+
+def goal_progress_chart(
+    *,
+    viewer,
+    engineer: Engineer,
+    goals: list[Goal],
+    now: datetime.datetime,
+    zone: datetime.tzinfo,
+) -> charts.Chart | None:
+    """One line per active goal, drawn from its check-ins of the last year."""
+    since = now - datetime.timedelta(days=PROGRESS_DAYS)
+    rows = (
+        GoalCheckIn.objects.visible_to(viewer)
+        .filter(
+            goal__engineer=engineer,
+            goal__status=GoalStatus.ACTIVE,
+            created_at__gte=since,
+        )
+        .order_by("created_at", "pk")
+        .values_list("goal_id", "progress", "created_at")
+    )
+    by_goal: dict[int, list] = {goal.pk: [] for goal in goals}
+    for goal_id, progress, created_at in rows:
+        if goal_id in by_goal:
+            by_goal[goal_id].append((created_at, progress))
+    series = [(goal.title, by_goal[goal.pk]) for goal in goals if by_goal[goal.pk]]
+    if not series:
+        return None
+    start = min(values[0][0] for _, values in series)
+    return charts.progress_line_chart(
+        id="goal-progress",
+        title="Progress on active goals",
+        series=series,
+        start=start,
+        end=now,
+        zone=zone,
+    )
+
+
+def month_starts(now: datetime.datetime, zone, count: int = MONTHS) -> list:
+    """The first days of the last ``count`` months in ``zone``, oldest first."""
+    local = now.astimezone(zone).date().replace(day=1)
+    months = [local]
+    for _ in range(count - 1):
+        months.append((months[-1] - datetime.timedelta(days=1)).replace(day=1))
+    return months[::-1]
+
+
+def _month_key(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _shown_feedback(viewer, engineer: Engineer) -> QuerySet:
+    """Feedback given to the engineer that the viewer may read.
+
+    Notes to self are private jottings, not feedback given, so they are never
+    counted, not even the viewer's own.
+    """
+    return (
+        FeedbackNote.objects.visible_to(viewer)
+        .filter(engineer=engineer)
+        .exclude(visibility=Visibility.SELF)
+    )
+
+
+def feedback_by_month(
+    *, viewer, engineer: Engineer, now: datetime.datetime
+) -> tuple[charts.Chart, int]:
+    """Feedback notes per month, technical and interpersonal, as a stacked chart."""
+    zone = viewer.zone
+    months = month_starts(now, zone)
+    start = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
+    rows = (
+        _shown_feedback(viewer, engineer)
+        .filter(created_at__gte=start)
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .values("month", "kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = {(_month_key(row["month"]), row["kind"]): row["count"] for row in rows}
+    kinds = [CompetencyKind.TECHNICAL, CompetencyKind.INTERPERSONAL]
+    chart = charts.stacked_bar_chart(
+        id="feedback-by-month",
+        title="Feedback notes per month",
+        categories=[date_format(month, "M Y") for month in months],
+        series=[
+            (kind.label, [counts.get((month, kind.value), 0) for month in months])
+            for kind in kinds
+        ],
+        unit="notes",
+    )
+    return chart, sum(counts.values())
+
+
+def competency_coverage(
+    *, viewer, engineer: Engineer, now: datetime.datetime
+) -> tuple[list[CompetencyCoverage], list[Competency]]:
+    """Competencies with feedback in the last 90 days (and how much), and the
+    active ones with none."""
+    since = now - datetime.timedelta(days=COVERAGE_DAYS)
+    recent = _shown_feedback(viewer, engineer).filter(created_at__gte=since)
+    competencies = (
+        Competency.objects.annotate(
+            recent=Count("feedback_notes", filter=Q(feedback_notes__in=recent))
+        )
+        .filter(Q(is_active=True) | Q(recent__gt=0))
+        .order_by("kind", "name")
+    )
+    covered, uncovered = [], []
+    for competency in competencies:
+        if competency.recent:
+            covered.append(CompetencyCoverage(competency, competency.recent))
+        else:
+            uncovered.append(competency)
+    covered.sort(key=lambda c: (-c.count, c.competency.kind, c.competency.name))
+    return covered, uncovered
+
+
+def learning_by_month(
+    *, viewer, engineer: Engineer, now: datetime.datetime
+) -> tuple[charts.Chart, Decimal]:
+    """Hours of learning the engineer attended per month, up to today."""
+    zone = viewer.zone
+    months = month_starts(now, zone)
+    today = now.astimezone(zone).date()
+    rows = (
+        LearningActivity.objects.visible_to(viewer)
+        .filter(attendees=engineer, date__gte=months[0], date__lte=today)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    hours = {_month_key(row["month"]): row["hours"] or Decimal(0) for row in rows}
+    chart = charts.stacked_bar_chart(
+        id="learning-by-month",
+        title="Learning hours per month",
+        categories=[date_format(month, "M Y") for month in months],
+        series=[("Hours", [hours.get(month, Decimal(0)) for month in months])],
+        unit="hours",
+    )
+    return chart, sum(hours.values(), Decimal(0))
+
+
+def active_mentorships(*, viewer, engineer: Engineer) -> QuerySet:
+    """The engineer's active mentorships, each saying whether the viewer may
+    open the mentor's dashboard."""
+    return (
+        Mentorship.objects.visible_to(viewer)
+        .active()
+        .filter(mentee=engineer)
+        .select_related("mentor__user")
+        .annotate(
+            mentor_visible=Exists(
+                Engineer.objects.visible_to(viewer).filter(pk=OuterRef("mentor_id"))
+            )
+        )
+        .order_by("mentor__user__display_name")
+    )
+
+
+def open_requests_made(*, viewer, engineer: Engineer) -> QuerySet:
+    """Open requests the engineer made that the viewer may see: all of them for
+    the engineer, only the ones asked of the viewer for anyone else."""
+    return (
+        FeedbackRequest.objects.visible_to(viewer)
+        .open()
+        .filter(requester=engineer)
+        .select_related("recipient__user", "competency")
+    )
+
+
+# --- goal pages -----------------------------------------------------------------
+
+
+def goal_list(viewer) -> QuerySet:
+    """Goals ``viewer`` may see, active first, then by target date."""
+    return (
+        Goal.objects.visible_to(viewer)
+        .select_related("engineer__user", "competency")
+        .order_by(
+            ACTIVE_FIRST,
+            F("target_date").asc(nulls_last=True),
+            "engineer__user__display_name",
+            "pk",
+        )
+    )
+
+
+def goal_detail_queryset(viewer) -> QuerySet:
+    """Goals ``viewer`` may open, saying whether they may also edit each one."""
+    return (
+        Goal.objects.visible_to(viewer)
+        .select_related("engineer__user", "competency", "created_by")
+        .annotate(
+            may_edit=Exists(Goal.objects.editable_by(viewer).filter(pk=OuterRef("pk")))
+        )
+        .prefetch_related(
+            Prefetch(
+                "check_ins",
+                queryset=GoalCheckIn.objects.select_related("author"),
+                to_attr="history",
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GoalPage:
+    goal: Goal
+    history: list[GoalCheckIn]
+    chart: charts.Chart | None
+    notes: list[FeedbackNote]
+    learning: list[LearningActivity]
+
+
+def goal_page_build(*, viewer, goal: Goal, now: datetime.datetime) -> GoalPage:
+    """A goal with its check-ins (oldest first), their chart, and the feedback
+    and learning linked to it that ``viewer`` may see."""
+    history = list(getattr(goal, "history", None) or goal.check_ins.all())
+    chart = None
+    if history:
+        chart = charts.progress_line_chart(
+            id=f"goal-{goal.pk}-progress",
+            title=f"Progress on “{goal.title}”",
+            series=[(goal.title, [(c.created_at, c.progress) for c in history])],
+            start=min(goal.created_at, history[0].created_at),
+            end=max(now, history[-1].created_at),
+            zone=viewer.zone,
+        )
+    notes = list(
+        FeedbackNote.objects.visible_to(viewer)
+        .filter(goal=goal)
+        .select_related("author", "competency")
+    )
+    learning = list(LearningActivity.objects.visible_to(viewer).filter(goal=goal))
+    return GoalPage(
+        goal=goal, history=history, chart=chart, notes=notes, learning=learning
+    )

@@ -1,0 +1,268 @@
+"""An engineer's own data, to take away: one JSON document or one CSV file.
+
+Everything comes through the policy, as the signed-in engineer: feedback shared
+with them (never the manager-only notes about them), what they wrote, their
+goals, their check-ins, learning and requests. A fixed number of queries,
+however long the history.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from growth.admin import csv_cell
+from growth.models import (
+    ActionItem,
+    CheckIn,
+    Engineer,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    LearningActivity,
+    Visibility,
+)
+
+
+def _name(obj) -> str | None:
+    return str(obj) if obj is not None else None
+
+
+def _when(value, zone):
+    """Times in the engineer's zone, with their offset; dates as they are."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(zone)
+    return value
+
+
+def _note(note: FeedbackNote, zone) -> dict:
+    return {
+        "id": note.pk,
+        "created_at": _when(note.created_at, zone),
+        "author": _name(note.author),
+        "engineer": _name(note.engineer),
+        "visibility": note.visibility,
+        "kind": note.kind,
+        "competency": _name(note.competency),
+        "sentiment": note.sentiment,
+        "situation": note.situation,
+        "behaviour": note.behaviour,
+        "impact": note.impact,
+        "suggestion": note.suggestion,
+        "acknowledged_at": _when(note.acknowledged_at, zone),
+        "reply": note.reply,
+        "replied_at": _when(note.replied_at, zone),
+        "actionable": note.actionable,
+        "goal_id": note.goal_id,
+        "request_id": note.request_id,
+    }
+
+
+def _request(request: FeedbackRequest, zone) -> dict:
+    return {
+        "id": request.pk,
+        "created_at": _when(request.created_at, zone),
+        "requester": _name(request.requester),
+        "recipient": _name(request.recipient),
+        "message": request.message,
+        "competency": _name(request.competency),
+        "goal_id": request.goal_id,
+        "due_on": request.due_on,
+        "status": request.status,
+        "closed_at": _when(request.closed_at, zone),
+    }
+
+
+def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
+    """Everything ``user`` (whose profile is ``engineer``) may take away."""
+    zone = user.zone
+    notes = FeedbackNote.objects.visible_to(user).select_related(
+        "author", "engineer__user", "competency"
+    )
+    received = notes.filter(engineer=engineer, visibility=Visibility.SHARED)
+    given = notes.filter(author=user)
+    goals = (
+        Goal.objects.visible_to(user)
+        .filter(engineer=engineer)
+        .select_related("competency", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "check_ins",
+                queryset=GoalCheckIn.objects.select_related("author"),
+                to_attr="history",
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    check_ins = (
+        CheckIn.objects.visible_to(user)
+        .filter(Q(engineer=engineer) | Q(author=user))
+        .select_related("author", "engineer__user")
+        .prefetch_related(
+            Prefetch("action_items", queryset=ActionItem.objects.all(), to_attr="items")
+        )
+        .order_by("held_on", "pk")
+    )
+    learning = (
+        LearningActivity.objects.visible_to(user)
+        .filter(attendees=engineer)
+        .select_related("led_by__user")
+        .order_by("date", "pk")
+    )
+    requests = FeedbackRequest.objects.visible_to(user).select_related(
+        "requester__user", "recipient__user", "competency"
+    )
+    return {
+        "exported_at": _when(now, zone),
+        "profile": {
+            "name": engineer.name,
+            "email": engineer.user.email,
+            "time_zone": engineer.user.time_zone,
+            "team": _name(engineer.team),
+            "manager": _name(engineer.manager),
+            "level": engineer.level,
+            "track": engineer.track,
+            "title": engineer.title,
+            "start_date": engineer.start_date,
+            "active": engineer.is_active,
+        },
+        "feedback_received": [
+            _note(note, zone) for note in received.order_by("created_at", "pk")
+        ],
+        "feedback_given": [
+            _note(note, zone) for note in given.order_by("created_at", "pk")
+        ],
+        "goals": [
+            {
+                "id": goal.pk,
+                "title": goal.title,
+                "description": goal.description,
+                "kind": goal.kind,
+                "competency": _name(goal.competency),
+                "target_date": goal.target_date,
+                "status": goal.status,
+                "progress": goal.progress,
+                "created_at": _when(goal.created_at, zone),
+                "updated_at": _when(goal.updated_at, zone),
+                "created_by": _name(goal.created_by),
+                "check_ins": [
+                    {
+                        "id": check_in.pk,
+                        "created_at": _when(check_in.created_at, zone),
+                        "author": _name(check_in.author),
+                        "progress": check_in.progress,
+                        "note": check_in.note,
+                    }
+                    for check_in in goal.history
+                ],
+            }
+            for goal in goals
+        ],
+        "check_ins": [
+            {
+                "id": check_in.pk,
+                "kind": check_in.kind,
+                "held_on": check_in.held_on,
+                "engineer": _name(check_in.engineer),
+                "author": _name(check_in.author),
+                "notes": check_in.notes,
+                "action_items": [
+                    {
+                        "id": item.pk,
+                        "description": item.description,
+                        "created_at": _when(item.created_at, zone),
+                        "done_at": _when(item.done_at, zone),
+                    }
+                    for item in check_in.items
+                ],
+            }
+            for check_in in check_ins
+        ],
+        "learning": [
+            {
+                "id": activity.pk,
+                "kind": activity.kind,
+                "title": activity.title,
+                "description": activity.description,
+                "date": activity.date,
+                "hours": activity.hours,
+                "led_by": _name(activity.led_by),
+                "goal_id": activity.goal_id,
+            }
+            for activity in learning
+        ],
+        "feedback_requests_made": [
+            _request(r, zone)
+            for r in requests.filter(requester=engineer).order_by("created_at", "pk")
+        ],
+        "feedback_requests_received": [
+            _request(r, zone)
+            for r in requests.filter(recipient=engineer).order_by("created_at", "pk")
+        ],
+    }
+
+
+def export_json(data: dict) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def _records(data: dict):
+    """Flatten the document into (record type, fields) pairs: a nested list
+    becomes its own record type pointing at its parent's id."""
+    yield "profile", data["profile"]
+    for section, record_type in (
+        ("feedback_received", "feedback_received"),
+        ("feedback_given", "feedback_given"),
+    ):
+        for row in data[section]:
+            yield record_type, row
+    for goal in data["goals"]:
+        yield "goal", {k: v for k, v in goal.items() if k != "check_ins"}
+        for check_in in goal["check_ins"]:
+            yield "goal_check_in", {"goal_id": goal["id"], **check_in}
+    for check_in in data["check_ins"]:
+        yield "check_in", {k: v for k, v in check_in.items() if k != "action_items"}
+        for item in check_in["action_items"]:
+            yield "action_item", {"check_in_id": check_in["id"], **item}
+    for activity in data["learning"]:
+        yield "learning", activity
+    for row in data["feedback_requests_made"]:
+        yield "feedback_request_made", row
+    for row in data["feedback_requests_received"]:
+        yield "feedback_request_received", row
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return csv_cell(value)
+
+
+def export_csv(data: dict) -> str:
+    """One CSV: ``record_type`` first, then every field any record type has;
+    a cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    records = list(_records(data))
+    columns: list[str] = []
+    for _, fields in records:
+        for name in fields:
+            if name not in columns:
+                columns.append(name)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["record_type", *columns])
+    for record_type, fields in records:
+        writer.writerow([record_type, *(_cell(fields.get(name)) for name in columns)])
+    return out.getvalue()
+
+
+def export_filename(*, engineer: Engineer, now: datetime.datetime, fmt: str) -> str:
+    day = timezone.localtime(now, engineer.user.zone).date()
+    return f"cultivate-{slugify(engineer.name) or engineer.pk}-{day:%Y-%m-%d}.{fmt}"
