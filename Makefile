@@ -11,7 +11,7 @@ DEMO_PASSWORD_FILE := var/demo-password
 # Two workers: the machines this runs on have two cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint screenshots clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Cultivate needs Python 3.11 or newer on the PATH (or PYTHON=/path/to/python)." >&2; exit 1; }
@@ -47,6 +47,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+# Retake the README's pictures of the dashboards, from the demo organisation.
+screenshots: install
+	CULTIVATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_screenshots.py -p no:xdist
 
 clean:
 	rm -rf $(VENV) var

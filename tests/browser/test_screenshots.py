@@ -1,0 +1,47 @@
+"""The README's tour pictures, taken from the demo organisation.
+
+`make screenshots` writes them to static/screenshots/; every other run writes
+them to a temporary folder and checks that the pages render as pictures.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.service("chromium"), pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "screenshot-pass-123"
+REPO_SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "screenshots"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    if os.environ.get("CULTIVATE_SCREENSHOTS") == "1":
+        REPO_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return REPO_SCREENSHOTS
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("email", "path", "name", "heading"),
+    [
+        ("engineer@example.com", "/me/", "growth-dashboard.png", "My growth"),
+        ("manager@example.com", "/team/", "team-dashboard.png", "Team"),
+    ],
+    ids=["growth-dashboard", "team-dashboard"],
+)
+def test_it_photographs_the_dashboards(open_page, folder, email, path, name, heading):
+    call_command("seed_demo", "--password", PASSWORD, stdout=io.StringIO())
+    page = open_page(email, PASSWORD)
+    page.goto(path)
+    page.get_by_role("heading", level=1, name=heading).wait_for()
+    target = folder / name
+    page.screenshot(path=str(target), full_page=True)
+    assert target.read_bytes().startswith(PNG_MAGIC)
+    assert target.stat().st_size > 20_000
