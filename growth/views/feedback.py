@@ -1,3 +1,362 @@
-"""Filled in by the feedback area of the web UI."""
+"""Feedback notes: the list, writing and editing one, and the engineer's answers."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from growth import policy
+from growth.filters.feedback import FeedbackNoteFilter
+from growth.forms.feedback import (
+    FeedbackNoteForm,
+    FeedbackRatingForm,
+    FeedbackReplyForm,
+    add_service_errors,
+)
+from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Visibility
+from growth.services.feedback import (
+    feedback_note_acknowledge,
+    feedback_note_create,
+    feedback_note_rate,
+    feedback_note_reply,
+    feedback_note_update,
+)
+
+PAGE_SIZE = 25
+TABS = {"received": "Received", "given": "Given", "people": "About my people"}
+NOTE_RELATED = ("author", "engineer__user", "engineer__team", "competency", "goal")
+SAVED_MESSAGES = {
+    Visibility.SHARED: "Your feedback is saved, and {note.engineer} has been told.",
+    Visibility.MANAGER: "Your manager-only note is saved; {note.engineer} does not see it.",
+    Visibility.SELF: "Your note to self is saved; only you can see it.",
+}
+EDITABLE_FIELDS = (
+    "kind",
+    "competency",
+    "sentiment",
+    "situation",
+    "behaviour",
+    "impact",
+    "suggestion",
+    "visibility",
+    "goal",
+)
+
+
+def in_viewer_zone(view):
+    """Show times and read dates in the signed-in person's own time zone."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with timezone.override(request.user.zone):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(request) -> str | None:
+    """The ``next`` URL of the request, if it stays on this site."""
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return None
+
+
+def int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def querystring_without_page(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names or ("page",):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@require_GET
+@in_viewer_zone
+def feedback_list(request):
+    """Notes about me, by me, and about the people I manage or mentor."""
+    user = request.user
+    roles = policy.roles_of(user)
+    has_people = roles.manager or roles.mentor
+    tab = request.GET.get("tab", "received")
+    if tab not in TABS:
+        tab = "received"
+    if tab == "people" and not has_people:
+        raise Http404("Only managers and mentors have people to follow.")
+
+    notes = FeedbackNote.objects.visible_to(user)
+    if tab == "received":
+        notes = notes.filter(visibility=Visibility.SHARED, engineer__user=user)
+        omit = ("engineer", "team")
+    elif tab == "given":
+        notes = notes.filter(author=user)
+        omit = ("author",)
+    else:
+        people = Engineer.objects.visible_to(user).exclude(user=user).values("pk")
+        notes = notes.filter(engineer__in=people)
+        omit = ()
+    filterset = FeedbackNoteFilter(request.GET, queryset=notes, omit=omit)
+    page_obj = Paginator(
+        filterset.qs.select_related(*NOTE_RELATED), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    tabs = [
+        (key, label) for key, label in TABS.items() if key != "people" or has_people
+    ]
+    return render(
+        request,
+        "growth/feedback/list.html",
+        {
+            "tab": tab,
+            "tabs": tabs,
+            "filter": filterset,
+            "page_obj": page_obj,
+            "querystring_without_page": querystring_without_page(request),
+            "roles": roles,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@in_viewer_zone
+def feedback_create(request):
+    """Write a note; ``?engineer=`` picks who for, ``?request=`` answers a request."""
+    feedback_request = None
+    engineer = None
+    if "request" in request.GET:
+        feedback_request = get_object_or_404(
+            policy.feedback_requests_fulfillable_by(request.user).select_related(
+                "requester__user", "requester__team", "competency", "goal"
+            ),
+            pk=int_or_none(request.GET["request"]),
+        )
+    elif (engineer_id := int_or_none(request.GET.get("engineer"))) is not None:
+        engineer = (
+            Engineer.objects.active()
+            .select_related("user")
+            .filter(pk=engineer_id)
+            .first()
+        )
+
+    form = FeedbackNoteForm(
+        request.POST if request.method == "POST" else None,
+        author=request.user,
+        engineer=engineer,
+        feedback_request=feedback_request,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = feedback_note_create(
+                author=request.user,
+                engineer=form.cleaned_data["engineer"],
+                request=feedback_request,
+                now=timezone.now(),
+                **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, SAVED_MESSAGES[note.visibility].format(note=note))
+            return redirect("feedback-detail", pk=note.pk)
+    return render(
+        request,
+        "growth/feedback/form.html",
+        {"form": form, "feedback_request": feedback_request, "note": None},
+    )
+
+
+@require_GET
+def competency_options(request):
+    """The competency options for one kind, for the note form's htmx swap."""
+    kind = request.GET.get("kind")
+    competencies = Competency.objects.filter(is_active=True).order_by("kind", "name")
+    if kind in CompetencyKind.values:
+        competencies = competencies.filter(kind=kind)
+    return render(
+        request,
+        "growth/feedback/_competency_options.html",
+        {"competencies": competencies, "grouped": kind not in CompetencyKind.values},
+    )
+
+
+def _note_for_detail(user, pk: int) -> FeedbackNote:
+    answerable = FeedbackNote.objects.answerable_by(user).filter(pk=OuterRef("pk"))
+    editable = FeedbackNote.objects.editable_by(user).filter(pk=OuterRef("pk"))
+    return get_object_or_404(
+        FeedbackNote.objects.visible_to(user)
+        .select_related(*NOTE_RELATED, "request")
+        .annotate(can_answer=Exists(answerable), can_edit=Exists(editable)),
+        pk=pk,
+    )
+
+
+def _render_detail(request, note: FeedbackNote, **extra):
+    context = {"note": note, "can_answer": note.can_answer, "can_edit": note.can_edit}
+    context.update(extra)
+    return render(request, "growth/feedback/detail.html", context)
+
+
+@require_GET
+@in_viewer_zone
+def feedback_detail(request, pk: int):
+    """One note in full, with the engineer's answers or the author's edit link."""
+    return _render_detail(request, _note_for_detail(request.user, pk))
+
+
+@require_http_methods(["GET", "POST"])
+@in_viewer_zone
+def feedback_edit(request, pk: int):
+    """The author changes a note; the engineer's acknowledgement and reply stay."""
+    note = get_object_or_404(
+        FeedbackNote.objects.editable_by(request.user).select_related(
+            *NOTE_RELATED, "request"
+        ),
+        pk=pk,
+    )
+    form = FeedbackNoteForm(
+        request.POST if request.method == "POST" else None,
+        instance=note,
+        author=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_note_update(
+                note=note,
+                author=request.user,
+                now=timezone.now(),
+                **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("feedback-detail", pk=note.pk)
+    return render(
+        request,
+        "growth/feedback/form.html",
+        {"form": form, "feedback_request": None, "note": note},
+    )
+
+
+# --- the engineer's answers: plain POST, or htmx swapping the card -------------
+
+
+def _answerable_note(request, pk: int) -> FeedbackNote:
+    note = get_object_or_404(
+        FeedbackNote.objects.answerable_by(request.user).select_related(
+            *NOTE_RELATED, "request"
+        ),
+        pk=pk,
+    )
+    note.can_answer, note.can_edit = True, False
+    return note
+
+
+def _after_answer(request, note: FeedbackNote, done: str, **errors):
+    """Re-render the card for htmx; otherwise redirect, or show the errors."""
+    if request.htmx:
+        card_next = safe_next(request) or reverse("feedback-detail", args=[note.pk])
+        return render(
+            request,
+            "growth/feedback/_answer_card.html",
+            {
+                "note": note,
+                "card_next": card_next,
+                "card_status": "" if errors else done,
+                **errors,
+            },
+        )
+    if errors:
+        return _render_detail(request, note, **errors)
+    messages.success(request, done)
+    return redirect(safe_next(request) or reverse("feedback-detail", args=[note.pk]))
+
+
+@require_POST
+@in_viewer_zone
+def feedback_acknowledge(request, pk: int):
+    note = _answerable_note(request, pk)
+    feedback_note_acknowledge(note=note, user=request.user, now=timezone.now())
+    return _after_answer(request, note, "Marked as read. Thank you.")
+
+
+@require_POST
+@in_viewer_zone
+def feedback_reply(request, pk: int):
+    """Reply to a note; a second reply replaces the first."""
+    note = _answerable_note(request, pk)
+    form = FeedbackReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            feedback_note_reply(
+                note=note,
+                user=request.user,
+                reply=form.cleaned_data["reply"],
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            form.add_error("reply", error.message_dict.get("reply", error.messages))
+    if form.errors:
+        return _after_answer(
+            request,
+            note,
+            "",
+            reply_errors=form.errors.get("reply", []),
+            reply_value=request.POST.get("reply", ""),
+        )
+    return _after_answer(request, note, "Your reply is saved.")
+
+
+@require_POST
+@in_viewer_zone
+def feedback_rate(request, pk: int):
+    """Say whether the note was actionable; answering again changes it."""
+    note = _answerable_note(request, pk)
+    form = FeedbackRatingForm(request.POST)
+    if not form.is_valid():
+        return _after_answer(
+            request, note, "", rate_errors=form.errors.get("actionable", [])
+        )
+    feedback_note_rate(
+        note=note,
+        user=request.user,
+        actionable=form.cleaned_data["actionable"],
+        now=timezone.now(),
+    )
+    return _after_answer(request, note, "Thanks — your rating is saved.")
+
+
+urlpatterns = [
+    path("feedback/", feedback_list, name="feedback-list"),
+    path("feedback/new/", feedback_create, name="feedback-create"),
+    path(
+        "feedback/competencies/",
+        competency_options,
+        name="feedback-competency-options",
+    ),
+    path("feedback/<int:pk>/", feedback_detail, name="feedback-detail"),
+    path("feedback/<int:pk>/edit/", feedback_edit, name="feedback-edit"),
+    path(
+        "feedback/<int:pk>/acknowledge/",
+        feedback_acknowledge,
+        name="feedback-acknowledge",
+    ),
+    path("feedback/<int:pk>/reply/", feedback_reply, name="feedback-reply"),
+    path("feedback/<int:pk>/rate/", feedback_rate, name="feedback-rate"),
+]

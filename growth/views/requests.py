@@ -1,3 +1,174 @@
-"""Filled in by the requests area of the web UI."""
+"""Feedback requests: asking someone for feedback, and answering or declining."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from growth.forms.feedback import FeedbackRequestForm, add_service_errors
+from growth.models import Engineer, FeedbackRequest, RequestStatus
+from growth.services.feedback import (
+    feedback_request_cancel,
+    feedback_request_create,
+    feedback_request_decline,
+)
+from growth.views.feedback import (
+    in_viewer_zone,
+    int_or_none,
+    querystring_without_page,
+    safe_next,
+)
+
+PAGE_SIZE = 25
+DEFAULT_DUE_DAYS = 7
+REQUEST_RELATED = ("requester__user", "recipient__user", "goal", "competency", "note")
+
+
+def _visible_requests(user):
+    """Requests ``user`` is part of: open ones first, by due date."""
+    return (
+        FeedbackRequest.objects.visible_to(user)
+        .select_related(*REQUEST_RELATED)
+        .annotate(
+            is_closed=Case(
+                When(status=RequestStatus.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("is_closed", "-closed_at", "due_on", "pk")
+    )
+
+
+@require_GET
+@in_viewer_zone
+def request_list(request):
+    """What others asked of me, and what I asked of others."""
+    user = request.user
+    requests = _visible_requests(user)
+    asked_page = Paginator(requests.filter(recipient__user=user), PAGE_SIZE).get_page(
+        request.GET.get("asked_page")
+    )
+    mine_page = Paginator(requests.filter(requester__user=user), PAGE_SIZE).get_page(
+        request.GET.get("mine_page")
+    )
+    return render(
+        request,
+        "growth/requests/list.html",
+        {
+            "asked_page": asked_page,
+            "mine_page": mine_page,
+            "asked_query": querystring_without_page(request, "asked_page"),
+            "mine_query": querystring_without_page(request, "mine_page"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@in_viewer_zone
+def request_create(request):
+    """Ask someone for feedback; ``?recipient=`` picks who."""
+    requester = get_object_or_404(
+        Engineer.objects.active().select_related("user"), user=request.user
+    )
+    today = timezone.localdate()
+    initial = {"due_on": today + datetime.timedelta(days=DEFAULT_DUE_DAYS)}
+    if (recipient_id := int_or_none(request.GET.get("recipient"))) is not None:
+        initial["recipient"] = recipient_id
+    form = FeedbackRequestForm(
+        request.POST if request.method == "POST" else None,
+        requester=requester,
+        today=today,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_request = feedback_request_create(
+                requester=requester, now=timezone.now(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Request sent: {feedback_request.recipient} has been told.",
+            )
+            return redirect("request-detail", pk=feedback_request.pk)
+    return render(request, "growth/requests/form.html", {"form": form})
+
+
+@require_GET
+@in_viewer_zone
+def request_detail(request, pk: int):
+    """One request, for the person who asked and the person asked."""
+    feedback_request = get_object_or_404(_visible_requests(request.user), pk=pk)
+    return render(
+        request,
+        "growth/requests/detail.html",
+        {
+            "feedback_request": feedback_request,
+            "is_recipient": feedback_request.recipient.user_id == request.user.pk,
+            "is_requester": feedback_request.requester.user_id == request.user.pk,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _close(request, pk: int, *, side: str, service, done: str):
+    feedback_request = get_object_or_404(
+        FeedbackRequest.objects.visible_to(request.user)
+        .filter(**{f"{side}__user": request.user})
+        .select_related("requester__user", "recipient__user"),
+        pk=pk,
+    )
+    try:
+        service(
+            feedback_request=feedback_request, user=request.user, now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(feedback_request=feedback_request))
+    return redirect(safe_next(request) or reverse("request-detail", args=[pk]))
+
+
+@require_POST
+def request_decline(request, pk: int):
+    """The person asked says no; the request closes."""
+    return _close(
+        request,
+        pk,
+        side="recipient",
+        service=feedback_request_decline,
+        done="You declined {feedback_request.requester}'s request.",
+    )
+
+
+@require_POST
+def request_cancel(request, pk: int):
+    """The person who asked withdraws the request."""
+    return _close(
+        request,
+        pk,
+        side="requester",
+        service=feedback_request_cancel,
+        done="Your request to {feedback_request.recipient} is cancelled.",
+    )
+
+
+urlpatterns = [
+    path("requests/", request_list, name="request-list"),
+    path("requests/new/", request_create, name="request-create"),
+    path("requests/<int:pk>/", request_detail, name="request-detail"),
+    path("requests/<int:pk>/decline/", request_decline, name="request-decline"),
+    path("requests/<int:pk>/cancel/", request_cancel, name="request-cancel"),
+]

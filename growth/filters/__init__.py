@@ -1,0 +1,1 @@
+"""List filters (django-filter FilterSets), one module per area of the web UI."""

@@ -1,0 +1,97 @@
+"""Filters for the feedback list."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from accounts.models import Team
+from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Sentiment
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FeedbackNoteFilter(django_filters.FilterSet):
+    """Narrow a list of notes that already went through the policy.
+
+    The people offered as engineer and author are the ones in ``queryset``, so
+    the choices never name someone the viewer has no note about.
+    """
+
+    engineer = django_filters.ModelChoiceFilter(
+        queryset=Engineer.objects.none(), label="About", empty_label="Anyone"
+    )
+    team = django_filters.ModelChoiceFilter(
+        field_name="engineer__team",
+        queryset=Team.objects.all(),
+        label="Team",
+        empty_label="Any team",
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=CompetencyKind.choices, label="Kind", empty_label="Any kind"
+    )
+    competency = django_filters.ModelChoiceFilter(
+        queryset=Competency.objects.order_by("kind", "name"),
+        label="Competency",
+        empty_label="Any competency",
+    )
+    sentiment = django_filters.ChoiceFilter(
+        choices=Sentiment.choices, label="Sentiment", empty_label="Any"
+    )
+    author = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(),
+        label="Written by",
+        empty_label="Anyone",
+    )
+    created_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="Written on or after",
+        widget=DATE_INPUT,
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="Written on or before",
+        widget=DATE_INPUT,
+    )
+    acknowledged = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_acknowledged",
+        label="Read (acknowledged)",
+        empty_label="Either",
+    )
+
+    class Meta:
+        model = FeedbackNote
+        fields: list[str] = []
+
+    def __init__(
+        self, data=None, queryset: QuerySet | None = None, *, omit=(), **kwargs
+    ):
+        super().__init__(data, queryset, **kwargs)
+        for name in omit:
+            del self.filters[name]
+        if "engineer" in self.filters:
+            self.filters["engineer"].queryset = (
+                Engineer.objects.filter(pk__in=self.queryset.values("engineer_id"))
+                .select_related("user")
+                .order_by("user__display_name")
+            )
+        if "author" in self.filters:
+            self.filters["author"].queryset = (
+                get_user_model()
+                .objects.filter(pk__in=self.queryset.values("author_id"))
+                .order_by("display_name")
+            )
+
+    def filter_acknowledged(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(acknowledged_at__isnull=False)
+        if value == "no":
+            # Only shared notes can be acknowledged; the others are not "waiting".
+            return queryset.unacknowledged()
+        return queryset

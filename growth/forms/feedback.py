@@ -1,0 +1,426 @@
+"""Forms for writing feedback, answering it and asking for it.
+
+The note form coaches the writer towards feedback someone can act on: one
+situation, what was seen, its impact and one concrete suggestion. The services
+check every rule again; these forms only offer what the person may choose.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse_lazy
+
+from growth import policy
+from growth.models import (
+    Competency,
+    CompetencyKind,
+    Engineer,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    Sentiment,
+    Visibility,
+)
+
+TEXTAREA_ROWS = 3
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form's fields where it can."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else None
+        if target is None and field != NON_FIELD_ERRORS:
+            errors = [message for item in errors for message in item.messages]
+        form.add_error(target, errors)
+
+
+def competency_choices(competencies, kind: str | None = None) -> list:
+    """Choices for a competency select: one kind, or grouped by kind."""
+    blank = [("", "— none —")]
+    if kind:
+        return blank + [(c.pk, c.name) for c in competencies if c.kind == kind]
+    groups = []
+    for value, label in CompetencyKind.choices:
+        options = [(c.pk, c.name) for c in competencies if c.kind == value]
+        if options:
+            groups.append((label, options))
+    return blank + groups
+
+
+class EngineerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user} — {obj.team}"
+
+
+class GoalChoiceField(forms.ModelChoiceField):
+    """Goals, named with their engineer unless the form knows who it is for."""
+
+    show_engineer = True
+
+    def label_from_instance(self, obj):
+        if self.show_engineer:
+            return f"{obj.engineer}: {obj.title}"
+        return obj.title
+
+
+class FeedbackNoteForm(forms.ModelForm):
+    """Write or edit a note; ``author`` writes it, about ``engineer`` if known."""
+
+    engineer = EngineerChoiceField(
+        queryset=Engineer.objects.none(),
+        label="Who is this feedback for?",
+        empty_label="Choose someone",
+        help_text="Anyone here: your team, another team, your manager or mentor.",
+    )
+    goal = GoalChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        label="Related goal (optional)",
+        empty_label="— none —",
+        help_text="One of their goals this feedback speaks to, if you can see it.",
+    )
+
+    class Meta:
+        model = FeedbackNote
+        fields = [
+            "engineer",
+            "kind",
+            "competency",
+            "sentiment",
+            "situation",
+            "behaviour",
+            "impact",
+            "suggestion",
+            "goal",
+            "visibility",
+        ]
+        labels = {
+            "kind": "Kind of feedback",
+            "competency": "Competency",
+            "sentiment": "Is this praise or constructive?",
+            "situation": "Situation",
+            "behaviour": "Behaviour",
+            "impact": "Impact",
+            "suggestion": "Suggestion",
+            "visibility": "Who sees it?",
+        }
+        help_texts = {
+            "kind": "Technical: code, design, testing, operations. "
+            "Interpersonal: how they work with people.",
+            "competency": "Which skill does this speak to? Pick one of the same kind.",
+            "sentiment": "Both help: praise says what to keep doing, constructive "
+            "feedback what to try instead. Either way, describe, don't judge.",
+            "situation": "When and where? One specific moment, not a pattern.",
+            "behaviour": "What did they do or say, as you saw it? "
+            "Describe the action, not the person.",
+            "impact": "What did it change for the team, the users, the code or you?",
+            "suggestion": "One concrete next step they can take.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "sentiment": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+            "situation": forms.Textarea(
+                attrs={
+                    "rows": TEXTAREA_ROWS,
+                    "placeholder": "In Tuesday's incident review…",
+                }
+            ),
+            "behaviour": forms.Textarea(
+                attrs={
+                    "rows": TEXTAREA_ROWS,
+                    "placeholder": "…you walked us through the timeline and named "
+                    "your own mistake first…",
+                }
+            ),
+            "impact": forms.Textarea(
+                attrs={
+                    "rows": TEXTAREA_ROWS,
+                    "placeholder": "…so others owned theirs too, and we found the "
+                    "root cause in twenty minutes.",
+                }
+            ),
+            "suggestion": forms.Textarea(
+                attrs={
+                    "rows": TEXTAREA_ROWS,
+                    "placeholder": "Keep doing it — and add your timeline format to "
+                    "the post-mortem template so others can copy it.",
+                }
+            ),
+        }
+
+    def __init__(
+        self,
+        *args,
+        author,
+        engineer: Engineer | None = None,
+        feedback_request: FeedbackRequest | None = None,
+        **kwargs,
+    ):
+        instance = kwargs.get("instance")
+        if instance is None:
+            kwargs["instance"] = FeedbackNote(author=author)
+        elif instance.pk:
+            engineer = instance.engineer
+        if feedback_request is not None:
+            engineer = feedback_request.requester
+        initial = kwargs.setdefault("initial", {})
+        if engineer is not None:
+            initial.setdefault("engineer", engineer.pk)
+        if feedback_request is not None:
+            if feedback_request.competency_id:
+                initial.setdefault("kind", feedback_request.competency.kind)
+                initial.setdefault("competency", feedback_request.competency_id)
+            initial.setdefault("goal", feedback_request.goal_id)
+        super().__init__(*args, **kwargs)
+        self.author = author
+        self.known_engineer = engineer
+        self.feedback_request = feedback_request
+        note = self.instance
+        # Radio buttons need no blank choice: one of them must be picked.
+        self.fields["kind"].choices = CompetencyKind.choices
+        self.fields["sentiment"].choices = Sentiment.choices
+
+        engineers = Engineer.objects.active()
+        if note.pk:
+            engineers = engineers | Engineer.objects.filter(pk=note.engineer_id)
+        self.fields["engineer"].queryset = engineers.select_related(
+            "user", "team"
+        ).order_by("user__display_name")
+        if note.pk or feedback_request is not None:
+            # The note is about this person; writing about someone else is a new note.
+            self.fields["engineer"].disabled = True
+            self.fields["engineer"].help_text = ""
+
+        self._set_competencies()
+        self._set_goals()
+        self._set_visibility()
+
+        if note.pk and self.is_answered:
+            for name in ("kind", "competency", "sentiment", "visibility", "goal"):
+                self.fields[name].disabled = True
+            self.fields["kind"].help_text = (
+                f"{note.engineer} has already answered this note, so only its "
+                "wording (situation, behaviour, impact, suggestion) can change."
+            )
+
+        self.fields["kind"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("feedback-competency-options"),
+                "hx-target": "#id_competency",
+                "hx-trigger": "change",
+            }
+        )
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("Who and what", "engineer", "kind", "competency", "sentiment"),
+            Fieldset("What you saw", "situation", "behaviour", "impact"),
+            Fieldset("What next", "suggestion", "goal"),
+            "visibility",
+        )
+
+    @property
+    def is_answered(self) -> bool:
+        note = self.instance
+        return bool(note.acknowledged_at or note.reply or note.actionable is not None)
+
+    def _current_kind(self) -> str | None:
+        if self.is_bound:
+            kind = self.data.get(self.add_prefix("kind"))
+        else:
+            kind = self.initial.get("kind") or self.instance.kind
+        return kind if kind in CompetencyKind.values else None
+
+    def _set_competencies(self) -> None:
+        field = self.fields["competency"]
+        competencies = Competency.objects.filter(is_active=True)
+        if self.instance.competency_id:
+            competencies = competencies | Competency.objects.filter(
+                pk=self.instance.competency_id
+            )
+        field.queryset = competencies.order_by("kind", "name")
+        field.choices = competency_choices(field.queryset, self._current_kind())
+
+    def _set_goals(self) -> None:
+        field = self.fields["goal"]
+        goals = Goal.objects.visible_to(self.author)
+        if self.known_engineer is not None:
+            goals = goals.filter(engineer=self.known_engineer)
+            field.show_engineer = False
+        extra = [
+            pk
+            for pk in (
+                self.instance.goal_id,
+                self.feedback_request.goal_id if self.feedback_request else None,
+            )
+            if pk
+        ]
+        if extra:
+            goals = goals | Goal.objects.filter(pk__in=extra)
+        field.queryset = goals.select_related("engineer__user").order_by(
+            "engineer__user__display_name", "title"
+        )
+        if self.known_engineer is not None:
+            field.help_text = f"One of {self.known_engineer}'s goals that you can see."
+
+    def _may_write_manager_note(self) -> bool:
+        if self.known_engineer is not None:
+            return policy.may_write_manager_note(self.author, self.known_engineer)
+        # Not yet known who it is for: offer it to people who manage or mentor
+        # someone; clean() then checks it against the engineer they pick.
+        roles = policy.roles_of(self.author)
+        return roles.manager or roles.mentor
+
+    def _set_visibility(self) -> None:
+        field = self.fields["visibility"]
+        if self.feedback_request is not None:
+            allowed = [Visibility.SHARED]
+            field.help_text = "Feedback someone asked for is shared with them."
+        else:
+            allowed = [Visibility.SHARED, Visibility.SELF]
+            keeps_manager_only = (
+                self.instance.pk and self.instance.visibility == Visibility.MANAGER
+            )
+            if keeps_manager_only or self._may_write_manager_note():
+                allowed.insert(1, Visibility.MANAGER)
+            if self.instance.request_id:
+                allowed = [Visibility.SHARED]
+                field.help_text = "This note answers a request, so it stays shared."
+        field.choices = [(v.value, v.label) for v in allowed]
+        if not field.help_text:
+            field.help_text = (
+                "Shared: they, their manager and their mentors read it. "
+                + (
+                    "Manager only: you and their manager. "
+                    if Visibility.MANAGER in allowed
+                    else ""
+                )
+                + "Note to self: only you."
+            )
+        self.offers_manager_only = Visibility.MANAGER in allowed
+
+    def clean(self):
+        cleaned = super().clean()
+        engineer = cleaned.get("engineer")
+        visibility = cleaned.get("visibility")
+        goal = cleaned.get("goal")
+        if engineer is None:
+            return cleaned
+        if (
+            visibility == Visibility.MANAGER
+            and self.instance.visibility != Visibility.MANAGER
+            and not policy.may_write_manager_note(self.author, engineer)
+        ):
+            self.add_error(
+                "visibility",
+                f"Only {engineer}'s manager and mentors can keep a manager-only "
+                "note; share it with them or keep it as a note to self.",
+            )
+        if goal is not None and goal.engineer_id != engineer.pk:
+            self.add_error("goal", f"Pick one of {engineer}'s goals, or none.")
+        return cleaned
+
+
+class FeedbackReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": TEXTAREA_ROWS}),
+        error_messages={
+            "required": "Write a reply, or acknowledge the note without one."
+        },
+    )
+
+
+class FeedbackRatingForm(forms.Form):
+    actionable = forms.TypedChoiceField(
+        label="Was this actionable?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Answer yes or no."},
+    )
+
+
+class FeedbackRequestForm(forms.ModelForm):
+    """Ask someone for feedback; ``requester`` asks, ``today`` is their date."""
+
+    recipient = EngineerChoiceField(
+        queryset=Engineer.objects.none(),
+        label="Who would you like feedback from?",
+        empty_label="Choose someone",
+        help_text="Anyone here: a peer, someone on another team, your manager.",
+    )
+    goal = GoalChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        label="About one of your goals (optional)",
+        empty_label="— none —",
+        help_text="They will see the goal's title.",
+    )
+
+    class Meta:
+        model = FeedbackRequest
+        fields = ["recipient", "message", "goal", "competency", "due_on"]
+        labels = {
+            "message": "What would you like feedback on?",
+            "competency": "About a competency (optional)",
+            "due_on": "Feedback wanted by",
+        }
+        help_texts = {
+            "message": "Name the moment or the work, and what you want to learn.",
+            "due_on": "A date while it is still fresh in their mind.",
+        }
+        widgets = {
+            "message": forms.Textarea(
+                attrs={
+                    "rows": 4,
+                    "placeholder": "I ran Tuesday's incident review for the first "
+                    "time. What should I keep, and what should I do differently?",
+                }
+            ),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, requester: Engineer, today: datetime.date, **kwargs):
+        kwargs.setdefault("instance", FeedbackRequest(requester=requester))
+        super().__init__(*args, **kwargs)
+        self.requester = requester
+        self.today = today
+        self.fields["recipient"].queryset = (
+            Engineer.objects.active()
+            .exclude(pk=requester.pk)
+            .select_related("user", "team")
+            .order_by("user__display_name")
+        )
+        goal_field = self.fields["goal"]
+        goal_field.queryset = Goal.objects.visible_to(requester.user).filter(
+            engineer=requester
+        )
+        goal_field.show_engineer = False
+        competency = self.fields["competency"]
+        competency.queryset = Competency.objects.filter(is_active=True).order_by(
+            "kind", "name"
+        )
+        competency.choices = competency_choices(competency.queryset)
+        self.fields["message"].required = True
+        self.fields["due_on"].widget.attrs["min"] = today.isoformat()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < self.today:
+            raise ValidationError("Pick today or a later date.")
+        return due_on

@@ -1,0 +1,413 @@
+"""Writing feedback notes, answering them, and asking for them.
+
+Every rule a person can break raises ``ValidationError`` keyed by the form field
+it concerns, before anything is written; the views show it on that field. The
+engineer is told about a shared note, and the person asked about a request, with
+an in-app notification that carries names and a link, never the note's text.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from growth import policy
+from growth.models import (
+    Competency,
+    Engineer,
+    EventKind,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    RequestStatus,
+    Visibility,
+)
+from growth.services.notifications import notification_create
+
+# What the author can no longer change once the engineer has answered a note:
+# the engineer answered *this* feedback, so only its wording may still be fixed.
+LOCKED_ONCE_ANSWERED = ("kind", "competency", "sentiment", "visibility", "goal")
+
+MANAGER_ONLY_REFUSED = (
+    "Manager-only notes are for the engineer's manager and mentors; "
+    "share it with them or keep it as a note to self."
+)
+
+
+def _merge(errors: dict, error: ValidationError) -> None:
+    """Add the messages of ``error`` to ``errors``, keyed by field."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            errors.setdefault(field, [])
+            for item in field_errors:
+                errors[field].extend(item.messages)
+    else:
+        errors.setdefault(NON_FIELD_ERRORS, []).extend(error.messages)
+
+
+def _notify_shared_note(note: FeedbackNote, *, now: datetime.datetime) -> None:
+    author = str(note.author) if note.author else "A former colleague"
+    notification_create(
+        recipient=note.engineer.user,
+        kind=EventKind.FEEDBACK_RECEIVED,
+        message=f"{author} left you {note.get_kind_display().lower()} feedback.",
+        url=reverse("feedback-detail", args=[note.pk]),
+        now=now,
+    )
+
+
+def _goal_errors(*, goal, engineer, author, feedback_request=None) -> list[str]:
+    if goal is None:
+        return []
+    if goal.engineer_id != engineer.pk:
+        return [f"Pick one of {engineer}'s goals, or none."]
+    asked_about = feedback_request is not None and feedback_request.goal_id == goal.pk
+    if (
+        not asked_about
+        and not Goal.objects.visible_to(author).filter(pk=goal.pk).exists()
+    ):
+        return [f"Pick one of {engineer}'s goals, or none."]
+    return []
+
+
+def feedback_note_create(
+    *,
+    author,
+    engineer: Engineer,
+    kind: str,
+    competency: Competency | None,
+    sentiment: str,
+    situation: str,
+    behaviour: str,
+    impact: str,
+    suggestion: str,
+    visibility: str = Visibility.SHARED,
+    goal: Goal | None = None,
+    request: FeedbackRequest | None = None,
+    now: datetime.datetime,
+) -> FeedbackNote:
+    """Log a note by ``author`` about ``engineer``; fulfil ``request`` if given.
+
+    A shared note notifies the engineer. Manager-only visibility is refused
+    unless the author manages or actively mentors the engineer. A request must
+    be open and owed by the author, and the note then goes to its requester.
+    """
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        if not Engineer.objects.active().filter(pk=engineer.pk).exists():
+            errors["engineer"] = [f"{engineer} is no longer active here."]
+        if visibility == Visibility.MANAGER and not policy.may_write_manager_note(
+            author, engineer
+        ):
+            errors["visibility"] = [MANAGER_ONLY_REFUSED]
+        if request is not None:
+            owed = policy.feedback_requests_fulfillable_by(author).filter(pk=request.pk)
+            if not owed.exists():
+                errors["request"] = [
+                    "This request is not one you owe, or it is already closed."
+                ]
+            elif request.requester_id != engineer.pk:
+                errors["engineer"] = [
+                    f"This request is from {request.requester}; the note goes to them."
+                ]
+            if visibility != Visibility.SHARED:
+                errors.setdefault("visibility", []).append(
+                    "Feedback someone asked for is shared with them."
+                )
+        goal_errors = _goal_errors(
+            goal=goal, engineer=engineer, author=author, feedback_request=request
+        )
+        if goal_errors:
+            errors["goal"] = goal_errors
+
+        note = FeedbackNote(
+            author=author,
+            engineer=engineer,
+            kind=kind,
+            competency=competency,
+            sentiment=sentiment,
+            situation=situation,
+            behaviour=behaviour,
+            impact=impact,
+            suggestion=suggestion,
+            visibility=visibility,
+            goal=goal,
+            request=request,
+            created_at=now,
+        )
+        try:
+            note.full_clean()
+        except ValidationError as error:
+            _merge(errors, error)
+        if errors:
+            raise ValidationError(errors)
+
+        if request is not None:
+            # Claimed with a conditional update, so two notes cannot both fulfil it.
+            claimed = (
+                policy.feedback_requests_fulfillable_by(author)
+                .filter(pk=request.pk)
+                .update(status=RequestStatus.FULFILLED, closed_at=now)
+            )
+            if claimed != 1:
+                raise ValidationError(
+                    {"request": "This request was closed in the meantime."}
+                )
+            request.status = RequestStatus.FULFILLED
+            request.closed_at = now
+        note.save()
+        if note.visibility == Visibility.SHARED:
+            _notify_shared_note(note, now=now)
+    return note
+
+
+def feedback_note_update(
+    *,
+    note: FeedbackNote,
+    author,
+    kind: str,
+    competency: Competency | None,
+    sentiment: str,
+    situation: str,
+    behaviour: str,
+    impact: str,
+    suggestion: str,
+    visibility: str,
+    goal: Goal | None,
+    now: datetime.datetime,
+) -> FeedbackNote:
+    """Change a note; only its author may, and the engineer's answer is kept.
+
+    Once the engineer has acknowledged, replied to or rated the note, only its
+    wording (situation, behaviour, impact, suggestion) may change. A note that
+    becomes shared notifies the engineer.
+    """
+    changes = {
+        "kind": kind,
+        "competency": competency,
+        "sentiment": sentiment,
+        "situation": situation,
+        "behaviour": behaviour,
+        "impact": impact,
+        "suggestion": suggestion,
+        "visibility": visibility,
+        "goal": goal,
+    }
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        current = (
+            FeedbackNote.objects.editable_by(author)
+            .select_for_update(of=("self",))
+            .select_related("engineer__user", "author")
+            .filter(pk=note.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError("Only the author of a note can change it.")
+        answered = bool(
+            current.acknowledged_at or current.reply or current.actionable is not None
+        )
+        was_shared = current.visibility == Visibility.SHARED
+        if answered:
+            for field in LOCKED_ONCE_ANSWERED:
+                if getattr(current, field) != changes[field]:
+                    errors[field] = [
+                        f"{current.engineer} has already answered this note; "
+                        "only its wording can change."
+                    ]
+        if (
+            visibility == Visibility.MANAGER
+            and current.visibility != Visibility.MANAGER
+            and not policy.may_write_manager_note(author, current.engineer)
+        ):
+            errors["visibility"] = [MANAGER_ONLY_REFUSED]
+        if current.request_id and visibility != Visibility.SHARED:
+            errors.setdefault("visibility", []).append(
+                "This note answers a request, so it stays shared."
+            )
+        if goal is not None and goal.pk != current.goal_id:
+            goal_errors = _goal_errors(
+                goal=goal, engineer=current.engineer, author=author
+            )
+            if goal_errors:
+                errors["goal"] = goal_errors
+
+        for field, value in changes.items():
+            setattr(current, field, value)
+        try:
+            current.full_clean()
+        except ValidationError as error:
+            _merge(errors, error)
+        if errors:
+            raise ValidationError(errors)
+
+        # A queryset update, so ``updated_at`` is ``now`` (auto_now would ignore it).
+        FeedbackNote.objects.filter(pk=current.pk).update(**changes, updated_at=now)
+        current.updated_at = now
+        if not was_shared and current.visibility == Visibility.SHARED:
+            _notify_shared_note(current, now=now)
+    return current
+
+
+def _answer(
+    *, note: FeedbackNote, user, now: datetime.datetime, **changes
+) -> FeedbackNote:
+    """Apply the engineer's answer to ``note``; every answer acknowledges it."""
+    with transaction.atomic():
+        updated = (
+            FeedbackNote.objects.answerable_by(user)
+            .filter(pk=note.pk)
+            .update(
+                acknowledged_at=Coalesce(
+                    F("acknowledged_at"),
+                    Value(now, output_field=models.DateTimeField()),
+                ),
+                **changes,
+            )
+        )
+        if updated != 1:
+            raise ValidationError(
+                "Only the engineer a shared note is about can answer it."
+            )
+    note.refresh_from_db(
+        fields=["acknowledged_at", "reply", "replied_at", "actionable"]
+    )
+    return note
+
+
+def feedback_note_acknowledge(
+    *, note: FeedbackNote, user, now: datetime.datetime
+) -> FeedbackNote:
+    """Record that the engineer has read ``note``; the first time counts."""
+    return _answer(note=note, user=user, now=now)
+
+
+def feedback_note_reply(
+    *, note: FeedbackNote, user, reply: str, now: datetime.datetime
+) -> FeedbackNote:
+    """Set the engineer's reply (replacing an earlier one); it acknowledges too."""
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError(
+            {"reply": "Write a reply, or acknowledge the note without one."}
+        )
+    return _answer(note=note, user=user, now=now, reply=reply, replied_at=now)
+
+
+def feedback_note_rate(
+    *, note: FeedbackNote, user, actionable: bool, now: datetime.datetime
+) -> FeedbackNote:
+    """Record whether the engineer could act on ``note``; it acknowledges too."""
+    return _answer(note=note, user=user, now=now, actionable=bool(actionable))
+
+
+def feedback_request_create(
+    *,
+    requester: Engineer,
+    recipient: Engineer,
+    due_on: datetime.date,
+    message: str = "",
+    competency: Competency | None = None,
+    goal: Goal | None = None,
+    now: datetime.datetime,
+) -> FeedbackRequest:
+    """Ask ``recipient`` for feedback by ``due_on``, and tell them in the app."""
+    errors: dict[str, list[str]] = {}
+    today = now.astimezone(requester.user.zone).date()
+    with transaction.atomic():
+        if recipient.pk == requester.pk:
+            errors["recipient"] = ["You cannot ask yourself for feedback."]
+        elif not Engineer.objects.active().filter(pk=recipient.pk).exists():
+            errors["recipient"] = [f"{recipient} is no longer active here."]
+        elif (
+            FeedbackRequest.objects.open()
+            .filter(requester=requester, recipient=recipient)
+            .exists()
+        ):
+            errors["recipient"] = [
+                f"You already have an open request to {recipient}; "
+                "cancel it first or wait for their answer."
+            ]
+        if due_on < today:
+            errors["due_on"] = ["Pick today or a later date."]
+        if goal is not None and goal.engineer_id != requester.pk:
+            errors["goal"] = ["Pick one of your own goals, or none."]
+        feedback_request = FeedbackRequest(
+            requester=requester,
+            recipient=recipient,
+            due_on=due_on,
+            message=message.strip(),
+            competency=competency,
+            goal=goal,
+            created_at=now,
+        )
+        try:
+            feedback_request.full_clean()
+        except ValidationError as error:
+            _merge(errors, error)
+        if errors:
+            raise ValidationError(errors)
+        feedback_request.save()
+        notification_create(
+            recipient=recipient.user,
+            kind=EventKind.FEEDBACK_REQUESTED,
+            message=(
+                f"{requester} asked you for feedback by {due_on.day} {due_on:%B %Y}."
+            ),
+            url=reverse("request-detail", args=[feedback_request.pk]),
+            now=now,
+        )
+    return feedback_request
+
+
+def _close(
+    *,
+    feedback_request: FeedbackRequest,
+    mine,
+    status: str,
+    now: datetime.datetime,
+    not_mine: str,
+) -> FeedbackRequest:
+    with transaction.atomic():
+        closed = (
+            mine.open()
+            .filter(pk=feedback_request.pk)
+            .update(status=status, closed_at=now)
+        )
+        if closed != 1:
+            if mine.filter(pk=feedback_request.pk).exists():
+                raise ValidationError({"status": "This request is already closed."})
+            raise ValidationError(not_mine)
+    feedback_request.refresh_from_db(fields=["status", "closed_at"])
+    return feedback_request
+
+
+def feedback_request_decline(
+    *, feedback_request: FeedbackRequest, user, now: datetime.datetime
+) -> FeedbackRequest:
+    """Close an open request, as the person who was asked."""
+    return _close(
+        feedback_request=feedback_request,
+        mine=FeedbackRequest.objects.visible_to(user).filter(recipient__user=user),
+        status=RequestStatus.DECLINED,
+        now=now,
+        not_mine="Only the person asked can decline a request.",
+    )
+
+
+def feedback_request_cancel(
+    *, feedback_request: FeedbackRequest, user, now: datetime.datetime
+) -> FeedbackRequest:
+    """Withdraw an open request, as the person who asked."""
+    return _close(
+        feedback_request=feedback_request,
+        mine=FeedbackRequest.objects.visible_to(user).filter(requester__user=user),
+        status=RequestStatus.CANCELLED,
+        now=now,
+        not_mine="Only the person who asked can cancel a request.",
+    )
