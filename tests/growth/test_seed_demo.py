@@ -456,4 +456,3 @@ def test_a_failure_leaves_nothing_half_seeded(demo, monkeypatch):
 def test_an_empty_password_is_refused(demo):
     with pytest.raises(CommandError, match="cannot be empty"):
         seed_demo("--password", " ")
-
