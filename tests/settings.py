@@ -8,3 +8,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests never need a running worker unless they start one themselves.
 CELERY_TASK_ALWAYS_EAGER = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# The live server's threads must not keep connections open past a test, or
+# PostgreSQL refuses to drop the test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

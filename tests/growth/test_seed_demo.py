@@ -91,7 +91,8 @@ def fingerprint() -> list:
     learning = LearningActivity.objects.order_by("date", "title").values_list(
         "date", "title", "hours"
     )
-    return [list(notes), list(goals), list(learning)]
+    # Sorted here, not by the database: rows can tie on every ordered column.
+    return [sorted(rows, key=repr) for rows in (notes, goals, learning)]
 
 
 def wipe() -> None:
