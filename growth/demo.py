@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -931,21 +932,33 @@ class _Builder:
     def build_notifications(self, requests) -> list[Notification]:
         rows = []
 
-        def add(user, kind, message, created_at, read_at=None) -> None:
-            rows.append(Notification(recipient=user, kind=kind, message=message, created_at=created_at, read_at=read_at))  # fmt: skip
+        def add(user, kind, message, created_at, read_at=None, url="") -> None:
+            rows.append(Notification(recipient=user, kind=kind, message=message, url=url, created_at=created_at, read_at=read_at))  # fmt: skip
+
+        # Where each reminder's notification leads.
+        pages = {
+            ReminderKind.FEEDBACK_DUE: reverse("team-dashboard"),
+            ReminderKind.INTERPERSONAL_GAP: reverse("team-dashboard"),
+            ReminderKind.WEEKLY_DIGEST: reverse("team-dashboard"),
+            ReminderKind.REQUEST_PENDING: reverse("request-list"),
+            ReminderKind.CHECKIN_DUE: reverse("mentoring"),
+            ReminderKind.GOAL_DEADLINE: reverse("goal-list"),
+        }
 
         recent = self.now - timedelta(days=21)
         for note in self.notes:
             if note.visibility == Visibility.SHARED and note.created_at >= recent:
                 kind = note.get_kind_display().lower()
                 message = f"{note.author} shared {kind} feedback with you."
-                add(note.engineer.user, EventKind.FEEDBACK_RECEIVED, message, note.created_at, note.acknowledged_at)  # fmt: skip
+                url = reverse("feedback-detail", args=[note.pk])
+                add(note.engineer.user, EventKind.FEEDBACK_RECEIVED, message, note.created_at, note.acknowledged_at, url)  # fmt: skip
         for request in requests:
             if request.status == RequestStatus.OPEN:
                 due = f"{request.due_on.day} {request.due_on:%B}"
                 message = f"{request.requester} asked you for feedback by {due}."
                 read_at = self.later(request.created_at, 30, 600)
-                add(request.recipient.user, EventKind.FEEDBACK_REQUESTED, message, request.created_at, self.rng.choice([read_at, None]))  # fmt: skip
+                url = reverse("request-detail", args=[request.pk])
+                add(request.recipient.user, EventKind.FEEDBACK_REQUESTED, message, request.created_at, self.rng.choice([read_at, None]), url)  # fmt: skip
         zara = self.last_check_in["diego", "zara"]
         monday = _weekday_on_or_before(self.today, 0)
         reminders = [
@@ -962,7 +975,7 @@ class _Builder:
         for key, kind, message in reminders:
             morning = self.at(self.ago(1), key, (8, 8))
             read_at = self.later(morning, 30, 300) if self.rng.random() < 0.3 else None
-            add(self.eng[key].user, kind, message, morning, read_at)
+            add(self.eng[key].user, kind, message, morning, read_at, pages[kind])
         Notification.objects.bulk_create(rows, batch_size=200)
         return rows
 

@@ -457,3 +457,12 @@ def test_a_failure_leaves_nothing_half_seeded(demo, monkeypatch):
 def test_an_empty_password_is_refused(demo):
     with pytest.raises(CommandError, match="cannot be empty"):
         seed_demo("--password", " ")
+
+
+def test_every_demo_notification_leads_to_a_page(demo):
+    from django.urls import resolve
+
+    urls = list(Notification.objects.values_list("url", flat=True))
+    assert urls
+    for url in urls:
+        assert resolve(url.split("?")[0]), url
