@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 
-from growth import charts
+from growth import charts, policy
 from growth.models import (
     Competency,
     CompetencyKind,
@@ -65,11 +65,7 @@ def goal_engineers(user) -> QuerySet:
 
     The same people ``Goal.objects.editable_by(user)`` lets edit a goal.
     """
-    return (
-        Engineer.objects.visible_to(user)
-        .filter(Q(user=user) | Q(manager__user=user))
-        .select_related("user")
-    )
+    return policy.goal_owners_for(user, Engineer.objects.all()).select_related("user")
 
 
 def dashboard_engineers(viewer) -> QuerySet:

@@ -210,6 +210,14 @@ def goals_editable_by(user, qs: QuerySet) -> QuerySet:
     return qs.filter(Q(engineer__user=user) | Q(engineer__in=_reports(user)))
 
 
+def goal_owners_for(user, qs: QuerySet) -> QuerySet:
+    """Engineers ``user`` may set goals for: themselves and their direct reports,
+    the people whose goals ``goals_editable_by`` lets them edit."""
+    if not _is_member(user):
+        return qs.none()
+    return qs.filter(Q(user=user) | Q(pk__in=_reports(user)))
+
+
 def goal_check_ins_visible_to(user, qs: QuerySet) -> QuerySet:
     from growth.models import Goal
 
@@ -247,6 +255,19 @@ def check_ins_editable_by(user, qs: QuerySet) -> QuerySet:
     if not _is_member(user):
         return qs.none()
     return qs.filter(author=user)
+
+
+def action_items_toggleable_by(user, qs: QuerySet) -> QuerySet:
+    """Action items ``user`` may mark done or undone: the check-in's author and
+    its engineer, among the check-ins they may see."""
+    from growth.models import CheckIn
+
+    if not _is_member(user):
+        return qs.none()
+    visible = check_ins_visible_to(user, CheckIn.objects.all()).filter(
+        Q(author=user) | Q(engineer__user=user)
+    )
+    return qs.filter(check_in__in=visible.values("pk"))
 
 
 # --- learning ------------------------------------------------------------------

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
+from growth import policy
 from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
 
 ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("description").max_length
@@ -46,10 +47,7 @@ def carry_over_items(
 def action_items_toggleable_by(user) -> QuerySet:
     """Action items ``user`` may mark done or undone: the check-in's author and
     its engineer, among the check-ins they may see."""
-    visible = CheckIn.objects.visible_to(user).filter(
-        Q(author=user) | Q(engineer__user=user)
-    )
-    return ActionItem.objects.filter(check_in__in=visible.values("pk"))
+    return policy.action_items_toggleable_by(user, ActionItem.objects.all())
 
 
 def _today_for(user, now: datetime.datetime) -> datetime.date:

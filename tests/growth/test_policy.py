@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.models import User
 from growth import policy
 from growth.models import (
+    ActionItem,
     CheckIn,
     Engineer,
     EventKind,
@@ -482,3 +483,30 @@ def test_visible_to_lists_each_object_once_for_someone_with_several_roles(
 def test_visible_to_runs_one_query(many_hats, model, django_assert_num_queries):
     with django_assert_num_queries(1):
         list(model.objects.visible_to(many_hats))
+
+
+GOAL_OWNERS = [
+    ("alice", True), ("mia", True), ("max", False), ("skip", False),
+    ("bob", False), ("olivia", False), ("cora", False),
+]  # fmt: skip
+TOGGLERS = [
+    ("max", True), ("alice", True), ("mia", False), ("olivia", False), ("bob", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("person", "may_set"), GOAL_OWNERS)
+def test_goal_owners_are_yourself_and_your_direct_reports(cast, person, may_set):
+    user = getattr(cast, person).user
+    owners = policy.goal_owners_for(user, Engineer.objects.all())
+    assert owners.filter(pk=cast.alice.pk).exists() is may_set
+
+
+@pytest.mark.parametrize(("person", "may_toggle"), TOGGLERS)
+def test_action_items_are_ticked_by_their_author_and_engineer(cast, person, may_toggle):
+    check_in = factories.make_check_in(
+        cast.max.user, cast.alice, mentorship=cast.max_mentors_alice
+    )
+    item = ActionItem.objects.create(check_in=check_in, description="Read the runbook")
+    user = getattr(cast, person).user
+    toggleable = policy.action_items_toggleable_by(user, ActionItem.objects.all())
+    assert toggleable.filter(pk=item.pk).exists() is may_toggle
