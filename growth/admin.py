@@ -13,12 +13,14 @@ import csv
 import datetime
 import itertools
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import Truncator
 
+from growth import reminders
 from growth.models import (
     ActionItem,
     CheckIn,
@@ -35,6 +37,7 @@ from growth.models import (
     ReminderKind,
     ReminderPreference,
     ReminderRule,
+    ReminderStatus,
 )
 
 admin.site.site_header = "Cultivate admin"
@@ -602,6 +605,7 @@ class ReminderRuleAdmin(GrowthAdmin):
         "updated_at",
     )
     readonly_fields = ("updated_at",)
+    actions = ("send_due_now",)
 
     def get_readonly_fields(self, request, obj=None):
         # A rule is its kind; the description says how the code reads the cadence.
@@ -619,6 +623,39 @@ class ReminderRuleAdmin(GrowthAdmin):
         # Switch a rule off with "enabled" instead.
         return False
 
+    @admin.action(
+        description="Send the due reminders of the selected rules now",
+        permissions=["change"],
+    )
+    def send_due_now(self, request, queryset):
+        """Run the sweep for these rules now instead of at the next tick.
+
+        The same sweep as beat's: only what is due (in each recipient's own
+        morning) and not yet sent this period goes out, and delivery is queued
+        for the workers.
+        """
+        kinds = list(queryset.filter(enabled=True).values_list("kind", flat=True))
+        disabled = queryset.filter(enabled=False).count()
+        if disabled:
+            self.message_user(
+                request,
+                f"Skipped {disabled} disabled rule(s); enable them first.",
+                messages.WARNING,
+            )
+        if not kinds:
+            return
+        result = reminders.sweep(now=timezone.now(), kinds=kinds)
+        skipped = (
+            f", {result.skipped} to people who opted out" if result.skipped else ""
+        )
+        self.message_user(
+            request,
+            f"Recorded {result.planned} reminder(s){skipped}; queued "
+            f"{result.queued} for sending. If the workers are down they go out "
+            "at the next sweep.",
+            messages.SUCCESS,
+        )
+
 
 @admin.register(Reminder)
 class ReminderAdmin(GrowthAdmin):
@@ -632,6 +669,8 @@ class ReminderAdmin(GrowthAdmin):
         "status",
         "attempts",
         "sent_at",
+        "next_attempt_at",
+        "error",
     )
     list_select_related = ("recipient",)
     list_filter = (
@@ -648,12 +687,35 @@ class ReminderAdmin(GrowthAdmin):
     )
     search_help_text = "Search by recipient, subject or period (e.g. 2026-W48)."
     date_hierarchy = "created_at"
+    actions = ("retry",)
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_retry_permission(self, request):
+        # The log is read-only; retrying is what changing a reminder means.
+        return request.user.has_perm("growth.change_reminder")
+
+    @admin.display(description="last error")
+    def error(self, reminder):
+        return Truncator(reminder.last_error).chars(80)
+
+    @admin.action(
+        description="Retry the selected failed reminders", permissions=["retry"]
+    )
+    def retry(self, request, queryset):
+        ids = queryset.filter(status=ReminderStatus.FAILED).values_list("pk", flat=True)
+        retried = reminders.retry_failed(ids, now=timezone.now())
+        self.message_user(
+            request,
+            f"Queued {retried} failed reminder(s) again, with fresh attempts."
+            if retried
+            else "None of the selected reminders had failed.",
+            messages.SUCCESS if retried else messages.WARNING,
+        )
 
 
 @admin.register(ReminderPreference)

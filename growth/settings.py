@@ -257,7 +257,27 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# One static entry: the sweep reads the ReminderRule rows (data, tuned in the
+# admin) and queues one task per email. Nothing else is scheduled ahead.
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-reminders": {"task": "growth.tasks.sweep_reminders", "schedule": 15 * 60},
+}
+
+# Reminders: how a mail-server failure is retried. The wait doubles from the
+# base after each failed try, up to the cap, and the reminder is failed (and
+# shown in the admin) after the last attempt.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 900)
+if min(REMINDER_MAX_ATTEMPTS, REMINDER_RETRY_BASE_SECONDS) < 1 or not (
+    REMINDER_RETRY_BASE_SECONDS <= REMINDER_RETRY_MAX_SECONDS <= 3000
+):
+    # Retries wait in the worker; past Redis's visibility timeout they would
+    # be delivered twice.
+    raise ImproperlyConfigured(
+        "REMINDER_MAX_ATTEMPTS and REMINDER_RETRY_BASE_SECONDS must be at least 1, "
+        "and REMINDER_RETRY_MAX_SECONDS between the base and 3000"
+    )
 
 LOGGING = {
     "version": 1,

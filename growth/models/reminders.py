@@ -119,6 +119,7 @@ class ReminderStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (recipient opted out or left)"
 
 
 class Reminder(models.Model):
@@ -136,6 +137,11 @@ class Reminder(models.Model):
         max_length=64, help_text="e.g. 2026-W48 or 2026-11-25; one email per period."
     )
     subject = models.CharField(max_length=255)
+    payload = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Names, counts, dates and ids for the email; never a note's text.",
+    )
     status = models.CharField(
         max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
@@ -143,6 +149,12 @@ class Reminder(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the sweep may queue it (again); empty means at once.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -215,6 +227,11 @@ class Notification(models.Model):
     url = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Set by reminders, so a second sweep does not notify again.",
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -222,6 +239,13 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
         ]
 
     def __str__(self):
