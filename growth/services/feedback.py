@@ -14,20 +14,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from growth import policy
 from growth.models import (
     Competency,
     Engineer,
-    EventKind,
     FeedbackNote,
     FeedbackRequest,
     Goal,
     RequestStatus,
     Visibility,
 )
-from growth.services.notifications import notification_create
+from growth.reminders import notify_feedback_received, notify_feedback_requested
 
 # What the author can no longer change once the engineer has answered a note:
 # the engineer answered *this* feedback, so only its wording may still be fixed.
@@ -51,14 +49,8 @@ def _merge(errors: dict, error: ValidationError) -> None:
 
 
 def _notify_shared_note(note: FeedbackNote, *, now: datetime.datetime) -> None:
-    author = str(note.author) if note.author else "A former colleague"
-    notification_create(
-        recipient=note.engineer.user,
-        kind=EventKind.FEEDBACK_RECEIVED,
-        message=f"{author} left you {note.get_kind_display().lower()} feedback.",
-        url=reverse("feedback-detail", args=[note.pk]),
-        now=now,
-    )
+    # In the app at once; by email after commit, unless they opted out.
+    notify_feedback_received(note=note, now=now)
 
 
 def _goal_errors(*, goal, engineer, author, feedback_request=None) -> list[str]:
@@ -353,15 +345,7 @@ def feedback_request_create(
         if errors:
             raise ValidationError(errors)
         feedback_request.save()
-        notification_create(
-            recipient=recipient.user,
-            kind=EventKind.FEEDBACK_REQUESTED,
-            message=(
-                f"{requester} asked you for feedback by {due_on.day} {due_on:%B %Y}."
-            ),
-            url=reverse("request-detail", args=[feedback_request.pk]),
-            now=now,
-        )
+        notify_feedback_requested(request=feedback_request, now=now)
     return feedback_request
 
 

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from tests.conftest import CHROMIUM
+from tests.reminders_support import memory_broker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are still plain synchronous ones.
@@ -21,6 +22,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _publish_to_memory():
+    """The live server commits for real, so its emails would be queued for real:
+    keep them in memory instead of var/celery/ or the shared Redis."""
+    yield from memory_broker()
 
 
 @pytest.fixture(scope="session")

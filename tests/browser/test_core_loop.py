@@ -9,7 +9,12 @@ import pytest
 from growth.models import CheckIn, FeedbackNote, GoalCheckIn
 from tests import factories
 
-pytestmark = [pytest.mark.service("chromium"), pytest.mark.django_db(transaction=True)]
+# serialized_rollback puts back the migrations' competencies and reminder rules,
+# which the flush after a transactional test would otherwise take from the next.
+pytestmark = [
+    pytest.mark.service("chromium"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def team_row(page, name: str):

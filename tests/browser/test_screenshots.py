@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.service("chromium"), pytest.mark.django_db(transaction=True)]
+# serialized_rollback puts back the migrations' competencies and reminder rules,
+# which the flush after a transactional test would otherwise take from the next.
+pytestmark = [
+    pytest.mark.service("chromium"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "screenshot-pass-123"
 REPO_SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "screenshots"
