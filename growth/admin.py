@@ -10,7 +10,6 @@ many rows it shows.
 from __future__ import annotations
 
 import csv
-import datetime
 import itertools
 
 from django.contrib import admin, messages
@@ -39,6 +38,7 @@ from growth.models import (
     ReminderRule,
     ReminderStatus,
 )
+from growth.spreadsheets import csv_cell
 
 admin.site.site_header = "Cultivate admin"
 admin.site.site_title = "Cultivate admin"
@@ -49,21 +49,9 @@ admin.site.index_title = "Run Cultivate"
 
 # Fields that never leave the database through an export, whatever the model.
 NEVER_EXPORTED = frozenset({"password"})
+
+
 # A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """Return ``value`` as CSV text that a spreadsheet shows rather than runs."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date | datetime.time):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 class _Echo:
     """A file that hands back what is written to it, so csv.writer can stream."""
 

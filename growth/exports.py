@@ -18,7 +18,6 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from growth.admin import csv_cell
 from growth.models import (
     ActionItem,
     CheckIn,
@@ -30,6 +29,7 @@ from growth.models import (
     LearningActivity,
     Visibility,
 )
+from growth.spreadsheets import csv_cell
 
 
 def _name(obj) -> str | None:

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 
 from growth import policy, team
-from growth.admin import csv_cell
+from growth.spreadsheets import csv_cell
 
 PAGE_SIZE = 25
 

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from growth.admin import csv_cell
 from growth.models import (
     ActionItem,
     EventKind,
@@ -29,6 +28,7 @@ from growth.models import (
     ReminderRule,
     ReminderStatus,
 )
+from growth.spreadsheets import csv_cell
 from tests import factories
 
 pytestmark = pytest.mark.django_db
