@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include(notifications.urlpatterns)),
     path("", include(profile.urlpatterns)),
     path("", include(reminders.urlpatterns)),
+    path("", include("growth.views.health")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

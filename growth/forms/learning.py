@@ -126,8 +126,7 @@ class LearningActivityForm(forms.ModelForm):
             # A long list of people scrolls inside its box, not the whole page.
             Div(
                 "attendees",
-                css_class="border rounded px-3 pt-2 mb-3 overflow-auto",
-                style="max-height: 20rem",
+                css_class="border rounded px-3 pt-2 mb-3 overflow-auto attendee-list",
             ),
             *[name for name in ["goal"] if name in self.fields],
         )

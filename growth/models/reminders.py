@@ -89,6 +89,12 @@ class ReminderRule(models.Model):
     )
     description = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    last_swept_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a sweep last applied this rule; /healthz reports it.",
+    )
 
     class Meta:
         ordering = ["kind"]

@@ -20,6 +20,7 @@ from growth.models import (
     FeedbackNote,
     FeedbackRequest,
     Reminder,
+    ReminderRule,
     Visibility,
 )
 from growth.reminders.delivery import (
@@ -76,6 +77,10 @@ def sweep(*, now: datetime.datetime, kinds=None) -> SweepResult:
     planned = plan(now=now, kinds=kinds)
     recorded = record(planned, now=now)
     requeued = requeue(now=now)
+    swept = ReminderRule.objects.filter(enabled=True)
+    if kinds is not None:
+        swept = swept.filter(kind__in=kinds)
+    swept.update(last_swept_at=now)
     return SweepResult(
         planned=len(planned),
         pending=recorded.pending,

@@ -67,6 +67,6 @@ def test_a_sweep_over_5000_engineers_is_batched_and_quick(broker):
     elapsed = time.monotonic() - started
     assert rows > 1000
     assert verbs["SELECT"] <= 12
-    assert verbs["UPDATE"] <= 3
+    assert verbs["UPDATE"] <= 4  # claims back, due rows on, queued rows, last swept
     assert verbs["INSERT"] <= inserts(rows)
     assert elapsed < 10
