@@ -11,7 +11,7 @@ DEMO_PASSWORD_FILE := var/demo-password
 # Two workers: the machines this runs on have two cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint screenshots clean
+.PHONY: run test install lint screenshots clean bench
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Cultivate needs Python 3.11 or newer on the PATH (or PYTHON=/path/to/python)." >&2; exit 1; }
@@ -51,6 +51,11 @@ test: lint
 # Retake the README's pictures of the dashboards, from the demo organisation.
 screenshots: install
 	CULTIVATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_screenshots.py -p no:xdist
+
+# Time the pages and the reminder sweep for a large organisation, in a database
+# of the benchmark's own (var/bench/, or DATABASE_URL's server): see README.md.
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
