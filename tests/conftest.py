@@ -16,8 +16,15 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# In CI the property-based tests run a fixed set of examples, so a red build is
+# reproducible; on a developer's machine they explore anew each run.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REQUIRE_SERVICES = os.environ.get("CULTIVATE_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -64,7 +64,7 @@ def _pair_or_404(request) -> tuple[Engineer, str, Mentorship | None]:
             Mentorship.objects.active()
             .filter(mentor__user=request.user)
             .select_related("mentor", "mentee__user"),
-            mentee_id=engineer_id,
+            mentee__pk=engineer_id,  # not mentee_id: that one overflows on SQLite
         )
         return mentorship.mentee, kind, mentorship
     raise Http404("Unknown kind of check-in.")

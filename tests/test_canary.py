@@ -1,0 +1,281 @@
+"""A canary: private text written where alice and bob must never read it.
+
+One unique string goes into everything private from both of them (mia's
+manager-only note and note to self about alice, others' goals, requests,
+check-ins and learning); a second one into what is alice's but not bob's. Then
+everything they can reach is fetched: every URL of the walker's table, the
+links found in those pages (a bounded breadth-first crawl), the exports, the
+htmx fragments, the error pages and every email the app sends.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from growth.models import (
+    ActionItem,
+    Engineer,
+    FeedbackNote,
+    Notification,
+    Reminder,
+    ReminderStatus,
+    Visibility,
+)
+from growth.reminders import deliver, sweep
+from tests import factories
+from tests.reminders_support import seed_defaults
+from tests.walker import CASES, build_world
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "canary" + uuid.uuid4().hex  # private from alice and bob
+ALICES = "alices" + uuid.uuid4().hex  # alice's own, private from bob
+NOTE_FIELDS = ("situation", "behaviour", "impact", "suggestion")
+MAX_PAGES = 300
+SKIPPED_PREFIXES = ("/admin/", "/accounts/logout/", "/static/")
+LINK = re.compile(r"""(?:href|hx-get|action)\s*=\s*["']([^"'#]+)""")
+NOW = datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.UTC)  # a Monday morning
+
+
+def _note_text(secret: str) -> dict:
+    return {name: f"{name}: {secret}" for name in NOTE_FIELDS}
+
+
+def plant(cast) -> dict:
+    """Write the canaries; return the private objects by name."""
+    c = cast
+    planted = {
+        "manager-only note": factories.make_note(
+            c.mia.user, c.alice, visibility=Visibility.MANAGER, **_note_text(SECRET)
+        ),
+        "note to self": factories.make_note(
+            c.mia.user, c.alice, visibility=Visibility.SELF, **_note_text(SECRET)
+        ),
+        "mentor's manager-only note": factories.make_note(
+            c.max.user, c.alice, visibility=Visibility.MANAGER, **_note_text(SECRET)
+        ),
+        "note about mia": factories.make_note(c.skip.user, c.mia, **_note_text(SECRET)),
+        "mia's goal": factories.make_goal(c.mia, description=SECRET),
+        "mia asks skip": factories.make_request(c.mia, c.skip, message=SECRET),
+        "skip meets mia": factories.make_check_in(c.skip.user, c.mia, notes=SECRET),
+        "cora mentors max": factories.make_check_in(
+            c.cora.user, c.max, mentorship=c.cora_coaches_max, notes=SECRET
+        ),
+        "mia's course": factories.make_learning(
+            c.mia.user, attendees=[c.mia], description=SECRET
+        ),
+        "mia's notification": Notification.objects.create(
+            recipient=c.mia.user, kind="feedback_received", message=SECRET[:200]
+        ),
+        # Alice's own: she reads these, bob does not.
+        "alice's shared note": factories.make_note(
+            c.mia.user, c.alice, **_note_text(ALICES)
+        ),
+        "alice's goal": factories.make_goal(c.alice, description=ALICES),
+        "alice's 1:1": factories.make_check_in(c.mia.user, c.alice, notes=ALICES),
+        "alice's course": factories.make_learning(
+            c.alice.user, attendees=[c.alice], description=ALICES
+        ),
+        "alice asks max": factories.make_request(c.alice, c.max, message=ALICES),
+        "max mentors alice": factories.make_check_in(
+            c.max.user, c.alice, mentorship=c.max_mentors_alice, notes=ALICES
+        ),
+        "max's note to alice": factories.make_note(
+            c.max.user, c.alice, kind="interpersonal", **_note_text(ALICES)
+        ),
+    }
+    factories.make_goal_check_in(planted["mia's goal"], c.mia.user, note=SECRET)
+    factories.make_goal_check_in(planted["alice's goal"], c.alice.user, note=ALICES)
+    ActionItem.objects.create(check_in=planted["skip meets mia"], description=SECRET)
+    ActionItem.objects.create(check_in=planted["alice's 1:1"], description=ALICES)
+    return planted
+
+
+def _links(base: str, body: str) -> list[str]:
+    found = []
+    for raw in LINK.findall(body):
+        url = urljoin(base, raw.replace("&amp;", "&"))
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "testserver"):  # another site
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path.startswith("/") and not path.startswith(SKIPPED_PREFIXES):
+            found.append(path)
+    return found
+
+
+def crawl(client, start: list[str]) -> dict[str, bytes]:
+    """GET ``start`` and the same-site links found in it, breadth first."""
+    seen: dict[str, bytes] = {}
+    queue = deque(start)
+    queued = set(start)
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        response = client.get(url)
+        assert response.status_code < 500, url
+        body = response.content
+        if response.status_code in (301, 302, 303):
+            body += response["Location"].encode()
+            target = response["Location"]
+            if target not in queued and not target.startswith(SKIPPED_PREFIXES):
+                queued.add(target)
+                queue.append(target)
+        seen[url] = body
+        if "html" in response.get("Content-Type", ""):
+            for link in _links(url, body.decode(errors="replace")):
+                if link not in queued:
+                    queued.add(link)
+                    queue.append(link)
+    return seen
+
+
+def _starts(world) -> list[str]:
+    urls = [case.url(world) for case in CASES if case.crawl and not case.post_only]
+    urls += [
+        reverse("feedback-detail", args=[note.pk])
+        for note in FeedbackNote.objects.all()
+    ]
+    urls += ["/no-such-page/", reverse("engineer-dashboard", args=[999_999])]
+    return urls
+
+
+def _leaks(pages: dict[str, bytes], *secrets: str) -> list[str]:
+    return [
+        f"{secret[:12]} in {url}"
+        for url, body in pages.items()
+        for secret in secrets
+        if secret.encode() in body
+    ]
+
+
+@pytest.fixture
+def planted(cast):
+    world = build_world(cast)
+    return world, plant(cast)
+
+
+def test_the_canary_is_not_vacuous(client, cast, planted):
+    world, objects = planted
+    client.force_login(cast.mia.user)
+    note = objects["manager-only note"]
+    page = client.get(reverse("feedback-detail", args=[note.pk]))
+    assert SECRET.encode() in page.content
+    mine = crawl(client, [reverse("feedback-detail", args=[note.pk])])
+    assert _leaks(mine, SECRET)
+
+    client.force_login(cast.alice.user)
+    hers = crawl(client, _starts(world))
+    assert _leaks(hers, ALICES), "alice cannot see her own things: crawl is blind"
+
+
+# What each person must never read. Alice reads her own (ALICES) but not what
+# mia keeps from her (SECRET). Skip wrote some of SECRET and cora keeps a
+# check-in in it; neither may read alice's: content never travels up the chain,
+# and a coach sees counts, not the mentoring it counts.
+MUST_NOT_READ = {
+    "alice": (SECRET,),
+    "bob": (SECRET, ALICES),
+    "carol": (SECRET, ALICES),
+    "olivia": (SECRET, ALICES),
+    "staff": (SECRET, ALICES),
+    "skip": (ALICES,),
+    "cora": (ALICES,),
+}
+
+
+@pytest.mark.parametrize("role", list(MUST_NOT_READ))
+def test_nothing_private_is_reachable(client, cast, planted, role):
+    world, _objects = planted
+    user = cast.staff if role == "staff" else getattr(cast, role).user
+    client.force_login(user)
+    pages = crawl(client, _starts(world))
+    assert len(pages) > 40, "the crawl should reach most of the site"
+    assert _leaks(pages, *MUST_NOT_READ[role]) == []
+
+
+@pytest.mark.parametrize("role", ["alice", "bob"])
+def test_htmx_fragments_and_answers_carry_nothing_private(client, cast, planted, role):
+    world, _objects = planted
+    client.force_login(getattr(cast, role).user)
+    headers = {"HX-Request": "true"}
+    note = world.note_shared.pk
+    responses = [
+        client.get(
+            reverse("feedback-competency-options"), {"kind": kind}, headers=headers
+        )
+        for kind in ("technical", "interpersonal", "")
+    ]
+    responses += [
+        client.post(reverse("feedback-acknowledge", args=[note]), headers=headers),
+        client.post(
+            reverse("feedback-reply", args=[note]), {"reply": ""}, headers=headers
+        ),
+        client.post(reverse("feedback-rate", args=[note]), {}, headers=headers),
+    ]
+    pages = {str(i): r.content for i, r in enumerate(responses)}
+    assert _leaks(pages, SECRET, ALICES if role == "bob" else SECRET) == []
+
+
+def test_no_email_carries_a_notes_text(
+    client, cast, planted, django_capture_on_commit_callbacks
+):
+    """Reminders and the feedback-received email name people, never quote."""
+    seed_defaults()
+    Engineer.objects.update(start_date=datetime.date(2025, 1, 1))
+    client.force_login(cast.mia.user)
+    # A shared note written through the page: alice is told, but not what it says.
+    competency = factories.competency("interpersonal")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("feedback-create"),
+            {
+                "engineer": cast.alice.pk,
+                "kind": "interpersonal",
+                "competency": competency.pk,
+                "sentiment": "praise",
+                **_note_text(SECRET),
+                "visibility": Visibility.SHARED,
+            },
+        )
+    assert response.status_code == 302
+    factories.make_request(cast.bob, cast.mia, message=SECRET)
+    factories.make_goal(
+        cast.bob, description=SECRET, target_date=NOW.date() + datetime.timedelta(3)
+    )
+    sweep(now=NOW)
+    pending = Reminder.objects.filter(status=ReminderStatus.PENDING)
+    for pk in pending.values_list("pk", flat=True):
+        deliver(pk, now=NOW)
+    kinds = set(Reminder.objects.values_list("kind", flat=True))
+    assert "feedback_received" in kinds
+    assert len(kinds) >= 3, kinds
+    assert len(mail.outbox) >= 3
+    for message in mail.outbox:
+        parts = [message.subject, message.body]
+        parts += [content for content, _type in getattr(message, "alternatives", [])]
+        text = "\n".join(str(part) for part in parts)
+        assert SECRET not in text, message.subject
+    for notification in Notification.objects.exclude(recipient=cast.mia.user):
+        assert SECRET not in notification.message
+
+
+def test_the_404_page_says_nothing_of_what_it_hides(client, cast, planted):
+    _world, objects = planted
+    client.force_login(cast.alice.user)
+    for name in ("manager-only note", "note to self"):
+        response = client.get(
+            reverse("feedback-detail", args=[objects[name].pk]) + f"?q={name}"
+        )
+        assert response.status_code == 404
+        assert SECRET.encode() not in response.content
+    edit = client.get(reverse("feedback-edit", args=[objects["note to self"].pk]))
+    assert edit.status_code == 404
+    assert SECRET.encode() not in edit.content

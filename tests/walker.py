@@ -1,0 +1,600 @@
+"""Every URL of the project, who may open it, and how to build its arguments.
+
+``CASES`` is the table the authorization walk and the canary crawl share. Each
+URL name has at least one case; a URL with objects of different privacy (a
+shared note, a manager-only note, a note to self) has one case per kind. A URL
+pattern without a case fails ``test_every_url_pattern_has_a_rule``, so a new
+page cannot be forgotten.
+
+Answers: ``OK`` (200), ``REDIRECT`` (a redirect that is not the sign-in page),
+``NOT_FOUND``, ``LOGIN`` (a redirect to the sign-in page) and
+``NOT_ALLOWED`` (405, for a GET to a POST-only endpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from growth.models import (
+    ActionItem,
+    CheckIn,
+    CheckInKind,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    LearningActivity,
+    LearningKind,
+    Notification,
+    Reminder,
+    ReminderPreference,
+    Visibility,
+)
+from growth.reminders.optout import unsubscribe_token
+from tests import factories
+
+OK, REDIRECT, NOT_FOUND, LOGIN, NOT_ALLOWED = 200, "redirect", 404, "login", 405
+
+# The brief's roles, plus skip (mia's manager: content never travels up the
+# chain) and carol (an outsider, who leads a public learning session).
+ROLES = (
+    "anonymous",
+    "alice",
+    "bob",
+    "mia",
+    "max",
+    "cora",
+    "staff",
+    "olivia",
+    "skip",
+    "carol",
+)
+SIGNED_IN = ROLES[1:]
+
+
+@dataclass
+class World:
+    """The cast, and one object of each kind about alice to point URLs at."""
+
+    cast: object
+    note_shared: FeedbackNote
+    note_manager: FeedbackNote
+    note_self: FeedbackNote
+    note_manager_by_mentor: FeedbackNote
+    goal: Goal
+    goal_check_in: GoalCheckIn
+    one_on_one: CheckIn
+    mentoring: CheckIn
+    item_one_on_one: ActionItem
+    item_mentoring: ActionItem
+    learning_private: LearningActivity
+    learning_public: LearningActivity
+    request: FeedbackRequest
+    notification: Notification
+
+    def user(self, role: str) -> User | None:
+        if role == "anonymous":
+            return None
+        if role == "staff":
+            return self.cast.staff
+        return getattr(self.cast, role).user
+
+
+def build_world(cast) -> World:
+    """Objects about alice: by mia (her manager) and max (her mentor)."""
+    goal = factories.make_goal(cast.alice, title="Run an incident review")
+    one_on_one = factories.make_check_in(cast.mia.user, cast.alice)
+    mentoring = factories.make_check_in(
+        cast.max.user, cast.alice, mentorship=cast.max_mentors_alice
+    )
+    return World(
+        cast=cast,
+        note_shared=factories.make_note(cast.mia.user, cast.alice),
+        note_manager=factories.make_note(
+            cast.mia.user, cast.alice, visibility=Visibility.MANAGER
+        ),
+        note_self=factories.make_note(
+            cast.mia.user, cast.alice, visibility=Visibility.SELF
+        ),
+        note_manager_by_mentor=factories.make_note(
+            cast.max.user, cast.alice, visibility=Visibility.MANAGER
+        ),
+        goal=goal,
+        goal_check_in=factories.make_goal_check_in(goal, cast.alice.user),
+        one_on_one=one_on_one,
+        mentoring=mentoring,
+        item_one_on_one=ActionItem.objects.create(
+            check_in=one_on_one, description="Draft the proposal"
+        ),
+        item_mentoring=ActionItem.objects.create(
+            check_in=mentoring, description="Read the SRE book"
+        ),
+        learning_private=factories.make_learning(
+            cast.alice.user, attendees=[cast.alice]
+        ),
+        learning_public=factories.make_learning(
+            cast.carol.user,
+            kind=LearningKind.LEARNING_SESSION,
+            title="Intro to tracing",
+            led_by=cast.carol,
+            attendees=[cast.carol],
+        ),
+        request=factories.make_request(cast.alice, cast.max, message="How did I do?"),
+        notification=Notification.objects.create(
+            recipient=cast.alice.user,
+            kind="feedback_received",
+            message="Mia left you feedback",
+            url=reverse("feedback-detail", args=[0]),
+        ),
+    )
+
+
+# --- what the database holds, to prove a refused request changed nothing ------
+
+WATCHED = (
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    CheckIn,
+    ActionItem,
+    LearningActivity,
+    Notification,
+    Reminder,
+    ReminderPreference,
+)
+
+
+def fingerprint() -> dict:
+    """Every watched row's values, and each user's name, zone and password."""
+    rows = {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in WATCHED
+    }
+    rows["User"] = list(
+        User.objects.order_by("pk").values(
+            "pk", "display_name", "time_zone", "password"
+        )
+    )
+    return rows
+
+
+# --- the table -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL with its arguments, and the answer each role gets."""
+
+    name: str
+    label: str
+    answers: dict
+    args: Callable[[World], list] = lambda w: []
+    query: Callable[[World], str] = lambda w: ""
+    post_only: bool = False
+    # A valid POST body: what an allowed person would send; a refused one sends
+    # it too and must change nothing.
+    payload: Callable[[World], dict] = lambda w: {}
+    # For a POST-only case: did the allowed person's POST do its work?
+    done: Callable[[World, str], bool] | None = None
+    crawl: bool = True
+    tags: frozenset = field(default_factory=frozenset)
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.label}]" if self.label else self.name
+
+    def url(self, world: World) -> str:
+        path = reverse(self.name, args=self.args(world))
+        query = self.query(world)
+        return f"{path}?{query}" if query else path
+
+
+def only(*allowed: str, ok=OK, public=False, others=NOT_FOUND) -> dict:
+    """``allowed`` get ``ok``, other signed-in people ``others``; anonymous
+    people sign in first unless the page is public."""
+    answers = {role: ok if role in allowed else others for role in SIGNED_IN}
+    answers["anonymous"] = ok if public else LOGIN
+    return answers
+
+
+def everyone(ok=OK, **overrides) -> dict:
+    answers = only(*SIGNED_IN, ok=ok)
+    answers.update(overrides)
+    return answers
+
+
+def public(ok=OK, **overrides) -> dict:
+    answers = only(*SIGNED_IN, ok=ok, public=True)
+    answers.update(overrides)
+    return answers
+
+
+ENGINEERS = ("alice", "bob", "mia", "max", "cora", "olivia", "skip", "carol")
+
+
+def _pk(attr):
+    return lambda w: [getattr(w, attr).pk]
+
+
+def _note_payload(w):
+    return {
+        "kind": "technical",
+        "competency": w.note_shared.competency_id or "",
+        "sentiment": "praise",
+        "situation": "changed situation",
+        "behaviour": "changed behaviour",
+        "impact": "changed impact",
+        "suggestion": "changed suggestion",
+        "visibility": Visibility.SHARED,
+    }
+
+
+def _goal_payload(w):
+    return {"title": "Changed title", "kind": "career", "status": "active"}
+
+
+def _check_in_payload(w):
+    return {"held_on": "2026-01-05", "notes": "Changed notes", "action_items": "New"}
+
+
+def _learning_payload(w):
+    return {
+        "kind": LearningKind.COURSE,
+        "title": "Changed",
+        "date": "2026-03-01",
+        "hours": "2",
+        "attendees": [w.cast.alice.pk],
+    }
+
+
+def _reset_args(w):
+    user = User.objects.get(pk=w.cast.alice.user.pk)  # its last_login, as saved
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return [uid, default_token_generator.make_token(user)]
+
+
+def _refreshed(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+CASES: list[Case] = [
+    Case("home", "", everyone(REDIRECT)),
+    Case("my-growth", "", everyone()),
+    Case(
+        "engineer-dashboard",
+        "alice",
+        only("alice", "mia", "max"),
+        args=lambda w: [w.cast.alice.pk],
+    ),
+    Case(
+        "engineer-dashboard",
+        "carol",
+        only("carol"),
+        args=lambda w: [w.cast.carol.pk],
+    ),
+    Case("my-export", "json", only(*ENGINEERS), args=lambda w: ["json"]),
+    Case("my-export", "csv", only(*ENGINEERS), args=lambda w: ["csv"]),
+    Case("my-export", "xml", only(), args=lambda w: ["xml"]),
+    # Goals.
+    Case("goal-list", "", everyone()),
+    Case("goal-create", "", only(*ENGINEERS)),
+    Case(
+        "goal-create",
+        "for alice",
+        only("alice", "mia"),
+        query=lambda w: f"engineer={w.cast.alice.pk}",
+    ),
+    Case("goal-detail", "", only("alice", "mia", "max"), args=_pk("goal")),
+    Case(
+        "goal-edit", "", only("alice", "mia"), args=_pk("goal"), payload=_goal_payload
+    ),
+    Case(
+        "goal-check-in",
+        "",
+        only("alice", "mia", "max"),
+        args=_pk("goal"),
+        payload=lambda w: {"progress": 60, "note": "Moved on"},
+    ),
+    Case(
+        "goal-from-note",
+        "shared",
+        only("alice"),
+        args=_pk("note_shared"),
+        payload=lambda w: {"title": "From a note", "kind": "technical"},
+    ),
+    Case("goal-from-note", "manager-only", only(), args=_pk("note_manager")),
+    # Feedback.
+    Case("feedback-list", "", everyone()),
+    Case(
+        "feedback-list",
+        "people",
+        only("mia", "max", "cora", "skip"),
+        query=lambda w: "tab=people",
+    ),
+    Case("feedback-create", "", everyone()),
+    Case(
+        "feedback-create",
+        "for alice",
+        everyone(),
+        query=lambda w: f"engineer={w.cast.alice.pk}",
+    ),
+    Case(
+        "feedback-create",
+        "answering a request",
+        only("max"),
+        query=lambda w: f"request={w.request.pk}",
+    ),
+    Case("feedback-competency-options", "", everyone()),
+    Case(
+        "feedback-competency-options",
+        "interpersonal",
+        everyone(),
+        query=lambda w: "kind=interpersonal",
+    ),
+    Case(
+        "feedback-detail",
+        "shared",
+        only("alice", "mia", "max"),
+        args=_pk("note_shared"),
+    ),
+    Case("feedback-detail", "manager-only", only("mia"), args=_pk("note_manager")),
+    Case(
+        "feedback-detail",
+        "manager-only by a mentor",
+        only("mia", "max"),
+        args=_pk("note_manager_by_mentor"),
+    ),
+    Case("feedback-detail", "note to self", only("mia"), args=_pk("note_self")),
+    Case(
+        "feedback-edit",
+        "shared",
+        only("mia"),
+        args=_pk("note_shared"),
+        payload=_note_payload,
+    ),
+    Case(
+        "feedback-edit",
+        "manager-only by a mentor",
+        only("max"),
+        args=_pk("note_manager_by_mentor"),
+        payload=_note_payload,
+    ),
+    Case(
+        "feedback-edit",
+        "note to self",
+        only("mia"),
+        args=_pk("note_self"),
+        payload=_note_payload,
+    ),
+    Case(
+        "feedback-acknowledge",
+        "shared",
+        only("alice", ok=REDIRECT),
+        args=_pk("note_shared"),
+        post_only=True,
+        done=lambda w, role: _refreshed(w.note_shared).acknowledged_at is not None,
+    ),
+    Case(
+        "feedback-acknowledge",
+        "manager-only",
+        only(ok=REDIRECT),
+        args=_pk("note_manager"),
+        post_only=True,
+    ),
+    Case(
+        "feedback-reply",
+        "shared",
+        only("alice", ok=REDIRECT),
+        args=_pk("note_shared"),
+        post_only=True,
+        payload=lambda w: {"reply": "Thanks, will do"},
+        done=lambda w, role: _refreshed(w.note_shared).reply == "Thanks, will do",
+    ),
+    Case(
+        "feedback-reply",
+        "note to self",
+        only(ok=REDIRECT),
+        args=_pk("note_self"),
+        post_only=True,
+        payload=lambda w: {"reply": "Thanks, will do"},
+    ),
+    Case(
+        "feedback-rate",
+        "shared",
+        only("alice", ok=REDIRECT),
+        args=_pk("note_shared"),
+        post_only=True,
+        payload=lambda w: {"actionable": "yes"},
+        done=lambda w, role: _refreshed(w.note_shared).actionable is True,
+    ),
+    # Requests: alice asked max.
+    Case("request-list", "", everyone()),
+    Case("request-create", "", only(*ENGINEERS)),
+    Case("request-detail", "", only("alice", "max"), args=_pk("request")),
+    Case(
+        "request-decline",
+        "",
+        only("max", ok=REDIRECT),
+        args=_pk("request"),
+        post_only=True,
+        done=lambda w, role: _refreshed(w.request).status == "declined",
+    ),
+    Case(
+        "request-cancel",
+        "",
+        only("alice", ok=REDIRECT),
+        args=_pk("request"),
+        post_only=True,
+        done=lambda w, role: _refreshed(w.request).status == "cancelled",
+    ),
+    # Managers, mentors and coaches.
+    Case("team-dashboard", "", only("mia", "skip")),
+    Case("team-export", "", only("mia", "skip")),
+    Case(
+        "team-dashboard",
+        "indirect",
+        only("mia", "skip"),
+        query=lambda w: "indirect=on",
+    ),
+    Case("mentoring", "", only("mia", "max", "cora", "skip")),
+    Case(
+        "check-in-create",
+        "1:1 with alice",
+        only("mia"),
+        query=lambda w: f"engineer={w.cast.alice.pk}&kind={CheckInKind.ONE_ON_ONE}",
+        payload=_check_in_payload,
+    ),
+    Case(
+        "check-in-create",
+        "mentoring alice",
+        only("max"),
+        query=lambda w: f"engineer={w.cast.alice.pk}&kind={CheckInKind.MENTORING}",
+        payload=_check_in_payload,
+    ),
+    Case("check-in-detail", "1:1", only("alice", "mia"), args=_pk("one_on_one")),
+    Case(
+        "check-in-detail",
+        "mentoring",
+        only("alice", "mia", "max"),
+        args=_pk("mentoring"),
+    ),
+    Case(
+        "check-in-edit",
+        "1:1",
+        only("mia"),
+        args=_pk("one_on_one"),
+        payload=_check_in_payload,
+    ),
+    Case(
+        "check-in-edit",
+        "mentoring",
+        only("max"),
+        args=_pk("mentoring"),
+        payload=_check_in_payload,
+    ),
+    Case(
+        "action-item-toggle",
+        "1:1",
+        only("alice", "mia", ok=REDIRECT),
+        args=_pk("item_one_on_one"),
+        post_only=True,
+        payload=lambda w: {"done": "1"},
+        done=lambda w, role: _refreshed(w.item_one_on_one).done_at is not None,
+    ),
+    Case(
+        "action-item-toggle",
+        "mentoring",
+        only("alice", "max", ok=REDIRECT),
+        args=_pk("item_mentoring"),
+        post_only=True,
+        payload=lambda w: {"done": "1"},
+        done=lambda w, role: _refreshed(w.item_mentoring).done_at is not None,
+    ),
+    Case("coaching", "", only("cora")),
+    # Learning.
+    Case("learning-list", "", everyone()),
+    Case("learning-list", "mine", everyone(), query=lambda w: "tab=mine"),
+    Case("learning-create", "", everyone()),
+    Case(
+        "learning-detail",
+        "a course",
+        only("alice", "mia", "max"),
+        args=_pk("learning_private"),
+    ),
+    Case("learning-detail", "a session", everyone(), args=_pk("learning_public")),
+    Case(
+        "learning-edit",
+        "a course",
+        only("alice"),
+        args=_pk("learning_private"),
+        payload=_learning_payload,
+    ),
+    Case(
+        "learning-edit",
+        "a session",
+        only("carol"),
+        args=_pk("learning_public"),
+        payload=_learning_payload,
+    ),
+    # Notifications and the profile.
+    Case("notification-list", "", everyone()),
+    Case(
+        "notification-open",
+        "",
+        only("alice", ok=REDIRECT),
+        args=_pk("notification"),
+    ),
+    Case(
+        "notification-read-all",
+        "",
+        everyone(REDIRECT),
+        post_only=True,
+        done=lambda w, role: (
+            role != "alice" or _refreshed(w.notification).read_at is not None
+        ),
+    ),
+    Case("profile", "", everyone()),
+    Case(
+        "reminder-unsubscribe",
+        "",
+        public(),
+        args=lambda w: [
+            unsubscribe_token(user_id=w.cast.alice.user.pk, kind="feedback_due")
+        ],
+    ),
+    Case(
+        "reminder-unsubscribe",
+        "forged",
+        public(NOT_FOUND),
+        args=lambda w: ["forged-token"],
+    ),
+    # For a load balancer: 503 when the database or the broker is down.
+    Case("healthz", "", public((OK, 503)), crawl=False),
+    # Signing in and out: Django's views.
+    Case("login", "", public(REDIRECT, anonymous=OK)),
+    Case(
+        "logout",
+        "",
+        everyone(REDIRECT),
+        post_only=True,
+        crawl=False,
+    ),
+    Case("password_change", "", everyone()),
+    Case("password_change_done", "", everyone()),
+    Case("password_reset", "", public()),
+    Case("password_reset_done", "", public()),
+    Case("password_reset_confirm", "", public(REDIRECT), args=_reset_args),
+    Case("password_reset_complete", "", public()),
+]
+
+
+# --- the URL conf ----------------------------------------------------------------
+
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin guards itself
+
+
+def url_names(patterns=None, namespace: str = "") -> list[str]:
+    """Every named URL pattern of the project, the admin's aside."""
+    names = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            prefix = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+            names += url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern):
+            if str(pattern.pattern).startswith("static"):
+                continue
+            names.append(
+                f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+            )
+    return names
