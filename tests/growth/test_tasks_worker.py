@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from growth import reminders
@@ -181,18 +182,34 @@ def test_a_mail_server_failing_twice_then_accepting_sends_one_email(
 
 
 def test_redis_down_while_feedback_is_logged_then_it_arrives_once_redis_is_back(
-    cast, redis, workers, mail_dir
+    cast, redis, workers, mail_dir, client
 ):
     only_rules()
-    note = factories.make_note(cast.mia.user, cast.alice)
     redis.stop()
+    client.force_login(cast.mia.user)
     started = time.monotonic()
-    with redis.publishing(), transaction.atomic():
-        reminder = reminders.notify_feedback_received(note=note, now=timezone.now())
-    assert time.monotonic() - started < 3  # the request is not held up
-    reminder.refresh_from_db()
+    with redis.publishing():
+        response = client.post(
+            reverse("feedback-create"),
+            {
+                "engineer": cast.alice.pk,
+                "kind": "technical",
+                "competency": factories.competency("technical").pk,
+                "sentiment": "praise",
+                "situation": "In the incident review",
+                "behaviour": "You kept the timeline",
+                "impact": "We found the cause in minutes",
+                "suggestion": "Write it up for the runbook",
+                "visibility": "shared",
+            },
+        )
+    # The page succeeds, and is not held up by the broker being down.
+    assert response.status_code == 302
+    assert time.monotonic() - started < 3
+    reminder = Reminder.objects.get(
+        recipient=cast.alice.user, kind=EventKind.FEEDBACK_RECEIVED
+    )
     assert (reminder.status, reminder.next_attempt_at) == (ReminderStatus.PENDING, None)
-    assert reminder.kind == EventKind.FEEDBACK_RECEIVED
 
     redis.start()
     worker = workers(f"file://{mail_dir}")
