@@ -371,6 +371,9 @@ class FeedbackNoteAdmin(GrowthAdmin):
     search_help_text = "Search by engineer or author name or email."
     autocomplete_fields = ("author", "engineer", "competency", "goal", "request")
     date_hierarchy = "created_at"
+    # A filtered list counts its matches once; the whole table's total is not
+    # counted again on every page (a second full COUNT over all the notes).
+    show_full_result_count = False
     # The answer is the engineer's own words and rating: nobody writes it for them.
     readonly_fields = (
         "created_at",

@@ -605,3 +605,14 @@ def test_the_reminder_log_filters_by_recipient(staff_client, world):
         {"recipient__id__exact": world.alice.user.pk},
     )
     assert list(response.context["cl"].result_list) == [to_alice]
+
+
+def test_the_feedback_list_counts_its_rows_once(staff_client, world):
+    changelist = url("growth.feedbacknote", "changelist")
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            staff_client.get(changelist + "?kind__exact=technical").status_code == 200
+        )
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    # The paginator's count only: no second COUNT(*) over every note to say "of N".
+    assert len(counts) == 1, counts
