@@ -8,17 +8,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from growth.models import EventKind, Notification, ReminderKind
-from growth.services.notifications import notification_create
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC)
 
 
-def notify(user, message="Mia gave you feedback", url="/feedback/1/", **fields):
+def notify(
+    user, message="Mia gave you feedback", url="/feedback/1/", *, now=NOW, **fields
+):
     fields.setdefault("kind", EventKind.FEEDBACK_RECEIVED)
-    fields.setdefault("now", NOW)
-    return notification_create(recipient=user, message=message, url=url, **fields)
+    return Notification.objects.create(
+        recipient=user, message=message, url=url, created_at=now, **fields
+    )
 
 
 def badge(count):
