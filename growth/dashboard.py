@@ -25,6 +25,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
@@ -143,8 +144,14 @@ def dashboard_build(*, viewer, engineer: Engineer, now: datetime.datetime) -> Da
     learning_chart, learning_hours = learning_by_month(
         viewer=viewer, engineer=engineer, now=now
     )
+    # The newest few, with how many wait in all, in one query: the rest of a
+    # long backlog is not loaded just to be counted.
     waiting = (
-        list(unacknowledged_feedback(viewer=viewer, engineer=engineer))
+        list(
+            unacknowledged_feedback(viewer=viewer, engineer=engineer).annotate(
+                waiting=Window(Count("pk"))
+            )[:UNACKNOWLEDGED_SHOWN]
+        )
         if is_self
         else []
     )
@@ -157,8 +164,8 @@ def dashboard_build(*, viewer, engineer: Engineer, now: datetime.datetime) -> Da
     return Dashboard(
         engineer=engineer,
         is_self=is_self,
-        unacknowledged=waiting[:UNACKNOWLEDGED_SHOWN],
-        unacknowledged_count=len(waiting),
+        unacknowledged=waiting,
+        unacknowledged_count=waiting[0].waiting if waiting else 0,
         active_goals=active,
         closed_goals=closed[:CLOSED_GOALS_SHOWN],
         progress_chart=goal_progress_chart(
