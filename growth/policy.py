@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
@@ -35,6 +36,7 @@ from growth.models import (
     Engineer,
     FeedbackRequest,
     Mentorship,
+    Notification,
     Visibility,
 )
 
@@ -71,12 +73,23 @@ class Roles:
     manager: bool = False
     mentor: bool = False
     coach: bool = False
+    # Not a role, but the navigation shows it on every page beside them.
+    unread_notifications: int = 0
 
 
 def roles_of(user) -> Roles:
-    """What ``user`` is here, in one query: the navigation asks on every page."""
+    """What ``user`` is here, and how many notifications wait unread, in one
+    query: the navigation asks for both on every page."""
     if not _is_member(user):
         return Roles()
+    unread = (
+        notifications_visible_to(user, Notification.objects.all())
+        .unread()
+        .order_by()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -90,13 +103,19 @@ def roles_of(user) -> Roles:
                 .coaching()
                 .filter(mentor__user=OuterRef("pk"))
             ),
+            unread=Coalesce(Subquery(unread), 0),
         )
-        .values("manages", "mentors", "coaches")
+        .values("manages", "mentors", "coaches", "unread")
         .first()
     )
     if row is None:
         return Roles()
-    return Roles(manager=row["manages"], mentor=row["mentors"], coach=row["coaches"])
+    return Roles(
+        manager=row["manages"],
+        mentor=row["mentors"],
+        coach=row["coaches"],
+        unread_notifications=row["unread"],
+    )
 
 
 def is_manager(user) -> bool:

@@ -510,3 +510,44 @@ def test_action_items_are_ticked_by_their_author_and_engineer(cast, person, may_
     user = getattr(cast, person).user
     toggleable = policy.action_items_toggleable_by(user, ActionItem.objects.all())
     assert toggleable.filter(pk=item.pk).exists() is may_toggle
+
+
+# --- roles and the unread count, for the navigation -------------------------------
+
+
+def notify(user, *, read: bool = False):
+    read_at = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC) if read else None
+    return Notification.objects.create(
+        recipient=user, kind=EventKind.FEEDBACK_RECEIVED, message="Hi", read_at=read_at
+    )
+
+
+def test_roles_of_agrees_with_the_single_role_checks(cast):
+    for name in ("alice", "mia", "max", "cora", "olivia", "skip"):
+        user = getattr(cast, name).user
+        roles = policy.roles_of(user)
+        assert (roles.manager, roles.mentor, roles.coach) == (
+            policy.is_manager(user),
+            policy.is_mentor(user),
+            policy.is_coach(user),
+        ), name
+
+
+def test_roles_of_counts_my_unread_notifications_only(cast, django_assert_num_queries):
+    mia = cast.mia.user
+    notify(mia)
+    notify(mia)
+    notify(mia, read=True)
+    notify(cast.alice.user)
+    with django_assert_num_queries(1):
+        roles = policy.roles_of(mia)
+    assert roles.unread_notifications == 2
+    assert roles.manager
+    assert policy.roles_of(cast.bob.user).unread_notifications == 0
+
+
+def test_roles_of_an_inactive_or_anonymous_person_is_nothing(cast):
+    notify(cast.mia.user)
+    cast.mia.user.is_active = False
+    assert policy.roles_of(cast.mia.user) == policy.Roles()
+    assert policy.roles_of(AnonymousUser()) == policy.Roles()

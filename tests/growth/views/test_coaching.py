@@ -168,4 +168,4 @@ def test_the_page_runs_the_same_queries_for_few_and_many(client, db):
     many = count_queries(client)
 
     assert few == many
-    assert many <= 7
+    assert many <= 6

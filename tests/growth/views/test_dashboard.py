@@ -403,7 +403,7 @@ def test_the_dashboard_costs_the_same_queries_at_any_history_size(
     grow(cast, notes=60, goals=8, check_ins=6)
     large = count_queries(client, url)
     assert small == large
-    assert large <= 13  # session, user, roles, unread count and 9 of its own
+    assert large <= 12  # session, user, the navigation and 9 of its own
 
 
 # --- reading the page -------------------------------------------------------------

@@ -551,7 +551,7 @@ def test_the_list_runs_the_same_queries_for_4_or_40_activities(client, cast, tab
     build_learning(cast, 36)
     large = count_queries(client, reverse("learning-list"), {"tab": tab})
     assert small == large
-    assert large <= 12
+    assert large <= 9
 
 
 def test_the_detail_runs_the_same_queries_for_2_or_20_attendees(client, cast):
@@ -566,7 +566,7 @@ def test_the_detail_runs_the_same_queries_for_2_or_20_attendees(client, cast):
     small_count = count_queries(client, reverse("learning-detail", args=[small.pk]))
     large_count = count_queries(client, reverse("learning-detail", args=[large.pk]))
     assert small_count == large_count
-    assert large_count <= 10
+    assert large_count <= 6
 
 
 def test_the_form_runs_the_same_queries_for_few_or_many_engineers(client, cast):

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from growth.models import EventKind, Notification
+
 pytestmark = pytest.mark.django_db
 
 NAV = {
@@ -43,10 +45,20 @@ def test_a_role_page_missing_from_the_navigation_is_a_404(client, cast):
         assert client.get(reverse(name)).status_code == 404
 
 
-def test_the_navigation_costs_two_queries(client, cast, django_assert_num_queries):
+def test_the_navigation_costs_one_query(client, cast, django_assert_num_queries):
     client.force_login(cast.mia.user)
     # A page that reads nothing itself: the session, the user, then the
-    # navigation's roles and unread count, one query each.
-    with django_assert_num_queries(4):
+    # navigation's roles and unread count together.
+    with django_assert_num_queries(3):
         response = client.get(reverse("password_change"))
     assert response.status_code == 200
+
+
+def test_a_page_with_roles_of_its_own_shows_the_unread_count(client, cast):
+    Notification.objects.create(
+        recipient=cast.mia.user, kind=EventKind.FEEDBACK_RECEIVED, message="Hi"
+    )
+    client.force_login(cast.mia.user)
+    # The team dashboard passes the roles it checked; the badge reads them.
+    response = client.get(reverse("team-dashboard"))
+    assert b'1<span class="visually-hidden"> unread</span>' in response.content

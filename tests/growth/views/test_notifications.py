@@ -205,4 +205,4 @@ def test_the_list_runs_the_same_queries_for_2_or_20_notifications(client, cast):
         notify(cast.alice.user)
     large = count_queries(client)
     assert small == large
-    assert large <= 6
+    assert large <= 5

@@ -155,7 +155,7 @@ def test_the_page_runs_the_same_queries_with_or_without_preferences(client, cast
     without = count()
     reminder_preferences_set(user=user, enabled_kinds=[], now=NOW)
     assert count() == without
-    assert without <= 6
+    assert without <= 4
 
 
 # --- the services ------------------------------------------------------------------
