@@ -22,12 +22,13 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.formats import date_format
 
 from growth import charts, policy
@@ -307,11 +308,18 @@ def competency_coverage(
     """Competencies with feedback in the last 90 days (and how much), and the
     active ones with none."""
     since = now - datetime.timedelta(days=COVERAGE_DAYS)
-    recent = _shown_feedback(viewer, engineer).filter(created_at__gte=since)
+    # Counted from the engineer's own recent notes (the note_engineer_recent
+    # index), one small count per competency: never the organisation's notes.
+    recent = (
+        _shown_feedback(viewer, engineer)
+        .filter(created_at__gte=since, competency=OuterRef("pk"))
+        .order_by()
+        .values("competency")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     competencies = (
-        Competency.objects.annotate(
-            recent=Count("feedback_notes", filter=Q(feedback_notes__in=recent))
-        )
+        Competency.objects.annotate(recent=Coalesce(Subquery(recent), 0))
         .filter(Q(is_active=True) | Q(recent__gt=0))
         .order_by("kind", "name")
     )

@@ -214,6 +214,32 @@ def test_it_says_which_competencies_had_feedback_lately_and_which_did_not(client
     assert "Code quality (technical):\n" in response.text or "2 notes" in response.text
 
 
+def test_coverage_counts_only_this_engineers_notes_the_viewer_may_read(
+    client, cast
+):
+    quality = competency("Code quality")
+    retired = Competency.objects.create(
+        name="Punch cards", kind="technical", is_active=False
+    )
+    mia, max_ = cast.mia.user, cast.max.user
+    factories.make_note(mia, cast.alice, competency=quality, created_at=at(5))
+    factories.make_note(max_, cast.alice, competency=retired, created_at=at(5))
+    # Not counted: about bob, a manager-only note max may not read, and a
+    # note to self, which is no feedback given.
+    factories.make_note(mia, cast.bob, competency=quality, created_at=at(5))
+    factories.make_note(
+        mia, cast.alice, competency=quality, created_at=at(5), visibility="manager"
+    )
+    factories.make_note(
+        max_, cast.alice, competency=quality, created_at=at(5), visibility="self"
+    )
+    dash = get(client, max_, dashboard_of(cast.alice)).context["dash"]
+    assert [(c.competency.name, c.count) for c in dash.covered] == [
+        ("Code quality", 1),
+        ("Punch cards", 1),
+    ]
+
+
 def test_retired_competencies_without_feedback_are_not_called_gaps(client, cast):
     retired = Competency.objects.create(
         name="Punch cards", kind="technical", is_active=False
