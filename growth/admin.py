@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
 
 from growth import reminders
 from growth.models import (
@@ -38,6 +39,7 @@ from growth.models import (
     ReminderRule,
     ReminderStatus,
 )
+from growth.services.feedback import feedback_note_restore
 from growth.spreadsheets import csv_cell
 
 admin.site.site_header = "Cultivate admin"
@@ -152,6 +154,11 @@ class GrowthAdmin(JoinedMixin, admin.ModelAdmin):
     pass
 
 
+class HistoryAdmin(SimpleHistoryAdmin, GrowthAdmin):
+    """A model whose changes are kept: its "History" page lists each version,
+    who made it and when, and what changed. Read-only: nobody rewrites history."""
+
+
 class GrowthInline(JoinedMixin, admin.TabularInline):
     extra = 0
 
@@ -179,6 +186,11 @@ class _IsSetFilter(_YesNoFilter):
 class AcknowledgedFilter(_IsSetFilter):
     title = parameter_name = "acknowledged"
     field = "acknowledged_at"
+
+
+class DeletedFilter(_IsSetFilter):
+    title = parameter_name = "deleted"
+    field = "deleted_at"
 
 
 class DoneFilter(_IsSetFilter):
@@ -288,7 +300,7 @@ class EngineerAdmin(GrowthAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(GrowthAdmin):
+class MentorshipAdmin(HistoryAdmin):
     list_display = (
         "mentor",
         "mentee",
@@ -344,7 +356,10 @@ class CompetencyAdmin(GrowthAdmin):
 
 
 @admin.register(FeedbackNote)
-class FeedbackNoteAdmin(GrowthAdmin):
+class FeedbackNoteAdmin(HistoryAdmin):
+    """Every note, deleted ones included: staff restore what an author deleted
+    (the "deleted" filter finds them); deleting here removes a note for good."""
+
     # Metadata only: the note's text stays on its own page.
     list_display = (
         "created_at",
@@ -356,6 +371,7 @@ class FeedbackNoteAdmin(GrowthAdmin):
         "visibility",
         "acknowledged",
         "actionable",
+        "deleted",
     )
     list_select_related = ("engineer__user", "author", "competency")
     list_filter = (
@@ -364,6 +380,7 @@ class FeedbackNoteAdmin(GrowthAdmin):
         "visibility",
         AcknowledgedFilter,
         "actionable",
+        DeletedFilter,
         "competency",
         "engineer__team",
     )
@@ -382,7 +399,10 @@ class FeedbackNoteAdmin(GrowthAdmin):
         "reply",
         "replied_at",
         "actionable",
+        "deleted_at",
+        "deleted_by",
     )
+    actions = ("restore",)
     fieldsets = (
         (
             None,
@@ -403,12 +423,44 @@ class FeedbackNoteAdmin(GrowthAdmin):
             "The engineer's answer",
             {"fields": ("acknowledged_at", "reply", "replied_at", "actionable")},
         ),
-        ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ("created_at", "updated_at", "deleted_at", "deleted_by"),
+                "classes": ["collapse"],
+            },
+        ),
     )
+
+    def get_queryset(self, request):
+        # The model's default manager leaves deleted notes out; here they are in.
+        queryset = FeedbackNote.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset.select_related(*self.list_select_related)
 
     @admin.display(boolean=True, description="acknowledged", ordering="acknowledged_at")
     def acknowledged(self, note):
         return note.is_acknowledged
+
+    @admin.display(boolean=True, description="deleted", ordering="deleted_at")
+    def deleted(self, note):
+        return note.is_deleted
+
+    @admin.action(description="Restore selected deleted notes", permissions=["change"])
+    def restore(self, request, queryset):
+        notes = list(queryset.deleted())
+        for note in notes:
+            feedback_note_restore(
+                note=note, by=request.user, now=timezone.now(), staff=True
+            )
+        self.message_user(
+            request,
+            f"Restored {len(notes)} note{'' if len(notes) == 1 else 's'}; "
+            "each is back where it was, for everyone who could see it.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(FeedbackRequest)
@@ -448,7 +500,7 @@ class GoalCheckInInline(GrowthInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(GrowthAdmin):
+class GoalAdmin(HistoryAdmin):
     list_display = (
         "title",
         "engineer",

@@ -416,7 +416,7 @@ def goal_detail_queryset(viewer) -> QuerySet:
             Prefetch(
                 "check_ins",
                 queryset=GoalCheckIn.objects.select_related("author"),
-                to_attr="history",
+                to_attr="check_in_log",
             )
         )
     )
@@ -434,7 +434,7 @@ class GoalPage:
 def goal_page_build(*, viewer, goal: Goal, now: datetime.datetime) -> GoalPage:
     """A goal with its check-ins (oldest first), their chart, and the feedback
     and learning linked to it that ``viewer`` may see."""
-    history = list(getattr(goal, "history", None) or goal.check_ins.all())
+    history = list(getattr(goal, "check_in_log", None) or goal.check_ins.all())
     chart = None
     if history:
         chart = charts.progress_line_chart(

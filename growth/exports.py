@@ -97,7 +97,7 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
             Prefetch(
                 "check_ins",
                 queryset=GoalCheckIn.objects.select_related("author"),
-                to_attr="history",
+                to_attr="check_in_log",
             )
         )
         .order_by("created_at", "pk")
@@ -161,7 +161,7 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
                         "progress": check_in.progress,
                         "note": check_in.note,
                     }
-                    for check_in in goal.history
+                    for check_in in goal.check_in_log
                 ],
             }
             for goal in goals

@@ -117,6 +117,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "axes",  # sign-in lockout; its tables come with the package's migrations
     "csp",
+    "simple_history",  # who changed a note, goal or mentorship, and when
 ]
 LOCAL_APPS = [
     "accounts",
@@ -135,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Lets the change history record who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -320,6 +323,16 @@ if min(REMINDER_MAX_ATTEMPTS, REMINDER_RETRY_BASE_SECONDS) < 1 or not (
         "REMINDER_MAX_ATTEMPTS and REMINDER_RETRY_BASE_SECONDS must be at least 1, "
         "and REMINDER_RETRY_MAX_SECONDS between the base and 3000"
     )
+
+# A deleted feedback note is hidden at once; its author can bring it back for
+# this many days (staff can restore it from the admin at any time).
+FEEDBACK_UNDO_DAYS = env_int("FEEDBACK_UNDO_DAYS", 14)
+if FEEDBACK_UNDO_DAYS < 1:
+    raise ImproperlyConfigured("FEEDBACK_UNDO_DAYS must be at least 1")
+
+# The change history keeps who changed what; the erasure of a person removes
+# their rows from it (growth.privacy), so no history row outlives them.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from growth.models.people import CompetencyKind
 
@@ -47,6 +48,16 @@ class FeedbackNoteQuerySet(models.QuerySet):
 
     def unacknowledged(self):
         return self.filter(visibility=Visibility.SHARED, acknowledged_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class LiveFeedbackNoteManager(models.Manager.from_queryset(FeedbackNoteQuerySet)):
+    """The notes nobody has deleted: every page, count and email reads these."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class FeedbackNote(models.Model):
@@ -109,11 +120,29 @@ class FeedbackNote(models.Model):
         blank=True,
         help_text="The engineer's rating: could they act on it?",
     )
+    deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the note is deleted: hidden everywhere but the admin, "
+        "where staff can restore it.",
+    )
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
-    objects = FeedbackNoteQuerySet.as_manager()
+    # The first manager is the default one: a deleted note is out of every query
+    # unless it asks for ``all_objects`` (the admin, restoring, erasure, backups).
+    objects = LiveFeedbackNoteManager()
+    all_objects = FeedbackNoteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        base_manager_name = "all_objects"
         indexes = [
             models.Index(
                 fields=["engineer", "-created_at"], name="note_engineer_recent"
@@ -143,6 +172,10 @@ class FeedbackNote(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class GoalKind(models.TextChoices):
@@ -76,6 +77,7 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GoalQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["target_date", "pk"]

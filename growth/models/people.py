@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Level(models.TextChoices):
@@ -157,6 +158,7 @@ class Mentorship(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MentorshipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-started_on", "pk"]

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from growth import policy
+from growth.history import record_change
 from growth.models import (
     Competency,
     Engineer,
     FeedbackNote,
     FeedbackRequest,
     Goal,
+    Notification,
     RequestStatus,
     Visibility,
 )
@@ -241,6 +245,7 @@ def feedback_note_update(
         # A queryset update, so ``updated_at`` is ``now`` (auto_now would ignore it).
         FeedbackNote.objects.filter(pk=current.pk).update(**changes, updated_at=now)
         current.updated_at = now
+        record_change(current, by=author, when=now)
         if not was_shared and current.visibility == Visibility.SHARED:
             _notify_shared_note(current, now=now)
     return current
@@ -266,9 +271,10 @@ def _answer(
             raise ValidationError(
                 "Only the engineer a shared note is about can answer it."
             )
-    note.refresh_from_db(
-        fields=["acknowledged_at", "reply", "replied_at", "actionable"]
-    )
+        note.refresh_from_db(
+            fields=["acknowledged_at", "reply", "replied_at", "actionable"]
+        )
+        record_change(note, by=user, when=now)
     return note
 
 
@@ -395,3 +401,80 @@ def feedback_request_cancel(
         now=now,
         not_mine="Only the person who asked can cancel a request.",
     )
+
+
+# --- deleting a note, and taking it back -------------------------------------------
+
+
+def undo_window() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.FEEDBACK_UNDO_DAYS)
+
+
+def feedback_notes_restorable_by(user, *, now: datetime.datetime):
+    """The notes ``user`` wrote and deleted, still within the undo window."""
+    return (
+        FeedbackNote.all_objects.deleted()
+        .filter(author=user, deleted_at__gte=now - undo_window())
+        .filter(pk__in=FeedbackNote.all_objects.editable_by(user).values("pk"))
+    )
+
+
+def feedback_note_delete(
+    *, note: FeedbackNote, author, now: datetime.datetime
+) -> datetime.datetime:
+    """Hide ``note`` everywhere; return until when its author can undo it.
+
+    Only the author may. The row stays, with its history, so the author can
+    restore it within the undo window and staff at any time from the admin.
+    The engineer's notification of it goes, so it does not lead to a missing page.
+    """
+    with transaction.atomic():
+        current = (
+            FeedbackNote.objects.editable_by(author)
+            .select_for_update(of=("self",))
+            .filter(pk=note.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError("Only the author of a note can delete it.")
+        current.deleted_at = now
+        current.deleted_by = author
+        current._history_user = author
+        current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        Notification.objects.filter(
+            url=reverse("feedback-detail", args=[current.pk])
+        ).delete()
+    note.deleted_at, note.deleted_by = current.deleted_at, current.deleted_by
+    return now + undo_window()
+
+
+def feedback_note_restore(
+    *, note: FeedbackNote, by, now: datetime.datetime, staff: bool = False
+) -> None:
+    """Bring a deleted note back as it was.
+
+    Its author may within the undo window (check with
+    ``feedback_notes_restorable_by``); staff may at any time (``staff=True``,
+    from the admin).
+    """
+    with transaction.atomic():
+        current = (
+            FeedbackNote.all_objects.deleted()
+            .select_for_update(of=("self",))
+            .filter(pk=note.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError("This note is not deleted.")
+        if not staff and not (
+            feedback_notes_restorable_by(by, now=now).filter(pk=current.pk).exists()
+        ):
+            raise ValidationError(
+                "Only its author can restore a note, within "
+                f"{settings.FEEDBACK_UNDO_DAYS} days of deleting it."
+            )
+        current.deleted_at = None
+        current.deleted_by = None
+        current._history_user = by
+        current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    note.deleted_at = note.deleted_by = None

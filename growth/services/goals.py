@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from growth.history import record_change
 from growth.models import (
     Competency,
     Engineer,
@@ -39,11 +40,14 @@ def _validated(instance, errors: dict | None = None) -> None:
 
 
 def _touch(goal: Goal, now: datetime.datetime, **fields) -> None:
-    """Write ``fields`` and ``updated_at=now`` (auto_now would take the clock)."""
+    """Write ``fields`` and ``updated_at=now`` (auto_now would take the clock);
+    a change of ``fields`` goes into the goal's history."""
     Goal.objects.filter(pk=goal.pk).update(updated_at=now, **fields)
     goal.updated_at = now
     for name, value in fields.items():
         setattr(goal, name, value)
+    if fields:
+        record_change(goal, when=now)
 
 
 @transaction.atomic
@@ -185,7 +189,9 @@ def goal_create_from_note(
         target_date=target_date,
         now=now,
     )
-    # update(), not save(): linking a goal is not an edit of the author's note.
+    # update(), not save(): linking a goal is not an edit of the author's note,
+    # but it is a change the note's history keeps.
     FeedbackNote.objects.filter(pk=note.pk).update(goal=goal)
     note.goal = goal
+    record_change(note, by=created_by, when=now)
     return goal
