@@ -1,7 +1,7 @@
 """A canary: private text written where alice and bob must never read it.
 
 One unique string goes into everything private from both of them (mia's
-manager-only note and note to self about alice, others' goals, requests,
+manager-only note, note to self and deleted note about alice, others' goals, requests,
 check-ins and learning); a second one into what is alice's but not bob's. Then
 everything they can reach is fetched: every URL of the walker's table, the
 links found in those pages (a bounded breadth-first crawl), the exports, the
@@ -63,6 +63,10 @@ def plant(cast) -> dict:
             c.max.user, c.alice, visibility=Visibility.MANAGER, **_note_text(SECRET)
         ),
         "note about mia": factories.make_note(c.skip.user, c.mia, **_note_text(SECRET)),
+        # Shared once, then deleted by mia: gone for alice too.
+        "deleted shared note": factories.make_note(
+            c.mia.user, c.alice, deleted_at=NOW, **_note_text(SECRET)
+        ),
         "mia's goal": factories.make_goal(c.mia, description=SECRET),
         "mia asks skip": factories.make_request(c.mia, c.skip, message=SECRET),
         "skip meets mia": factories.make_check_in(c.skip.user, c.mia, notes=SECRET),
@@ -141,7 +145,7 @@ def _starts(world) -> list[str]:
     urls = [case.url(world) for case in CASES if case.crawl and not case.post_only]
     urls += [
         reverse("feedback-detail", args=[note.pk])
-        for note in FeedbackNote.objects.all()
+        for note in FeedbackNote.all_objects.all()
     ]
     urls += ["/no-such-page/", reverse("engineer-dashboard", args=[999_999])]
     return urls

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -68,6 +69,7 @@ class World:
     note_manager: FeedbackNote
     note_self: FeedbackNote
     note_manager_by_mentor: FeedbackNote
+    note_deleted: FeedbackNote
     goal: Goal
     goal_check_in: GoalCheckIn
     one_on_one: CheckIn
@@ -105,6 +107,9 @@ def build_world(cast) -> World:
         ),
         note_manager_by_mentor=factories.make_note(
             cast.max.user, cast.alice, visibility=Visibility.MANAGER
+        ),
+        note_deleted=factories.make_note(
+            cast.mia.user, cast.alice, deleted_at=timezone.now()
         ),
         goal=goal,
         goal_check_in=factories.make_goal_check_in(goal, cast.alice.user),
@@ -155,7 +160,8 @@ WATCHED = (
 def fingerprint() -> dict:
     """Every watched row's values, and each user's name, zone and password."""
     rows = {
-        model.__name__: list(model.objects.order_by("pk").values()) for model in WATCHED
+        model.__name__: list(model._base_manager.order_by("pk").values())
+        for model in WATCHED
     }
     rows["User"] = list(
         User.objects.order_by("pk").values(
@@ -352,6 +358,34 @@ CASES: list[Case] = [
         args=_pk("note_manager_by_mentor"),
     ),
     Case("feedback-detail", "note to self", only("mia"), args=_pk("note_self")),
+    Case("feedback-detail", "deleted", only(), args=_pk("note_deleted")),
+    Case("feedback-delete", "shared", only("mia"), args=_pk("note_shared")),
+    Case(
+        "feedback-delete",
+        "manager-only by a mentor",
+        only("max"),
+        args=_pk("note_manager_by_mentor"),
+    ),
+    Case("feedback-delete", "note to self", only("mia"), args=_pk("note_self")),
+    Case("feedback-delete", "deleted", only(), args=_pk("note_deleted")),
+    Case("feedback-deleted", "", everyone()),
+    Case(
+        "feedback-restore",
+        "deleted",
+        only("mia", ok=REDIRECT),
+        args=_pk("note_deleted"),
+        post_only=True,
+        done=lambda w, role: (
+            FeedbackNote.all_objects.get(pk=w.note_deleted.pk).deleted_at is None
+        ),
+    ),
+    Case(
+        "feedback-restore",
+        "not deleted",
+        only(),
+        args=_pk("note_shared"),
+        post_only=True,
+    ),
     Case(
         "feedback-edit",
         "shared",

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,9 +28,13 @@ from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Vi
 from growth.services.feedback import (
     feedback_note_acknowledge,
     feedback_note_create,
+    feedback_note_delete,
     feedback_note_rate,
     feedback_note_reply,
+    feedback_note_restore,
     feedback_note_update,
+    feedback_notes_restorable_by,
+    undo_window,
 )
 
 PAGE_SIZE = 25
@@ -254,6 +259,61 @@ def feedback_edit(request, pk: int):
     )
 
 
+# --- deleting a note, and undoing it -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@in_viewer_zone
+def feedback_delete(request, pk: int):
+    """The author deletes a note: asked first, and undoable for a while."""
+    note = get_object_or_404(
+        FeedbackNote.objects.editable_by(request.user).select_related(*NOTE_RELATED),
+        pk=pk,
+    )
+    if request.method == "POST":
+        until = feedback_note_delete(note=note, author=request.user, now=timezone.now())
+        messages.success(
+            request,
+            f"The note about {note.engineer} is deleted. You can restore it here "
+            f"until {date_format(timezone.localtime(until), 'j F Y, H:i')}.",
+        )
+        return redirect("feedback-deleted")
+    return render(
+        request,
+        "growth/feedback/confirm_delete.html",
+        {"note": note, "undo_days": undo_window().days},
+    )
+
+
+@require_GET
+@in_viewer_zone
+def feedback_deleted(request):
+    """The notes I deleted that I can still restore, newest deletion first."""
+    now = timezone.now()
+    notes = (
+        feedback_notes_restorable_by(request.user, now=now)
+        .select_related(*NOTE_RELATED)
+        .order_by("-deleted_at", "-pk")
+    )
+    page_obj = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
+    for note in page_obj.object_list:
+        note.restorable_until = note.deleted_at + undo_window()
+    return render(
+        request,
+        "growth/feedback/deleted.html",
+        {"page_obj": page_obj, "undo_days": undo_window().days},
+    )
+
+
+@require_POST
+def feedback_restore(request, pk: int):
+    now = timezone.now()
+    note = get_object_or_404(feedback_notes_restorable_by(request.user, now=now), pk=pk)
+    feedback_note_restore(note=note, by=request.user, now=now)
+    messages.success(request, "The note is restored, as it was.")
+    return redirect("feedback-detail", pk=note.pk)
+
+
 # --- the engineer's answers: plain POST, or htmx swapping the card -------------
 
 
@@ -352,6 +412,9 @@ urlpatterns = [
     ),
     path("feedback/<int:pk>/", feedback_detail, name="feedback-detail"),
     path("feedback/<int:pk>/edit/", feedback_edit, name="feedback-edit"),
+    path("feedback/<int:pk>/delete/", feedback_delete, name="feedback-delete"),
+    path("feedback/<int:pk>/restore/", feedback_restore, name="feedback-restore"),
+    path("feedback/deleted/", feedback_deleted, name="feedback-deleted"),
     path(
         "feedback/<int:pk>/acknowledge/",
         feedback_acknowledge,
