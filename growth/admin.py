@@ -14,13 +14,19 @@ import itertools
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from growth import reminders
+from growth import privacy, reminders
+from growth.exports import export_json
 from growth.models import (
     ActionItem,
     CheckIn,
@@ -289,10 +295,108 @@ class EngineerAdmin(GrowthAdmin):
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]}),
     )
     inlines = (MentorshipAsMentorInline, MentorshipAsMenteeInline)
+    # Adds "Subject-access export" and "Erase…" to the person's page.
+    change_form_template = "admin/growth/engineer/change_form.html"
+    actions = ("subject_access", "erase")
 
     @admin.display(description="name", ordering="user__display_name")
     def name(self, engineer):
         return engineer.user.display_name
+
+    # --- people's data: a subject-access export, and erasing who left ---------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/subject-access/",
+                view(self.subject_access_view),
+                name="growth_engineer_subject_access",
+            ),
+            path(
+                "<path:object_id>/erase/",
+                view(self.erase_view),
+                name="growth_engineer_erase",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _person(self, request, object_id) -> Engineer:
+        engineer = self.get_object(request, unquote(object_id))
+        if engineer is None:
+            raise Http404("No such person.")
+        return engineer
+
+    def subject_access_view(self, request, object_id):
+        """Everything about the person, as one JSON file: notes of every kind."""
+        engineer = self._person(request, object_id)
+        if not self.has_view_permission(request, engineer):
+            raise PermissionDenied
+        now = timezone.now()
+        data = privacy.subject_access_export(
+            user=engineer.user, by=request.user, now=now
+        )
+        self.log_change(request, engineer, "Exported everything about them.")
+        response = HttpResponse(
+            export_json(data), content_type="application/json; charset=utf-8"
+        )
+        filename = f"subject-access-{engineer.pk}-{now:%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def erase_view(self, request, object_id):
+        """What erasing the person removes and keeps; erase once their email
+        address is typed in, to confirm."""
+        engineer = self._person(request, object_id)
+        if not self.has_delete_permission(request, engineer):
+            raise PermissionDenied
+        user = engineer.user
+        error = ""
+        if request.method == "POST":
+            if request.POST.get("confirm", "").strip().lower() != user.email.lower():
+                error = f"Type {user.email} to confirm."
+            else:
+                try:
+                    privacy.erase_person(user=user, by=request.user)
+                except ValidationError as refused:
+                    error = " ".join(refused.messages)
+                else:
+                    self.log_change(request, user, "Erased a person who left.")
+                    self.message_user(
+                        request,
+                        "Erased. Their account is closed and nameless; what they "
+                        'wrote about others now reads "a former employee".',
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:growth_engineer_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Erase {engineer}?",
+            "plan": privacy.erasure_plan(user),
+            "error": error,
+            "typed": request.POST.get("confirm", ""),
+        }
+        return TemplateResponse(request, "admin/growth/engineer/erase.html", context)
+
+    def _one(self, request, queryset, url_name):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one person.", messages.WARNING)
+            return None
+        return redirect(reverse(url_name, args=[queryset.get().pk]))
+
+    @admin.action(
+        description="Export everything about the selected person (subject access)",
+        permissions=["view"],
+    )
+    def subject_access(self, request, queryset):
+        return self._one(request, queryset, "admin:growth_engineer_subject_access")
+
+    @admin.action(
+        description="Erase the selected person, who left…", permissions=["delete"]
+    )
+    def erase(self, request, queryset):
+        return self._one(request, queryset, "admin:growth_engineer_erase")
 
     @admin.display(description="email", ordering="user__email")
     def email(self, engineer):

@@ -32,52 +32,52 @@ from growth.models import (
 from growth.spreadsheets import csv_cell
 
 
-def _name(obj) -> str | None:
+def name_of(obj) -> str | None:
     return str(obj) if obj is not None else None
 
 
-def _when(value, zone):
+def in_zone(value, zone):
     """Times in the engineer's zone, with their offset; dates as they are."""
     if isinstance(value, datetime.datetime):
         return value.astimezone(zone)
     return value
 
 
-def _note(note: FeedbackNote, zone) -> dict:
+def note_record(note: FeedbackNote, zone) -> dict:
     return {
         "id": note.pk,
-        "created_at": _when(note.created_at, zone),
-        "author": _name(note.author),
-        "engineer": _name(note.engineer),
+        "created_at": in_zone(note.created_at, zone),
+        "author": name_of(note.author),
+        "engineer": name_of(note.engineer),
         "visibility": note.visibility,
         "kind": note.kind,
-        "competency": _name(note.competency),
+        "competency": name_of(note.competency),
         "sentiment": note.sentiment,
         "situation": note.situation,
         "behaviour": note.behaviour,
         "impact": note.impact,
         "suggestion": note.suggestion,
-        "acknowledged_at": _when(note.acknowledged_at, zone),
+        "acknowledged_at": in_zone(note.acknowledged_at, zone),
         "reply": note.reply,
-        "replied_at": _when(note.replied_at, zone),
+        "replied_at": in_zone(note.replied_at, zone),
         "actionable": note.actionable,
         "goal_id": note.goal_id,
         "request_id": note.request_id,
     }
 
 
-def _request(request: FeedbackRequest, zone) -> dict:
+def request_record(request: FeedbackRequest, zone) -> dict:
     return {
         "id": request.pk,
-        "created_at": _when(request.created_at, zone),
-        "requester": _name(request.requester),
-        "recipient": _name(request.recipient),
+        "created_at": in_zone(request.created_at, zone),
+        "requester": name_of(request.requester),
+        "recipient": name_of(request.recipient),
         "message": request.message,
-        "competency": _name(request.competency),
+        "competency": name_of(request.competency),
         "goal_id": request.goal_id,
         "due_on": request.due_on,
         "status": request.status,
-        "closed_at": _when(request.closed_at, zone),
+        "closed_at": in_zone(request.closed_at, zone),
     }
 
 
@@ -121,13 +121,13 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
         "requester__user", "recipient__user", "competency"
     )
     return {
-        "exported_at": _when(now, zone),
+        "exported_at": in_zone(now, zone),
         "profile": {
             "name": engineer.name,
             "email": engineer.user.email,
             "time_zone": engineer.user.time_zone,
-            "team": _name(engineer.team),
-            "manager": _name(engineer.manager),
+            "team": name_of(engineer.team),
+            "manager": name_of(engineer.manager),
             "level": engineer.level,
             "track": engineer.track,
             "title": engineer.title,
@@ -135,10 +135,10 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
             "active": engineer.is_active,
         },
         "feedback_received": [
-            _note(note, zone) for note in received.order_by("created_at", "pk")
+            note_record(note, zone) for note in received.order_by("created_at", "pk")
         ],
         "feedback_given": [
-            _note(note, zone) for note in given.order_by("created_at", "pk")
+            note_record(note, zone) for note in given.order_by("created_at", "pk")
         ],
         "goals": [
             {
@@ -146,18 +146,18 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
                 "title": goal.title,
                 "description": goal.description,
                 "kind": goal.kind,
-                "competency": _name(goal.competency),
+                "competency": name_of(goal.competency),
                 "target_date": goal.target_date,
                 "status": goal.status,
                 "progress": goal.progress,
-                "created_at": _when(goal.created_at, zone),
-                "updated_at": _when(goal.updated_at, zone),
-                "created_by": _name(goal.created_by),
+                "created_at": in_zone(goal.created_at, zone),
+                "updated_at": in_zone(goal.updated_at, zone),
+                "created_by": name_of(goal.created_by),
                 "check_ins": [
                     {
                         "id": check_in.pk,
-                        "created_at": _when(check_in.created_at, zone),
-                        "author": _name(check_in.author),
+                        "created_at": in_zone(check_in.created_at, zone),
+                        "author": name_of(check_in.author),
                         "progress": check_in.progress,
                         "note": check_in.note,
                     }
@@ -171,15 +171,15 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
                 "id": check_in.pk,
                 "kind": check_in.kind,
                 "held_on": check_in.held_on,
-                "engineer": _name(check_in.engineer),
-                "author": _name(check_in.author),
+                "engineer": name_of(check_in.engineer),
+                "author": name_of(check_in.author),
                 "notes": check_in.notes,
                 "action_items": [
                     {
                         "id": item.pk,
                         "description": item.description,
-                        "created_at": _when(item.created_at, zone),
-                        "done_at": _when(item.done_at, zone),
+                        "created_at": in_zone(item.created_at, zone),
+                        "done_at": in_zone(item.done_at, zone),
                     }
                     for item in check_in.items
                 ],
@@ -194,17 +194,17 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
                 "description": activity.description,
                 "date": activity.date,
                 "hours": activity.hours,
-                "led_by": _name(activity.led_by),
+                "led_by": name_of(activity.led_by),
                 "goal_id": activity.goal_id,
             }
             for activity in learning
         ],
         "feedback_requests_made": [
-            _request(r, zone)
+            request_record(r, zone)
             for r in requests.filter(requester=engineer).order_by("created_at", "pk")
         ],
         "feedback_requests_received": [
-            _request(r, zone)
+            request_record(r, zone)
             for r in requests.filter(recipient=engineer).order_by("created_at", "pk")
         ],
     }

@@ -1,0 +1,464 @@
+"""People's data, for staff: everything about a person, and erasing a person who left.
+
+A feedback record is personal data about the engineer it describes, whoever
+wrote it, so the subject-access export holds every note about the person —
+manager-only notes, notes to self and deleted notes included — besides what
+they wrote, their goals, check-ins, mentorships, learning, requests,
+notifications, reminders, sign-in records and the change history of it all.
+
+Erasing a person who left keeps what the organisation still needs and nothing
+that identifies them: their account stays, deactivated and nameless, so that
+what they wrote about others still reads "a former employee"; everything about
+them goes, history included. Both run from the admin, staff only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat, Length, Replace, Substr
+
+from accounts.models import User
+from growth.exports import in_zone, name_of, note_record, request_record
+from growth.models import (
+    PUBLIC_LEARNING_KINDS,
+    CheckIn,
+    Engineer,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    GoalCheckIn,
+    LearningActivity,
+    Mentorship,
+    Notification,
+    Reminder,
+    ReminderPreference,
+)
+
+FORMER_EMPLOYEE = "Former employee"
+
+# The change-history tables, and the columns in them that point at a person.
+HISTORY_ABOUT = {
+    FeedbackNote: ("engineer_id",),
+    Goal: ("engineer_id",),
+    Mentorship: ("mentor_id", "mentee_id"),
+}
+HISTORY_BY = {
+    FeedbackNote: ("author_id", "deleted_by_id", "history_user_id"),
+    Goal: ("created_by_id", "history_user_id"),
+    Mentorship: ("history_user_id",),
+}
+
+
+def _history_rows(model, engineer: Engineer | None, user: User, zone) -> list[dict]:
+    """Every version of ``model`` rows about ``engineer``, or made by ``user``."""
+    about = _about(model, engineer.pk) if engineer is not None else Q()
+    rows = model.history.filter(about | Q(history_user_id=user.pk)).order_by(
+        "history_date", "history_id"
+    )
+    tracked = [field.attname for field in model.history.model.tracked_fields]
+    columns = ("history_id", "history_type", "history_date", "history_user_id")
+    return [
+        {**row, "history_date": in_zone(row["history_date"], zone)}
+        for row in rows.values(*columns, *tracked).iterator()
+    ]
+
+
+def _goal(goal: Goal, zone) -> dict:
+    return {
+        "id": goal.pk,
+        "title": goal.title,
+        "description": goal.description,
+        "kind": goal.kind,
+        "competency": name_of(goal.competency),
+        "target_date": goal.target_date,
+        "status": goal.status,
+        "progress": goal.progress,
+        "created_at": in_zone(goal.created_at, zone),
+        "created_by": name_of(goal.created_by),
+    }
+
+
+def _goal_check_in(check_in: GoalCheckIn, zone) -> dict:
+    return {
+        "id": check_in.pk,
+        "goal_id": check_in.goal_id,
+        "created_at": in_zone(check_in.created_at, zone),
+        "author": name_of(check_in.author),
+        "progress": check_in.progress,
+        "note": check_in.note,
+    }
+
+
+def _check_in(check_in: CheckIn, zone) -> dict:
+    return {
+        "id": check_in.pk,
+        "kind": check_in.kind,
+        "held_on": check_in.held_on,
+        "engineer": name_of(check_in.engineer),
+        "author": name_of(check_in.author),
+        "notes": check_in.notes,
+        "action_items": [
+            {
+                "description": item.description,
+                "created_at": in_zone(item.created_at, zone),
+                "done_at": in_zone(item.done_at, zone),
+            }
+            for item in check_in.action_items.all()
+        ],
+    }
+
+
+def _with_deletion(note: FeedbackNote, zone) -> dict:
+    return {**note_record(note, zone), "deleted_at": in_zone(note.deleted_at, zone)}
+
+
+def subject_access_export(
+    *, user: User, by: User, now: datetime.datetime
+) -> dict[str, object]:
+    """Everything Cultivate holds about ``user``, for a subject-access request.
+
+    Times are in UTC, as stored. A fixed number of queries, however much there is.
+    """
+    zone = datetime.UTC
+    engineer = Engineer.objects.filter(user=user).select_related("team").first()
+    notes = FeedbackNote.all_objects.select_related(
+        "author", "engineer__user", "competency"
+    ).order_by("created_at", "pk")
+    data: dict[str, object] = {
+        "exported_at": in_zone(now, zone),
+        "exported_by": by.email,
+        "account": {
+            "id": user.pk,
+            "email": user.email,
+            "display_name": user.display_name,
+            "time_zone": user.time_zone,
+            "active": user.is_active,
+            "staff": user.is_staff,
+            "date_joined": in_zone(user.date_joined, zone),
+            "last_login": in_zone(user.last_login, zone),
+        },
+        "profile": None,
+        "feedback_about_them": [],
+        "feedback_they_wrote": [
+            _with_deletion(note, zone) for note in notes.filter(author=user)
+        ],
+        "goals": [],
+        "goal_check_ins_they_wrote": [
+            _goal_check_in(check_in, zone)
+            for check_in in GoalCheckIn.objects.filter(author=user)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        ],
+        "check_ins": [],
+        "mentorships": [],
+        "learning": [],
+        "feedback_requests": [],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "message": n.message,
+                "url": n.url,
+                "created_at": in_zone(n.created_at, zone),
+                "read_at": in_zone(n.read_at, zone),
+            }
+            for n in Notification.objects.filter(recipient=user).order_by(
+                "created_at", "pk"
+            )
+        ],
+        "reminders": [
+            {
+                "kind": r.kind,
+                "period_key": r.period_key,
+                "subject": r.subject,
+                "status": r.status,
+                "sent_at": in_zone(r.sent_at, zone),
+            }
+            for r in Reminder.objects.filter(recipient=user).order_by("pk")
+        ],
+        "email_preferences": [
+            {"kind": p.kind, "email_enabled": p.email_enabled}
+            for p in ReminderPreference.objects.filter(user=user).order_by("kind")
+        ],
+        "sign_in_records": [
+            {
+                "ip_address": log.ip_address,
+                "user_agent": log.user_agent,
+                "attempt_time": in_zone(log.attempt_time, zone),
+                "logout_time": in_zone(log.logout_time, zone),
+            }
+            for log in AccessLog.objects.filter(username=user.email).order_by("pk")
+        ],
+        "failed_sign_ins": [
+            {
+                "ip_address": log.ip_address,
+                "attempt_time": in_zone(log.attempt_time, zone),
+            }
+            for log in AccessFailureLog.objects.filter(username=user.email).order_by(
+                "pk"
+            )
+        ],
+    }
+    if engineer is not None:
+        data["profile"] = {
+            "id": engineer.pk,
+            "team": name_of(engineer.team),
+            "manager": name_of(engineer.manager),
+            "level": engineer.level,
+            "track": engineer.track,
+            "title": engineer.title,
+            "start_date": engineer.start_date,
+            "active": engineer.is_active,
+        }
+        data["feedback_about_them"] = [
+            _with_deletion(note, zone) for note in notes.filter(engineer=engineer)
+        ]
+        goals = (
+            Goal.objects.filter(engineer=engineer)
+            .select_related("competency", "created_by")
+            .prefetch_related("check_ins__author")
+            .order_by("created_at", "pk")
+        )
+        data["goals"] = [
+            {
+                **_goal(goal, zone),
+                "check_ins": [_goal_check_in(c, zone) for c in goal.check_ins.all()],
+            }
+            for goal in goals
+        ]
+        data["check_ins"] = [
+            _check_in(check_in, zone)
+            for check_in in CheckIn.objects.filter(
+                Q(engineer=engineer) | Q(author=user)
+            )
+            .select_related("author", "engineer__user")
+            .prefetch_related("action_items")
+            .order_by("held_on", "pk")
+        ]
+        data["mentorships"] = [
+            {
+                "id": m.pk,
+                "mentor": name_of(m.mentor),
+                "mentee": name_of(m.mentee),
+                "focus": m.focus,
+                "started_on": m.started_on,
+                "ended_on": m.ended_on,
+                "cadence_days": m.cadence_days,
+            }
+            for m in Mentorship.objects.filter(Q(mentor=engineer) | Q(mentee=engineer))
+            .select_related("mentor__user", "mentee__user")
+            .order_by("started_on", "pk")
+        ]
+        data["learning"] = [
+            {
+                "id": a.pk,
+                "kind": a.kind,
+                "title": a.title,
+                "description": a.description,
+                "date": a.date,
+                "hours": a.hours,
+                "led_by": name_of(a.led_by),
+                "attended": a.attended,
+            }
+            for a in LearningActivity.objects.filter(
+                Q(attendees=engineer) | Q(led_by=engineer)
+            )
+            .distinct()
+            .annotate(
+                attended=Exists(
+                    LearningActivity.attendees.through.objects.filter(
+                        learningactivity_id=OuterRef("pk"), engineer=engineer
+                    )
+                )
+            )
+            .select_related("led_by__user")
+            .order_by("date", "pk")
+        ]
+        data["feedback_requests"] = [
+            request_record(r, zone)
+            for r in FeedbackRequest.objects.filter(
+                Q(requester=engineer) | Q(recipient=engineer)
+            )
+            .select_related("requester__user", "recipient__user", "competency")
+            .order_by("created_at", "pk")
+        ]
+    data["change_history"] = {
+        model._meta.model_name: _history_rows(model, engineer, user, zone)
+        for model in HISTORY_ABOUT
+    }
+    return data
+
+
+# --- erasure ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What erasing a person removes, keeps and changes: the confirmation page."""
+
+    user: User
+    engineer: Engineer | None
+    notes_about: int
+    notes_written: int
+    goals: int
+    check_ins: int
+    mentorships: int
+    requests: int
+    notifications: int
+    history_rows: int
+    reports: list[str]
+    sessions_led: int
+
+
+def erasure_plan(user: User) -> ErasurePlan:
+    engineer = Engineer.objects.filter(user=user).first()
+    if engineer is None:
+        about = dict.fromkeys(
+            ("notes_about", "goals", "check_ins", "mentorships", "requests"), 0
+        )
+        reports: list[str] = []
+        sessions_led = 0
+        history = 0
+    else:
+        about = {
+            "notes_about": FeedbackNote.all_objects.filter(engineer=engineer).count(),
+            "goals": Goal.objects.filter(engineer=engineer).count(),
+            "check_ins": CheckIn.objects.filter(engineer=engineer).count(),
+            "mentorships": Mentorship.objects.filter(
+                Q(mentor=engineer) | Q(mentee=engineer)
+            ).count(),
+            "requests": FeedbackRequest.objects.filter(
+                Q(requester=engineer) | Q(recipient=engineer)
+            ).count(),
+        }
+        reports = [str(e) for e in engineer.reports.select_related("user")]
+        sessions_led = LearningActivity.objects.filter(led_by=engineer).count()
+        history = sum(
+            model.history.filter(_about(model, engineer.pk)).count()
+            for model in HISTORY_ABOUT
+        )
+    return ErasurePlan(
+        user=user,
+        engineer=engineer,
+        notes_written=FeedbackNote.all_objects.filter(author=user).count(),
+        notifications=Notification.objects.filter(recipient=user).count(),
+        history_rows=history,
+        reports=reports,
+        sessions_led=sessions_led,
+        **about,
+    )
+
+
+def _about(model, engineer_id: int) -> Q:
+    """History rows of ``model`` about the engineer ``engineer_id``."""
+    condition = Q()
+    for column in HISTORY_ABOUT[model]:
+        condition |= Q(**{column: engineer_id})
+    return condition
+
+
+def _unname(name: str) -> None:
+    """Others' notifications that name the person say "a former employee"."""
+    if len(name) < 3:  # too short to tell from other words
+        return
+    starts = Notification.objects.filter(message__startswith=name)
+    starts.update(
+        message=Concat(
+            Value("A former employee"),
+            Substr("message", len(name) + 1, Length("message")),
+        )
+    )
+    Notification.objects.filter(message__contains=name).update(
+        message=Replace("message", Value(name), Value("a former employee"))
+    )
+
+
+def _forget_logged_objects(model, queryset) -> None:
+    ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+    ).delete()
+
+
+def _forget_logged(engineer: Engineer) -> None:
+    _forget_logged_objects(Engineer, Engineer.objects.filter(pk=engineer.pk))
+    _forget_logged_objects(
+        FeedbackNote, FeedbackNote.all_objects.filter(engineer=engineer)
+    )
+    _forget_logged_objects(Goal, Goal.objects.filter(engineer=engineer))
+    _forget_logged_objects(
+        Mentorship, Mentorship.objects.filter(Q(mentor=engineer) | Q(mentee=engineer))
+    )
+    _forget_logged_objects(CheckIn, CheckIn.objects.filter(engineer=engineer))
+    _forget_logged_objects(
+        FeedbackRequest,
+        FeedbackRequest.objects.filter(Q(requester=engineer) | Q(recipient=engineer)),
+    )
+
+
+@transaction.atomic
+def erase_person(*, user: User, by: User) -> None:
+    """Erase ``user``, who left: see the module's docstring for what that means."""
+    if user.pk == by.pk:
+        raise ValidationError("You cannot erase your own account.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    name, email = user.display_name, user.email
+    engineer = Engineer.objects.filter(user=user).first()
+
+    # What they wrote about others stays, unsigned.
+    FeedbackNote.all_objects.filter(author=user).update(author=None)
+    FeedbackNote.all_objects.filter(deleted_by=user).update(deleted_by=None)
+    GoalCheckIn.objects.filter(author=user).update(author=None)
+    CheckIn.objects.filter(author=user).update(author=None)
+    Goal.objects.filter(created_by=user).update(created_by=None)
+    LearningActivity.objects.filter(logged_by=user).update(logged_by=None)
+
+    if engineer is not None:
+        # The admin's log of changes to what is about them names them.
+        _forget_logged(engineer)
+        # Their own courses and books, which nobody else attended.
+        LearningActivity.objects.filter(attendees=engineer).exclude(
+            kind__in=PUBLIC_LEARNING_KINDS
+        ).exclude(
+            pk__in=LearningActivity.attendees.through.objects.exclude(
+                engineer=engineer
+            ).values("learningactivity_id")
+        ).delete()
+        # Their profile, and with it every note, goal, check-in, request and
+        # mentorship about them; the people they managed keep no manager.
+        engineer_id = engineer.pk
+        engineer.delete()
+    # The history of what was about them (the deletions just made included),
+    # and their name on what they changed of others'.
+    for model in HISTORY_ABOUT:
+        if engineer is not None:
+            model.history.filter(_about(model, engineer_id)).delete()
+        for column in HISTORY_BY[model]:
+            model.history.filter(**{column: user.pk}).update(**{column: None})
+
+    Notification.objects.filter(recipient=user).delete()
+    Reminder.objects.filter(recipient=user).delete()
+    ReminderPreference.objects.filter(user=user).delete()
+    _unname(name)
+    AccessAttempt.objects.filter(username=email).delete()
+    AccessFailureLog.objects.filter(username=email).delete()
+    AccessLog.objects.filter(username=email).delete()
+    _forget_logged_objects(User, User.objects.filter(pk=user.pk))
+
+    # The account stays, so what they wrote has an author: nameless and closed.
+    user.display_name = FORMER_EMPLOYEE
+    user.email = f"former-employee-{user.pk}@erased.invalid"
+    user.time_zone = User._meta.get_field("time_zone").get_default()
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
