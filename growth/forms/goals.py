@@ -103,7 +103,7 @@ def goal_initial_from_note(note: FeedbackNote) -> dict:
     else:
         title = summary or "Act on feedback"
     quoted = "\n".join(f"> {line}" for line in suggestion.splitlines())
-    author = note.author or "a former colleague"
+    author = note.author or "a former employee"
     day = date_format(timezone.localtime(note.created_at).date(), "j M Y")
     return {
         "title": Truncator(title).chars(200),

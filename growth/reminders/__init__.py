@@ -106,7 +106,7 @@ def notify_feedback_received(
     if note.visibility != Visibility.SHARED:
         return None
     recipient = note.engineer.user
-    author = str(note.author) if note.author else "A former colleague"
+    author = str(note.author) if note.author else "A former employee"
     kind = note.get_kind_display().lower()
     payload = {
         "note_id": note.pk,
