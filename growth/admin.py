@@ -361,6 +361,7 @@ class EngineerAdmin(GrowthAdmin):
                 except ValidationError as refused:
                     error = " ".join(refused.messages)
                 else:
+                    user.refresh_from_db()  # nameless now: the log names nobody
                     self.log_change(request, user, "Erased a person who left.")
                     self.message_user(
                         request,

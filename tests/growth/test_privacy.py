@@ -1,0 +1,342 @@
+"""People's data in the admin: the subject-access export, and erasing who left."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from axes.models import AccessAttempt, AccessLog
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from growth import privacy
+from growth.history import record_change
+from growth.models import (
+    CheckIn,
+    Engineer,
+    FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    LearningActivity,
+    LearningKind,
+    Mentorship,
+    Notification,
+    Visibility,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Zelda Quillfeather"
+EMAIL = "zelda.quillfeather@example.com"
+
+
+def export_url(engineer) -> str:
+    return reverse("admin:growth_engineer_subject_access", args=[engineer.pk])
+
+
+def erase_url(engineer) -> str:
+    return reverse("admin:growth_engineer_erase", args=[engineer.pk])
+
+
+@pytest.fixture
+def zelda(cast):
+    """Zelda, who reports to mia and leaves: everything a person accumulates."""
+    c = cast
+    zelda = factories.make_engineer(NAME, team=c.platform, manager=c.mia, email=EMAIL)
+    return zelda
+
+
+@pytest.fixture
+def her_world(cast, zelda):
+    c = cast
+    rory = factories.make_engineer("Rory Report", team=c.platform, manager=zelda)
+    world = {
+        "rory": rory,
+        "shared about her": factories.make_note(
+            c.mia.user, zelda, situation="about-her-shared"
+        ),
+        "manager-only about her": factories.make_note(
+            c.mia.user,
+            zelda,
+            visibility=Visibility.MANAGER,
+            situation="about-her-manager-only",
+        ),
+        "self about her": factories.make_note(
+            c.mia.user, zelda, visibility=Visibility.SELF, situation="about-her-self"
+        ),
+        "deleted about her": factories.make_note(
+            c.mia.user,
+            zelda,
+            situation="about-her-deleted",
+            deleted_at=timezone.now(),
+        ),
+        "by her about alice": factories.make_note(
+            zelda.user, c.alice, situation="by-her-about-alice"
+        ),
+        "her goal": factories.make_goal(zelda, title="about-her-goal"),
+        "her 1:1": factories.make_check_in(c.mia.user, zelda, notes="about-her-1on1"),
+        "1:1 she held": factories.make_check_in(zelda.user, rory, notes="held-by-her"),
+        "she mentors alice": factories.make_mentorship(zelda, c.alice),
+        "her course": factories.make_learning(
+            zelda.user, attendees=[zelda], title="about-her-course"
+        ),
+        "session she led": factories.make_learning(
+            zelda.user,
+            kind=LearningKind.LEARNING_SESSION,
+            title="Tracing for everyone",
+            led_by=zelda,
+            attendees=[c.alice, zelda],
+        ),
+        "her request": factories.make_request(zelda, c.mia, message="about-her-ask"),
+        "her notification": Notification.objects.create(
+            recipient=zelda.user, kind="feedback_received", message="For her"
+        ),
+        "alice's notification": Notification.objects.create(
+            recipient=c.alice.user,
+            kind="feedback_received",
+            message=f"{NAME} left you technical feedback.",
+        ),
+        "bob's notification": Notification.objects.create(
+            recipient=c.bob.user,
+            kind="check_in_due",
+            message=f"Your check-in with {NAME} is due.",
+        ),
+    }
+    factories.make_goal_check_in(world["her goal"], zelda.user, note="her-progress")
+    # She changed the note she wrote, and mia changed the one about her.
+    note = world["by her about alice"]
+    note.suggestion = "changed-by-her"
+    record_change(note, by=zelda.user, when=timezone.now())
+    about = world["shared about her"]
+    about.suggestion = "changed-by-mia"
+    record_change(about, by=c.mia.user, when=timezone.now())
+    AccessLog.objects.create(
+        username=EMAIL, ip_address="203.0.113.9", user_agent="Firefox"
+    )
+    AccessAttempt.objects.create(
+        username=EMAIL, ip_address="203.0.113.9", failures_since_start=2
+    )
+    return world
+
+
+# --- the subject-access export --------------------------------------------------
+
+
+def test_the_export_holds_every_note_about_the_person_whoever_may_read_it(
+    client, cast, zelda, her_world
+):
+    client.force_login(cast.staff)
+    response = client.get(export_url(zelda))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+
+    assert data["account"]["email"] == EMAIL
+    assert data["profile"]["manager"] == "Mia Manager"
+    about = {note["situation"] for note in data["feedback_about_them"]}
+    assert about == {
+        "about-her-shared",
+        "about-her-manager-only",
+        "about-her-self",
+        "about-her-deleted",
+    }
+    deleted = [n for n in data["feedback_about_them"] if n["deleted_at"]]
+    assert [n["situation"] for n in deleted] == ["about-her-deleted"]
+    assert [n["situation"] for n in data["feedback_they_wrote"]] == [
+        "by-her-about-alice"
+    ]
+    assert [g["title"] for g in data["goals"]] == ["about-her-goal"]
+    assert data["goals"][0]["check_ins"][0]["note"] == "her-progress"
+    assert {c["notes"] for c in data["check_ins"]} == {"about-her-1on1", "held-by-her"}
+    assert [m["mentee"] for m in data["mentorships"]] == ["Alice Engineer"]
+    learning = {a["title"]: a for a in data["learning"]}
+    assert learning["about-her-course"]["attended"] is True
+    assert learning["Tracing for everyone"]["led_by"] == NAME
+    assert [r["message"] for r in data["feedback_requests"]] == ["about-her-ask"]
+    assert [n["message"] for n in data["notifications"]] == ["For her"]
+    assert data["sign_in_records"][0]["ip_address"] == "203.0.113.9"
+    history = data["change_history"]["feedbacknote"]
+    assert {"changed-by-her", "changed-by-mia"} <= {
+        row["suggestion"] for row in history
+    }
+
+
+def test_the_export_leaves_out_what_is_not_about_the_person(
+    client, cast, zelda, her_world
+):
+    factories.make_note(cast.mia.user, cast.bob, situation="about-bob-only")
+    factories.make_goal(cast.bob, title="bob's own goal")
+    client.force_login(cast.staff)
+    body = client.get(export_url(zelda)).content.decode()
+    assert "about-bob-only" not in body
+    assert "bob's own goal" not in body
+
+
+def test_the_export_costs_the_same_queries_however_much_there_is(client, cast, zelda):
+    client.force_login(cast.staff)
+
+    def grow(n):
+        for i in range(n):
+            factories.make_note(cast.mia.user, zelda, situation=f"n{i}")
+            goal = factories.make_goal(zelda, title=f"g{i}")
+            factories.make_goal_check_in(goal, zelda.user)
+            check_in = factories.make_check_in(cast.mia.user, zelda)
+            check_in.action_items.create(description=f"a{i}")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(export_url(zelda)).status_code == 200
+        return len(queries)
+
+    grow(1)
+    count()  # warm: the content types the admin's log reads are cached after
+    small = count()
+    grow(10)
+    assert count() == small
+
+
+def test_only_staff_reach_the_export(client, cast, zelda, her_world):
+    for user in (cast.mia.user, zelda.user, cast.alice.user):
+        client.force_login(user)
+        response = client.get(export_url(zelda))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert b"about-her" not in response.content
+
+
+def test_the_export_action_takes_exactly_one_person(client, cast, zelda):
+    client.force_login(cast.staff)
+    changelist = reverse("admin:growth_engineer_changelist")
+    one = client.post(
+        changelist, {"action": "subject_access", "_selected_action": [zelda.pk]}
+    )
+    assert one.status_code == 302
+    assert one["Location"] == export_url(zelda)
+    two = client.post(
+        changelist,
+        {"action": "subject_access", "_selected_action": [zelda.pk, cast.bob.pk]},
+        follow=True,
+    )
+    assert "Select exactly one person." in two.content.decode()
+
+
+# --- erasure ----------------------------------------------------------------------
+
+
+def test_the_confirmation_page_says_what_goes_and_what_stays(
+    client, cast, zelda, her_world
+):
+    client.force_login(cast.staff)
+    before = FeedbackNote.all_objects.count()
+    page = client.get(erase_url(zelda)).content.decode()
+    assert "4 feedback notes about them" in page
+    assert "1 feedback note they wrote about others" in page
+    assert "Rory Report" in page  # who will have no manager
+    assert FeedbackNote.all_objects.count() == before
+
+
+def test_a_wrong_confirmation_erases_nothing(client, cast, zelda, her_world):
+    client.force_login(cast.staff)
+    response = client.post(erase_url(zelda), {"confirm": "someone@else.example"})
+    assert response.status_code == 200
+    assert f"Type {EMAIL} to confirm." in response.content.decode()
+    assert User.objects.get(pk=zelda.user.pk).email == EMAIL
+    assert FeedbackNote.all_objects.filter(engineer=zelda).count() == 4
+
+
+def erase(client, cast, zelda):
+    client.force_login(cast.staff)
+    response = client.post(erase_url(zelda), {"confirm": EMAIL.upper()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:growth_engineer_changelist")
+
+
+def test_erasure_removes_everything_about_the_person(client, cast, zelda, her_world):
+    erase(client, cast, zelda)
+    assert not Engineer.objects.filter(pk=zelda.pk).exists()
+    assert not FeedbackNote.all_objects.filter(situation__startswith="about-her")
+    assert not FeedbackNote.history.filter(situation__startswith="about-her")
+    assert not Goal.history.filter(title="about-her-goal")
+    assert not Mentorship.history.filter(mentee=cast.alice, mentor_id=zelda.pk)
+    assert not CheckIn.objects.filter(notes="about-her-1on1")
+    assert not FeedbackRequest.objects.filter(message="about-her-ask")
+    assert not LearningActivity.objects.filter(title="about-her-course")
+    assert not Notification.objects.filter(
+        recipient=her_world["her notification"].recipient
+    )
+    assert not AccessLog.objects.filter(username=EMAIL)
+    assert not AccessAttempt.objects.filter(username=EMAIL)
+
+
+def test_what_she_wrote_stays_by_a_former_employee(client, cast, zelda, her_world):
+    erase(client, cast, zelda)
+    note = FeedbackNote.objects.get(situation="by-her-about-alice")
+    assert note.author is None
+    held = CheckIn.objects.get(notes="held-by-her")
+    assert held.author is None and held.engineer == her_world["rory"]
+    session = LearningActivity.objects.get(title="Tracing for everyone")
+    assert session.led_by is None
+    assert list(session.attendees.all()) == [cast.alice]
+    assert Engineer.objects.get(pk=her_world["rory"].pk).manager is None
+    # Her change to it is kept, by nobody.
+    assert (
+        FeedbackNote.history.filter(suggestion="changed-by-her").get().history_user
+        is None
+    )
+
+    client.force_login(cast.alice.user)
+    page = client.get(reverse("feedback-detail", args=[note.pk])).content.decode()
+    assert "feedback from a former employee" in page
+
+
+def test_the_account_stays_closed_and_nameless(client, cast, zelda, her_world):
+    erase(client, cast, zelda)
+    user = User.objects.get(pk=zelda.user.pk)
+    assert user.display_name == privacy.FORMER_EMPLOYEE
+    assert user.email.endswith("@erased.invalid")
+    assert not user.is_active
+    assert not user.has_usable_password()
+    client.logout()
+    assert not client.login(username=EMAIL, password="pw")
+
+
+def test_others_notifications_no_longer_name_her(client, cast, zelda, her_world):
+    erase(client, cast, zelda)
+    alice = Notification.objects.get(pk=her_world["alice's notification"].pk)
+    bob = Notification.objects.get(pk=her_world["bob's notification"].pk)
+    assert alice.message == "A former employee left you technical feedback."
+    assert bob.message == "Your check-in with a former employee is due."
+
+
+def test_after_erasure_no_row_of_the_database_names_her(client, cast, zelda, her_world):
+    """The whole database, every table, as a backup would hold it."""
+    erase(client, cast, zelda)
+    dump = io.StringIO()
+    call_command("dumpdata", all=True, stdout=dump)
+    text = dump.getvalue()
+    assert text.count('"model"') > 50  # the dump is the real database
+    for trace in (NAME, "Zelda", "Quillfeather", EMAIL, "about-her"):
+        assert trace not in text, trace
+
+
+def test_staff_cannot_erase_themselves(cast):
+    me = factories.make_engineer("Stella Staff", team=cast.platform, is_staff=True)
+    with pytest.raises(privacy.ValidationError):
+        privacy.erase_person(user=me.user, by=me.user)
+    assert User.objects.get(pk=me.user.pk).is_active
+
+
+def test_only_staff_reach_the_erasure(client, cast, zelda, her_world):
+    for user in (cast.mia.user, cast.alice.user):
+        client.force_login(user)
+        response = client.post(erase_url(zelda), {"confirm": EMAIL})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    assert User.objects.get(pk=zelda.user.pk).email == EMAIL
