@@ -283,3 +283,23 @@ def test_the_404_page_says_nothing_of_what_it_hides(client, cast, planted):
     edit = client.get(reverse("feedback-edit", args=[objects["note to self"].pk]))
     assert edit.status_code == 404
     assert SECRET.encode() not in edit.content
+
+
+@pytest.mark.parametrize("role", ["alice", "bob"])
+def test_the_change_history_is_out_of_reach(client, cast, planted, role):
+    """Every version of a note is kept, but only staff read it, in the admin."""
+    _world, objects = planted
+    note = objects["manager-only note"]
+    note.suggestion = f"an edit: {SECRET}"
+    note.save()
+    assert note.history.filter(suggestion__contains=SECRET).count() == 2
+    client.force_login(getattr(cast, role).user)
+    pages = {}
+    for name in ("manager-only note", "deleted shared note", "mia's goal"):
+        obj = objects[name]
+        url = reverse(f"admin:growth_{obj._meta.model_name}_history", args=[obj.pk])
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        pages[url] = response.content
+    assert _leaks(pages, SECRET) == []
