@@ -426,8 +426,11 @@ def feedback_note_delete(
 
     Only the author may. The row stays, with its history, so the author can
     restore it within the undo window and staff at any time from the admin.
-    The engineer's notification of it goes, so it does not lead to a missing page.
+    The engineer's notification of it goes, and its email if not sent yet, so
+    neither leads to a missing page.
     """
+    from growth.models import EventKind, Reminder, ReminderStatus
+
     with transaction.atomic():
         current = (
             FeedbackNote.objects.editable_by(author)
@@ -440,10 +443,21 @@ def feedback_note_delete(
         current.deleted_at = now
         current.deleted_by = author
         current._history_user = author
-        current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        # Not ``updated_at``: deleting is no edit, and the note is flagged as
+        # "edited after it was read" by that field.
+        current.save(update_fields=["deleted_at", "deleted_by"])
         Notification.objects.filter(
             url=reverse("feedback-detail", args=[current.pk])
         ).delete()
+        # The key notify_feedback_received gives it; a row being sent is left be.
+        Reminder.objects.filter(
+            kind=EventKind.FEEDBACK_RECEIVED,
+            period_key=f"note-{current.pk}",
+            status=ReminderStatus.PENDING,
+        ).update(
+            status=ReminderStatus.SKIPPED,
+            last_error="The note was deleted before this email went out.",
+        )
     note.deleted_at, note.deleted_by = current.deleted_at, current.deleted_by
     return now + undo_window()
 
@@ -476,5 +490,6 @@ def feedback_note_restore(
         current.deleted_at = None
         current.deleted_by = None
         current._history_user = by
-        current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        # As it was: ``updated_at`` too, which restoring is no edit of.
+        current.save(update_fields=["deleted_at", "deleted_by"])
     note.deleted_at = note.deleted_by = None
