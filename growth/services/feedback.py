@@ -22,10 +22,13 @@ from growth.history import record_change
 from growth.models import (
     Competency,
     Engineer,
+    EventKind,
     FeedbackNote,
     FeedbackRequest,
     Goal,
     Notification,
+    Reminder,
+    ReminderStatus,
     RequestStatus,
     Visibility,
 )
@@ -429,8 +432,6 @@ def feedback_note_delete(
     The engineer's notification of it goes, and its email if not sent yet, so
     neither leads to a missing page.
     """
-    from growth.models import EventKind, Reminder, ReminderStatus
-
     with transaction.atomic():
         current = (
             FeedbackNote.objects.editable_by(author)

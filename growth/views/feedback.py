@@ -306,6 +306,7 @@ def feedback_deleted(request):
 
 
 @require_POST
+@in_viewer_zone
 def feedback_restore(request, pk: int):
     now = timezone.now()
     note = get_object_or_404(feedback_notes_restorable_by(request.user, now=now), pk=pk)
