@@ -20,7 +20,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -318,16 +317,16 @@ def competency_coverage(
         .annotate(count=Count("pk"))
         .values("count")
     )
-    competencies = (
-        Competency.objects.annotate(recent=Coalesce(Subquery(recent), 0))
-        .filter(Q(is_active=True) | Q(recent__gt=0))
-        .order_by("kind", "name")
-    )
+    # A retired competency counts only if it had feedback. Sorted out here, as
+    # a filter on the count would compile (and run) its subquery a second time.
+    competencies = Competency.objects.annotate(
+        recent=Coalesce(Subquery(recent), 0)
+    ).order_by("kind", "name")
     covered, uncovered = [], []
     for competency in competencies:
         if competency.recent:
             covered.append(CompetencyCoverage(competency, competency.recent))
-        else:
+        elif competency.is_active:
             uncovered.append(competency)
     covered.sort(key=lambda c: (-c.count, c.competency.kind, c.competency.name))
     return covered, uncovered
