@@ -100,6 +100,9 @@ def wipe() -> None:
     LearningActivity.objects.all().delete()
     User.objects.all().delete()  # and with them every engineer and what is theirs
     Team.objects.all().delete()
+    # The change history outlives what it records: the deletions just made too.
+    for model in (FeedbackNote, Goal, Mentorship):
+        model.history.all().delete()
 
 
 @pytest.fixture(scope="module")
