@@ -1,6 +1,25 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_delete
 
 
 class GrowthConfig(AppConfig):
     name = "growth"
     verbose_name = "Growth"
+
+    def ready(self):
+        from growth import privacy
+        from growth.models import Engineer
+
+        # However a person goes (erased, or deleted in the admin), the change
+        # history goes with them: what was about them, and their name on the rest.
+        post_delete.connect(
+            privacy.on_engineer_deleted,
+            sender=Engineer,
+            dispatch_uid="engineer-history",
+        )
+        post_delete.connect(
+            privacy.on_user_deleted,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="user-history",
+        )

@@ -296,6 +296,35 @@ def subject_access_export(
     return data
 
 
+# --- the history forgets who is gone ----------------------------------------------
+
+
+def forget_engineer_history(engineer_id: int) -> None:
+    """Remove every version of what was about the engineer ``engineer_id``."""
+    for model in HISTORY_ABOUT:
+        model.history.filter(_about(model, engineer_id)).delete()
+
+
+def forget_user_in_history(user_id: int) -> None:
+    """Unsign what the user ``user_id`` wrote or changed, in every version.
+
+    The history's copies of a note's author and the like are plain columns (a
+    version must outlive what it points at), so deleting a user leaves them
+    pointing at nobody, which a backup by natural keys cannot write out.
+    """
+    for model, columns in HISTORY_BY.items():
+        for column in columns:
+            model.history.filter(**{column: user_id}).update(**{column: None})
+
+
+def on_engineer_deleted(sender, instance, **kwargs) -> None:
+    forget_engineer_history(instance.pk)
+
+
+def on_user_deleted(sender, instance, **kwargs) -> None:
+    forget_user_in_history(instance.pk)
+
+
 # --- erasure ---------------------------------------------------------------------
 
 
@@ -433,15 +462,10 @@ def erase_person(*, user: User, by: User) -> None:
         ).delete()
         # Their profile, and with it every note, goal, check-in, request and
         # mentorship about them; the people they managed keep no manager.
-        engineer_id = engineer.pk
         engineer.delete()
-    # The history of what was about them (the deletions just made included),
-    # and their name on what they changed of others'.
-    for model in HISTORY_ABOUT:
-        if engineer is not None:
-            model.history.filter(_about(model, engineer_id)).delete()
-        for column in HISTORY_BY[model]:
-            model.history.filter(**{column: user.pk}).update(**{column: None})
+    # Their profile's deletion took the history of what was about them; their
+    # name goes from what they changed of others'.
+    forget_user_in_history(user.pk)
 
     Notification.objects.filter(recipient=user).delete()
     Reminder.objects.filter(recipient=user).delete()

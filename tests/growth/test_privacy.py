@@ -340,3 +340,25 @@ def test_only_staff_reach_the_erasure(client, cast, zelda, her_world):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
     assert User.objects.get(pk=zelda.user.pk).email == EMAIL
+
+
+def test_deleting_a_person_in_the_admin_takes_their_history_too(
+    client, cast, zelda, her_world
+):
+    """Not erased but deleted outright: the history still forgets them, and a
+    backup by natural keys can still be written."""
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("admin:accounts_user_delete", args=[zelda.user.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(email=EMAIL).exists()
+    assert not FeedbackNote.history.filter(engineer_id=zelda.pk)
+    assert not FeedbackNote.history.filter(author_id=zelda.user.pk)
+    assert not FeedbackNote.history.filter(history_user_id=zelda.user.pk)
+    dump = io.StringIO()
+    call_command(
+        "dumpdata", "growth", all=True, use_natural_foreign_keys=True, stdout=dump
+    )
+    for note in ("shared", "manager-only", "self", "deleted"):
+        assert f"about-her-{note}" not in dump.getvalue()
