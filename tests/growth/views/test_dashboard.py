@@ -214,9 +214,7 @@ def test_it_says_which_competencies_had_feedback_lately_and_which_did_not(client
     assert "Code quality (technical):\n" in response.text or "2 notes" in response.text
 
 
-def test_coverage_counts_only_this_engineers_notes_the_viewer_may_read(
-    client, cast
-):
+def test_coverage_counts_only_this_engineers_notes_the_viewer_may_read(client, cast):
     quality = competency("Code quality")
     retired = Competency.objects.create(
         name="Punch cards", kind="technical", is_active=False
