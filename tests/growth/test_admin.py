@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from growth.admin import EstimatedCountPaginator
 from growth.models import (
     ActionItem,
     EventKind,
@@ -627,3 +628,35 @@ def test_the_feedback_list_counts_its_rows_once(staff_client, world):
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     # The paginator's count only: no second COUNT(*) over every note to say "of N".
     assert len(counts) == 1, counts
+
+
+# --- big tables: the count of the unfiltered changelist ------------------------
+
+
+def test_a_filtered_changelist_counts_its_notes_exactly(staff_client, cast):
+    for _ in range(3):
+        factories.make_note(cast.mia.user, cast.alice)
+    factories.make_note(cast.mia.user, cast.bob)
+    response = staff_client.get(
+        url("growth.feedbacknote", "changelist"), {"engineer__team__id__exact": 999}
+    )
+    assert response.context["cl"].result_count == 0
+    response = staff_client.get(url("growth.feedbacknote", "changelist"))
+    assert response.context["cl"].result_count == FeedbackNote.all_objects.count()
+
+
+@pytest.mark.service("postgres")
+def test_the_unfiltered_notes_changelist_takes_postgresqls_estimate(
+    staff_client, cast, monkeypatch
+):
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 1)
+    for _ in range(4):
+        factories.make_note(cast.mia.user, cast.alice)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE growth_feedbacknote")
+    estimated = FeedbackNote.all_objects.count()
+    factories.make_note(cast.mia.user, cast.bob)  # after the statistics
+    changelist = url("growth.feedbacknote", "changelist")
+    assert staff_client.get(changelist).context["cl"].result_count == estimated
+    filtered = staff_client.get(changelist, {"kind__exact": "technical"})
+    assert filtered.context["cl"].result_count == estimated + 1
