@@ -957,11 +957,22 @@ def _count_queries(client, url, params) -> int:
     return len(queries)
 
 
+# Session, user, the roles with the unread count, the tab's people for the
+# filter (one pass, then engineers and authors), competencies, teams, the count
+# and the page; the received tab offers no "About" nor team, the given tab no
+# "Written by".
 @pytest.mark.parametrize(
-    ("who", "tab"),
-    [("alice", "received"), ("mia", "given"), ("mia", "people"), ("max", "people")],
+    ("who", "tab", "most"),
+    [
+        ("alice", "received", 8),
+        ("mia", "given", 9),
+        ("mia", "people", 10),
+        ("max", "people", 10),
+    ],
 )
-def test_the_list_runs_the_same_queries_for_two_or_twenty_notes(client, cast, who, tab):
+def test_the_list_runs_the_same_queries_for_two_or_twenty_notes(
+    client, cast, who, tab, most
+):
     client.force_login(getattr(cast, who).user)
     url = reverse("feedback-list")
     _make_notes_for_every_tab(cast, 2)
@@ -969,7 +980,7 @@ def test_the_list_runs_the_same_queries_for_two_or_twenty_notes(client, cast, wh
     _make_notes_for_every_tab(cast, 18)
     large = _count_queries(client, url, {"tab": tab})
     assert small == large
-    assert large <= 12
+    assert large <= most
 
 
 def test_the_filtered_list_runs_a_fixed_number_of_queries(client, cast):
@@ -988,3 +999,21 @@ def test_the_detail_page_runs_few_queries(client, cast, notes):
         client, reverse("feedback-detail", args=[notes["shared"].pk]), {}
     )
     assert count <= 6
+
+
+def test_the_about_and_written_by_choices_are_the_people_of_the_tabs_notes(
+    client, cast
+):
+    factories.make_note(cast.mia.user, cast.alice)
+    factories.make_note(cast.max.user, cast.alice, visibility=Visibility.MANAGER)
+    factories.make_note(None, cast.bob)  # its author left and was erased
+    factories.make_note(cast.skip.user, cast.mia)  # not one of mia's people
+    factories.make_note(cast.carol.user, cast.carol, visibility=Visibility.SELF)
+    client.force_login(cast.mia.user)
+    form = (
+        client.get(reverse("feedback-list"), {"tab": "people"}).context["filter"].form
+    )
+    about = [str(choice) for choice in form.fields["engineer"].queryset]
+    written_by = [str(choice) for choice in form.fields["author"].queryset]
+    assert about == ["Alice Engineer", "Bob Peer"]
+    assert written_by == ["Max Mentor", "Mia Manager"]
