@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts.models import Team
+from growth.forms.widgets import QuickSelect
 from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Sentiment
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -18,17 +19,22 @@ class FeedbackNoteFilter(django_filters.FilterSet):
     """Narrow a list of notes that already went through the policy.
 
     The people offered as engineer and author are the ones in ``queryset``, so
-    the choices never name someone the viewer has no note about.
+    the choices never name someone the viewer has no note about. Those lists
+    can be long, so they render with ``QuickSelect``.
     """
 
     engineer = django_filters.ModelChoiceFilter(
-        queryset=Engineer.objects.none(), label="About", empty_label="Anyone"
+        queryset=Engineer.objects.none(),
+        label="About",
+        empty_label="Anyone",
+        widget=QuickSelect,
     )
     team = django_filters.ModelChoiceFilter(
         field_name="engineer__team",
         queryset=Team.objects.all(),
         label="Team",
         empty_label="Any team",
+        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(
         choices=CompetencyKind.choices, label="Kind", empty_label="Any kind"
@@ -37,6 +43,7 @@ class FeedbackNoteFilter(django_filters.FilterSet):
         queryset=Competency.objects.order_by("kind", "name"),
         label="Competency",
         empty_label="Any competency",
+        widget=QuickSelect,
     )
     sentiment = django_filters.ChoiceFilter(
         choices=Sentiment.choices, label="Sentiment", empty_label="Any"
@@ -45,6 +52,7 @@ class FeedbackNoteFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.none(),
         label="Written by",
         empty_label="Anyone",
+        widget=QuickSelect,
     )
     created_from = django_filters.DateFilter(
         field_name="created_at",
