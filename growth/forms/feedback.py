@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from growth import policy
+from growth.forms.widgets import QuickSelect
 from growth.models import (
     Competency,
     CompetencyKind,
@@ -56,6 +57,8 @@ def competency_choices(competencies, kind: str | None = None) -> list:
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect  # everyone in the organisation: thousands of options
+
     def label_from_instance(self, obj):
         return f"{obj.user} — {obj.team}"
 
@@ -64,6 +67,7 @@ class GoalChoiceField(forms.ModelChoiceField):
     """Goals, named with their engineer unless the form knows who it is for."""
 
     show_engineer = True
+    widget = QuickSelect
 
     def label_from_instance(self, obj):
         if self.show_engineer:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
+from growth.forms.widgets import QuickSelect
 from growth.models import (
     Competency,
     Engineer,
@@ -121,13 +122,22 @@ def _visible_engineers(request):
 
 class GoalFilter(django_filters.FilterSet):
     engineer = django_filters.ModelChoiceFilter(
-        queryset=_visible_engineers, label="Engineer", empty_label="Everyone I follow"
+        queryset=_visible_engineers,
+        label="Engineer",
+        empty_label="Everyone I follow",
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
-        choices=GoalStatus.choices, label="Status", empty_label="Any status"
+        choices=GoalStatus.choices,
+        label="Status",
+        empty_label="Any status",
+        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(
-        choices=GoalKind.choices, label="Kind", empty_label="Any kind"
+        choices=GoalKind.choices,
+        label="Kind",
+        empty_label="Any kind",
+        widget=QuickSelect,
     )
 
     class Meta:

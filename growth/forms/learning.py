@@ -11,6 +11,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.db.models import Q
 
+from growth.forms.widgets import QuickSelect
 from growth.models import Engineer, Goal, GoalStatus, LearningActivity, LearningKind
 
 MAX_HOURS = Decimal("200")
@@ -66,6 +67,8 @@ class LearningActivityForm(forms.ModelForm):
             ),
             "description": forms.Textarea(attrs={"rows": 4}),
             "attendees": forms.CheckboxSelectMultiple,
+            "led_by": QuickSelect,  # every active engineer
+            "goal": QuickSelect,
         }
 
     def __init__(self, *args, user, today: datetime.date, **kwargs):

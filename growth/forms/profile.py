@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from growth.forms.widgets import QuickSelect
 from growth.models import NOTICE_KIND_CHOICES
 
 
@@ -29,3 +30,4 @@ class ProfileForm(forms.ModelForm):
         model = get_user_model()
         fields = ["display_name", "time_zone"]
         labels = {"display_name": "Display name", "time_zone": "Time zone"}
+        widgets = {"time_zone": QuickSelect}  # some six hundred zones
