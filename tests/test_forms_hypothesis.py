@@ -25,7 +25,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User, time_zone_choices
@@ -562,3 +562,20 @@ def test_the_feedback_edit_form_on_an_answered_note(client, cast, values):
     else:
         bad = [name for name, (ok, _) in outcome.items() if not ok]
         assert_refused(response, before, after, bad)
+
+
+@FAST
+@given(typed=text_values)
+def test_the_erasure_confirmation(client, cast, typed):
+    """Anything but the person's email address erases nothing, with the reason."""
+    person = cast.carol
+    email = person.user.email
+    assume(typed.strip().lower() != email.lower())
+    client.force_login(cast.staff)
+    response = client.post(
+        reverse("admin:growth_engineer_erase", args=[person.pk]), {"confirm": typed}
+    )
+    assert response.status_code == 200
+    assert f"Type {email} to confirm." in response.content.decode()
+    assert User.objects.get(pk=person.user.pk).email == email
+    assert User.objects.get(pk=person.user.pk).is_active
