@@ -81,6 +81,54 @@ def request_record(request: FeedbackRequest, zone) -> dict:
     }
 
 
+def goal_check_in_record(check_in: GoalCheckIn, zone) -> dict:
+    return {
+        "id": check_in.pk,
+        "created_at": in_zone(check_in.created_at, zone),
+        "author": name_of(check_in.author),
+        "progress": check_in.progress,
+        "note": check_in.note,
+    }
+
+
+def goal_record(goal: Goal, check_ins, zone) -> dict:
+    """The goal, with ``check_ins``, its progress records, nested."""
+    return {
+        "id": goal.pk,
+        "title": goal.title,
+        "description": goal.description,
+        "kind": goal.kind,
+        "competency": name_of(goal.competency),
+        "target_date": goal.target_date,
+        "status": goal.status,
+        "progress": goal.progress,
+        "created_at": in_zone(goal.created_at, zone),
+        "updated_at": in_zone(goal.updated_at, zone),
+        "created_by": name_of(goal.created_by),
+        "check_ins": [goal_check_in_record(c, zone) for c in check_ins],
+    }
+
+
+def check_in_record(check_in: CheckIn, action_items, zone) -> dict:
+    return {
+        "id": check_in.pk,
+        "kind": check_in.kind,
+        "held_on": check_in.held_on,
+        "engineer": name_of(check_in.engineer),
+        "author": name_of(check_in.author),
+        "notes": check_in.notes,
+        "action_items": [
+            {
+                "id": item.pk,
+                "description": item.description,
+                "created_at": in_zone(item.created_at, zone),
+                "done_at": in_zone(item.done_at, zone),
+            }
+            for item in action_items
+        ],
+    }
+
+
 def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
     """Everything ``user`` (whose profile is ``engineer``) may take away."""
     zone = user.zone
@@ -140,51 +188,9 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
         "feedback_given": [
             note_record(note, zone) for note in given.order_by("created_at", "pk")
         ],
-        "goals": [
-            {
-                "id": goal.pk,
-                "title": goal.title,
-                "description": goal.description,
-                "kind": goal.kind,
-                "competency": name_of(goal.competency),
-                "target_date": goal.target_date,
-                "status": goal.status,
-                "progress": goal.progress,
-                "created_at": in_zone(goal.created_at, zone),
-                "updated_at": in_zone(goal.updated_at, zone),
-                "created_by": name_of(goal.created_by),
-                "check_ins": [
-                    {
-                        "id": check_in.pk,
-                        "created_at": in_zone(check_in.created_at, zone),
-                        "author": name_of(check_in.author),
-                        "progress": check_in.progress,
-                        "note": check_in.note,
-                    }
-                    for check_in in goal.check_in_log
-                ],
-            }
-            for goal in goals
-        ],
+        "goals": [goal_record(goal, goal.check_in_log, zone) for goal in goals],
         "check_ins": [
-            {
-                "id": check_in.pk,
-                "kind": check_in.kind,
-                "held_on": check_in.held_on,
-                "engineer": name_of(check_in.engineer),
-                "author": name_of(check_in.author),
-                "notes": check_in.notes,
-                "action_items": [
-                    {
-                        "id": item.pk,
-                        "description": item.description,
-                        "created_at": in_zone(item.created_at, zone),
-                        "done_at": in_zone(item.done_at, zone),
-                    }
-                    for item in check_in.items
-                ],
-            }
-            for check_in in check_ins
+            check_in_record(check_in, check_in.items, zone) for check_in in check_ins
         ],
         "learning": [
             {

@@ -26,7 +26,15 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat, Length, Replace, Substr
 
 from accounts.models import User
-from growth.exports import in_zone, name_of, note_record, request_record
+from growth.exports import (
+    check_in_record,
+    goal_check_in_record,
+    goal_record,
+    in_zone,
+    name_of,
+    note_record,
+    request_record,
+)
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
     CheckIn,
@@ -71,51 +79,6 @@ def _history_rows(model, engineer: Engineer | None, user: User, zone) -> list[di
     ]
 
 
-def _goal(goal: Goal, zone) -> dict:
-    return {
-        "id": goal.pk,
-        "title": goal.title,
-        "description": goal.description,
-        "kind": goal.kind,
-        "competency": name_of(goal.competency),
-        "target_date": goal.target_date,
-        "status": goal.status,
-        "progress": goal.progress,
-        "created_at": in_zone(goal.created_at, zone),
-        "created_by": name_of(goal.created_by),
-    }
-
-
-def _goal_check_in(check_in: GoalCheckIn, zone) -> dict:
-    return {
-        "id": check_in.pk,
-        "goal_id": check_in.goal_id,
-        "created_at": in_zone(check_in.created_at, zone),
-        "author": name_of(check_in.author),
-        "progress": check_in.progress,
-        "note": check_in.note,
-    }
-
-
-def _check_in(check_in: CheckIn, zone) -> dict:
-    return {
-        "id": check_in.pk,
-        "kind": check_in.kind,
-        "held_on": check_in.held_on,
-        "engineer": name_of(check_in.engineer),
-        "author": name_of(check_in.author),
-        "notes": check_in.notes,
-        "action_items": [
-            {
-                "description": item.description,
-                "created_at": in_zone(item.created_at, zone),
-                "done_at": in_zone(item.done_at, zone),
-            }
-            for item in check_in.action_items.all()
-        ],
-    }
-
-
 def _with_deletion(note: FeedbackNote, zone) -> dict:
     return {**note_record(note, zone), "deleted_at": in_zone(note.deleted_at, zone)}
 
@@ -152,7 +115,7 @@ def subject_access_export(
         ],
         "goals": [],
         "goal_check_ins_they_wrote": [
-            _goal_check_in(check_in, zone)
+            {"goal_id": check_in.goal_id, **goal_check_in_record(check_in, zone)}
             for check_in in GoalCheckIn.objects.filter(author=user)
             .select_related("author")
             .order_by("created_at", "pk")
@@ -227,14 +190,10 @@ def subject_access_export(
             .order_by("created_at", "pk")
         )
         data["goals"] = [
-            {
-                **_goal(goal, zone),
-                "check_ins": [_goal_check_in(c, zone) for c in goal.check_ins.all()],
-            }
-            for goal in goals
+            goal_record(goal, goal.check_ins.all(), zone) for goal in goals
         ]
         data["check_ins"] = [
-            _check_in(check_in, zone)
+            check_in_record(check_in, check_in.action_items.all(), zone)
             for check_in in CheckIn.objects.filter(
                 Q(engineer=engineer) | Q(author=user)
             )
