@@ -22,13 +22,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from kombu.exceptions import KombuError
 
 from growth import emails
 from growth.celery import app
 from growth.models import (
     Engineer,
+    EventKind,
+    FeedbackNote,
     Notification,
     Reminder,
     ReminderPreference,
@@ -326,6 +330,29 @@ def _finish(reminder: Reminder, **fields) -> int:
     ).update(**fields)
 
 
+def _with_its_note(reminders):
+    """Mark each of ``reminders`` with whether the note it is about is live.
+
+    Read with the row, so delivery costs the same queries whatever the kind.
+    The default manager leaves deleted notes out.
+    """
+    note_id = Cast(KeyTextTransform("note_id", "payload"), BigIntegerField())
+    return reminders.alias(note_id=note_id).annotate(
+        note_is_live=Exists(FeedbackNote.objects.filter(pk=OuterRef("note_id")))
+    )
+
+
+def _note_gone(reminder: Reminder) -> str:
+    """Why an email about a note must not go out, or "" when it may.
+
+    Deleting a note skips its pending email, but one being sent then, or
+    failed and retried from the admin, is pending again later: checked here.
+    """
+    if reminder.kind == EventKind.FEEDBACK_RECEIVED and not reminder.note_is_live:
+        return "The note was deleted before this email went out."
+    return ""
+
+
 def deliver(reminder_id: int, *, now: datetime.datetime) -> str | None:
     """Send one reminder if it is still pending; return its new status.
 
@@ -338,8 +365,10 @@ def deliver(reminder_id: int, *, now: datetime.datetime) -> str | None:
     ).update(status=ReminderStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     if claimed != 1:
         return None
-    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
-    reason = _recipient_gone(reminder)
+    reminder = _with_its_note(Reminder.objects.select_related("recipient")).get(
+        pk=reminder_id
+    )
+    reason = _note_gone(reminder) or _recipient_gone(reminder)
     if reason:
         _finish(reminder, status=ReminderStatus.SKIPPED, last_error=reason)
         return ReminderStatus.SKIPPED
