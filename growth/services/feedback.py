@@ -159,6 +159,7 @@ def feedback_note_create(
                 )
             request.status = RequestStatus.FULFILLED
             request.closed_at = now
+            _release_request(request, by=author, now=now)
         note.save()
         if note.visibility == Visibility.SHARED:
             _notify_shared_note(note, now=now)
@@ -422,6 +423,19 @@ def feedback_notes_restorable_by(user, *, now: datetime.datetime):
     )
 
 
+def _release_request(request: FeedbackRequest, *, by, now: datetime.datetime) -> None:
+    """Unlink ``request`` from the deleted note that answered it before.
+
+    Deleting that note opened the request again; a request has one answer at
+    most, and now it is the new note.
+    """
+    deleted = FeedbackNote.all_objects.deleted().filter(request=request).first()
+    if deleted is not None:
+        FeedbackNote.all_objects.filter(pk=deleted.pk).update(request=None)
+        deleted.request = None
+        record_change(deleted, by=by, when=now)
+
+
 def feedback_note_delete(
     *, note: FeedbackNote, author, now: datetime.datetime
 ) -> datetime.datetime:
@@ -430,7 +444,8 @@ def feedback_note_delete(
     Only the author may. The row stays, with its history, so the author can
     restore it within the undo window and staff at any time from the admin.
     The engineer's notification of it goes, and its email if not sent yet, so
-    neither leads to a missing page.
+    neither leads to a missing page. A request the note answered is open again,
+    so the person asked can answer it anew.
     """
     with transaction.atomic():
         current = (
@@ -447,6 +462,10 @@ def feedback_note_delete(
         # Not ``updated_at``: deleting is no edit, and the note is flagged as
         # "edited after it was read" by that field.
         current.save(update_fields=["deleted_at", "deleted_by"])
+        if current.request_id:
+            FeedbackRequest.objects.filter(
+                pk=current.request_id, status=RequestStatus.FULFILLED
+            ).update(status=RequestStatus.OPEN, closed_at=None)
         Notification.objects.filter(
             url=reverse("feedback-detail", args=[current.pk])
         ).delete()
@@ -471,6 +490,12 @@ def feedback_note_restore(
     Its author may within the undo window (check with
     ``feedback_notes_restorable_by``); staff may at any time (``staff=True``,
     from the admin).
+
+    A request the note answered, open again since the delete, is fulfilled by
+    it again. If the request was closed otherwise meanwhile (declined,
+    cancelled), the note comes back without it: a note links to a request only
+    while it is that request's answer. A request answered by another note in
+    the meantime took the link from this one then (``_release_request``).
     """
     with transaction.atomic():
         current = (
@@ -490,7 +515,19 @@ def feedback_note_restore(
             )
         current.deleted_at = None
         current.deleted_by = None
+        fields = ["deleted_at", "deleted_by"]
+        if current.request_id:
+            answered = (
+                FeedbackRequest.objects.open()
+                .filter(pk=current.request_id)
+                .update(status=RequestStatus.FULFILLED, closed_at=now)
+            )
+            if answered != 1:
+                current.request = None
+                fields.append("request")
         current._history_user = by
         # As it was: ``updated_at`` too, which restoring is no edit of.
-        current.save(update_fields=["deleted_at", "deleted_by"])
+        current.save(update_fields=fields)
     note.deleted_at = note.deleted_by = None
+    if current.request_id is None:
+        note.request = None

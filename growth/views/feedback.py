@@ -267,7 +267,9 @@ def feedback_edit(request, pk: int):
 def feedback_delete(request, pk: int):
     """The author deletes a note: asked first, and undoable for a while."""
     note = get_object_or_404(
-        FeedbackNote.objects.editable_by(request.user).select_related(*NOTE_RELATED),
+        FeedbackNote.objects.editable_by(request.user).select_related(
+            *NOTE_RELATED, "request__requester__user"
+        ),
         pk=pk,
     )
     if request.method == "POST":

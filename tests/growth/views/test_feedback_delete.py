@@ -24,10 +24,12 @@ from growth.models import (
 )
 from growth.reminders import notify_feedback_received
 from tests import factories
+from tests.growth.views.test_feedback import note_data
 
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
 UNDO = datetime.timedelta(days=14)  # FEEDBACK_UNDO_DAYS, the default
 MINUTE = datetime.timedelta(minutes=1)
+HOUR = datetime.timedelta(hours=1)
 MARKER = "zq-deleted-5b8"
 KEPT = "zq-kept-2c7"
 READERS = ("alice", "mia", "max", "bob")  # engineer, manager, mentor, author
@@ -284,11 +286,21 @@ def test_a_deleted_note_can_no_longer_be_edited_answered_or_deleted_again(
     assert stored["deleted_at"] == NOW
 
 
-def test_a_request_answered_by_a_deleted_note_stops_linking_to_it(client, cast):
+def answered_request(cast):
+    """alice asked bob for feedback, and bob's shared note answered it."""
     asked = factories.make_request(
         cast.alice, cast.bob, status=RequestStatus.FULFILLED, closed_at=NOW
     )
-    answer = shared_note(cast, MARKER, request=asked)
+    return asked, shared_note(cast, MARKER, request=asked)
+
+
+def request_row(asked) -> tuple:
+    asked.refresh_from_db()
+    return asked.status, asked.closed_at
+
+
+def test_a_request_answered_by_a_deleted_note_is_open_again(client, cast):
+    asked, answer = answered_request(cast)
     pages = {
         "alice": [reverse("request-detail", args=[asked.pk]), reverse("request-list")],
         "bob": [reverse("request-detail", args=[asked.pk]), reverse("request-list")],
@@ -301,10 +313,82 @@ def test_a_request_answered_by_a_deleted_note_stops_linking_to_it(client, cast):
     for who in pages:
         assert all(link_to(answer) in html for html in seen(who)), who
     delete(client, cast, answer)
+    assert request_row(asked) == (RequestStatus.OPEN, None)
+    answer_again = f"{reverse('feedback-create')}?request={asked.pk}"
     for who in pages:
         for html in seen(who):
             assert link_to(answer) not in html, who
-            assert "Answered" in html, who
+            assert "Answered" not in html, who
+            assert (answer_again in html) == (who == "bob"), who
+
+
+def test_the_confirmation_says_the_request_will_be_open_again(client, cast, note):
+    bob = signed_in(client, cast, "bob")
+    html = bob.get(reverse("feedback-delete", args=[note.pk])).content.decode()
+    assert "request will be open again" not in html
+    _asked, answer = answered_request(cast)
+    html = bob.get(reverse("feedback-delete", args=[answer.pk])).content.decode()
+    assert "Alice Engineer's request will be open again" in html
+
+
+def test_the_person_asked_answers_again_after_deleting_their_answer(client, cast):
+    asked, answer = answered_request(cast)
+    delete(client, cast, answer)
+    client.post(
+        reverse("feedback-create") + f"?request={asked.pk}", note_data(cast.alice)
+    )
+    again = FeedbackNote.objects.get()
+    assert again.request_id == asked.pk
+    assert request_row(asked) == (RequestStatus.FULFILLED, NOW)
+    # A request has one answer: the deleted one gave it up, in its history.
+    assert row(answer)["request_id"] is None
+    assert answer.history.latest().request_id is None
+    assert answer.history.latest().history_user == cast.bob.user
+
+
+def test_restoring_an_answer_fulfils_its_request_again(client, cast, clock):
+    asked, answer = answered_request(cast)
+    delete(client, cast, answer)
+    clock.shift(HOUR)
+    restore(client, cast, answer)
+    assert request_row(asked) == (RequestStatus.FULFILLED, NOW + HOUR)
+    assert row(answer)["request_id"] == asked.pk
+    assert row(answer)["deleted_at"] is None
+
+
+def test_restoring_an_answer_after_the_request_was_answered_again(client, cast):
+    asked, answer = answered_request(cast)
+    delete(client, cast, answer)
+    client.post(
+        reverse("feedback-create") + f"?request={asked.pk}", note_data(cast.alice)
+    )
+    again = FeedbackNote.objects.get()
+    assert restore(client, cast, answer).status_code == 302
+    assert row(answer)["deleted_at"] is None
+    assert row(answer)["request_id"] is None
+    assert FeedbackNote.objects.get(request=asked) == again
+    assert request_row(asked) == (RequestStatus.FULFILLED, NOW)
+
+
+@pytest.mark.parametrize(
+    ("who", "closing"),
+    [("alice", "request-cancel"), ("bob", "request-decline")],
+)
+def test_restoring_an_answer_after_the_request_was_closed_leaves_it_closed(
+    client, cast, clock, who, closing
+):
+    asked, answer = answered_request(cast)
+    delete(client, cast, answer)
+    clock.shift(HOUR)
+    signed_in(client, cast, who).post(reverse(closing, args=[asked.pk]))
+    closed = request_row(asked)
+    assert closed[0] in (RequestStatus.CANCELLED, RequestStatus.DECLINED)
+    clock.shift(HOUR)
+    assert restore(client, cast, answer).status_code == 302
+    assert request_row(asked) == closed
+    # It answers no request now, so it is an ordinary shared note.
+    assert row(answer)["deleted_at"] is None
+    assert row(answer)["request_id"] is None
 
 
 # --- only the author, and only by POST -------------------------------------------
@@ -363,7 +447,7 @@ def test_restoring_within_the_window_brings_the_note_back_as_it_was(
     signed_in(client, cast, "alice").post(
         reverse("feedback-reply", args=[note.pk]), {"reply": "zq-reply"}
     )
-    clock.shift(datetime.timedelta(hours=1))
+    clock.shift(HOUR)
     before = row(note)
     delete(client, cast, note)
     clock.shift(UNDO - MINUTE)
