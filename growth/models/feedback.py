@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +23,11 @@ class Visibility(models.TextChoices):
     SHARED = "shared", "Shared with the engineer"
     MANAGER = "manager", "Manager only — the author and the engineer's manager"
     SELF = "self", "Note to self — only I see it"
+
+
+def undo_window() -> datetime.timedelta:
+    """How long the author of a deleted note may restore it."""
+    return datetime.timedelta(days=settings.FEEDBACK_UNDO_DAYS)
 
 
 class FeedbackNoteQuerySet(models.QuerySet):
@@ -51,6 +58,13 @@ class FeedbackNoteQuerySet(models.QuerySet):
 
     def deleted(self):
         return self.filter(deleted_at__isnull=False)
+
+    def restorable_by(self, user, *, now: datetime.datetime):
+        """The notes ``user`` may still restore: theirs, deleted within the
+        undo window. Call it on ``all_objects``: the default manager has none."""
+        return (
+            self.editable_by(user).deleted().filter(deleted_at__gte=now - undo_window())
+        )
 
 
 class LiveFeedbackNoteManager(models.Manager.from_queryset(FeedbackNoteQuerySet)):

@@ -32,6 +32,7 @@ from growth.models import (
     RequestStatus,
     Visibility,
 )
+from growth.models.feedback import undo_window
 from growth.reminders import notify_feedback_received, notify_feedback_requested
 
 # What the author can no longer change once the engineer has answered a note:
@@ -410,19 +411,6 @@ def feedback_request_cancel(
 # --- deleting a note, and taking it back -------------------------------------------
 
 
-def undo_window() -> datetime.timedelta:
-    return datetime.timedelta(days=settings.FEEDBACK_UNDO_DAYS)
-
-
-def feedback_notes_restorable_by(user, *, now: datetime.datetime):
-    """The notes ``user`` wrote and deleted, still within the undo window."""
-    return (
-        FeedbackNote.all_objects.deleted()
-        .filter(author=user, deleted_at__gte=now - undo_window())
-        .filter(pk__in=FeedbackNote.all_objects.editable_by(user).values("pk"))
-    )
-
-
 def _release_request(request: FeedbackRequest, *, by, now: datetime.datetime) -> None:
     """Unlink ``request`` from the deleted note that answered it before.
 
@@ -488,8 +476,8 @@ def feedback_note_restore(
     """Bring a deleted note back as it was.
 
     Its author may within the undo window (check with
-    ``feedback_notes_restorable_by``); staff may at any time (``staff=True``,
-    from the admin).
+    ``FeedbackNote.all_objects.restorable_by``); staff may at any time
+    (``staff=True``, from the admin).
 
     A request the note answered, open again since the delete, is fulfilled by
     it again. If the request was closed otherwise meanwhile (declined,
@@ -506,8 +494,13 @@ def feedback_note_restore(
         )
         if current is None:
             raise ValidationError("This note is not deleted.")
-        if not staff and not (
-            feedback_notes_restorable_by(by, now=now).filter(pk=current.pk).exists()
+        if staff:
+            if not by.is_staff:
+                raise ValidationError("Only staff can restore any deleted note.")
+        elif not (
+            FeedbackNote.all_objects.restorable_by(by, now=now)
+            .filter(pk=current.pk)
+            .exists()
         ):
             raise ValidationError(
                 "Only its author can restore a note, within "

@@ -25,6 +25,7 @@ from growth.forms.feedback import (
     add_service_errors,
 )
 from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Visibility
+from growth.models.feedback import undo_window
 from growth.services.feedback import (
     feedback_note_acknowledge,
     feedback_note_create,
@@ -33,8 +34,6 @@ from growth.services.feedback import (
     feedback_note_reply,
     feedback_note_restore,
     feedback_note_update,
-    feedback_notes_restorable_by,
-    undo_window,
 )
 
 PAGE_SIZE = 25
@@ -293,7 +292,7 @@ def feedback_deleted(request):
     """The notes I deleted that I can still restore, newest deletion first."""
     now = timezone.now()
     notes = (
-        feedback_notes_restorable_by(request.user, now=now)
+        FeedbackNote.all_objects.restorable_by(request.user, now=now)
         .select_related(*NOTE_RELATED)
         .order_by("-deleted_at", "-pk")
     )
@@ -311,7 +310,9 @@ def feedback_deleted(request):
 @in_viewer_zone
 def feedback_restore(request, pk: int):
     now = timezone.now()
-    note = get_object_or_404(feedback_notes_restorable_by(request.user, now=now), pk=pk)
+    note = get_object_or_404(
+        FeedbackNote.all_objects.restorable_by(request.user, now=now), pk=pk
+    )
     feedback_note_restore(note=note, by=request.user, now=now)
     messages.success(request, "The note is restored, as it was.")
     return redirect("feedback-detail", pk=note.pk)

@@ -18,8 +18,10 @@ from growth.models import (
 from growth.services.feedback import (
     feedback_note_acknowledge,
     feedback_note_create,
+    feedback_note_delete,
     feedback_note_rate,
     feedback_note_reply,
+    feedback_note_restore,
     feedback_note_update,
     feedback_request_cancel,
     feedback_request_create,
@@ -29,6 +31,7 @@ from tests import factories
 
 NOW = datetime.datetime(2026, 3, 10, 9, 30, tzinfo=datetime.UTC)
 LATER = NOW + datetime.timedelta(hours=2)
+MINUTE = datetime.timedelta(minutes=1)
 TODAY = NOW.date()
 
 
@@ -511,3 +514,44 @@ def test_a_closed_request_stays_as_it_was(cast, service, who):
     asked.refresh_from_db()
     assert asked.status == RequestStatus.FULFILLED
     assert asked.closed_at == NOW
+
+
+# --- deleting a note, and restoring it -------------------------------------------
+
+UNDO = datetime.timedelta(days=14)  # FEEDBACK_UNDO_DAYS, the default
+
+
+def test_restorable_by_is_the_authors_notes_deleted_within_the_window(cast):
+    mine = create(cast.bob, cast.alice)
+    old = create(cast.bob, cast.alice)
+    theirs = create(cast.mia, cast.alice)
+    create(cast.bob, cast.alice)  # not deleted
+    feedback_note_delete(note=mine, author=cast.bob.user, now=LATER)
+    feedback_note_delete(note=old, author=cast.bob.user, now=LATER - UNDO - MINUTE)
+    feedback_note_delete(note=theirs, author=cast.mia.user, now=LATER)
+    notes = FeedbackNote.all_objects
+    assert list(notes.restorable_by(cast.bob.user, now=LATER)) == [mine]
+    assert list(notes.restorable_by(cast.bob.user, now=LATER + UNDO)) == [mine]
+    assert not notes.restorable_by(cast.bob.user, now=LATER + UNDO + MINUTE)
+    assert list(notes.restorable_by(cast.mia.user, now=LATER)) == [theirs]
+    assert not notes.restorable_by(cast.staff, now=LATER)
+
+
+def test_an_author_who_left_restores_nothing(cast):
+    note = create(cast.bob, cast.alice)
+    feedback_note_delete(note=note, author=cast.bob.user, now=LATER)
+    type(cast.bob.user).objects.filter(pk=cast.bob.user.pk).update(is_active=False)
+    cast.bob.user.refresh_from_db()
+    assert not FeedbackNote.all_objects.restorable_by(cast.bob.user, now=LATER)
+    with pytest.raises(ValidationError):
+        feedback_note_restore(note=note, by=cast.bob.user, now=LATER)
+
+
+def test_restoring_as_staff_takes_staff(cast):
+    note = create(cast.bob, cast.alice)
+    feedback_note_delete(note=note, author=cast.bob.user, now=LATER)
+    with pytest.raises(ValidationError):
+        feedback_note_restore(note=note, by=cast.bob.user, now=LATER, staff=True)
+    assert FeedbackNote.all_objects.get(pk=note.pk).is_deleted
+    feedback_note_restore(note=note, by=cast.staff, now=LATER + UNDO * 2, staff=True)
+    assert not FeedbackNote.all_objects.get(pk=note.pk).is_deleted
