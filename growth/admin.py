@@ -19,7 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -189,6 +194,15 @@ class EstimatedCountPaginator(Paginator):
 class HistoryAdmin(SimpleHistoryAdmin, GrowthAdmin):
     """A model whose changes are kept: its "History" page lists each version,
     who made it and when, and what changed. Read-only: nobody rewrites history."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a version's form when it is posted, even
+        # with reverting switched off; here a version can only be looked at.
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
 
 
 class GrowthInline(JoinedMixin, admin.TabularInline):
