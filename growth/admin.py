@@ -370,7 +370,7 @@ class EngineerAdmin(GrowthAdmin):
     def subject_access_view(self, request, object_id):
         """Everything about the person, as one JSON file: notes of every kind."""
         engineer = self._person(request, object_id)
-        if not self.has_view_permission(request, engineer):
+        if not self.has_export_personal_data_permission(request):
             raise PermissionDenied
         now = timezone.now()
         data = privacy.subject_access_export(
@@ -388,39 +388,59 @@ class EngineerAdmin(GrowthAdmin):
         """What erasing the person removes and keeps; erase once their email
         address is typed in, to confirm."""
         engineer = self._person(request, object_id)
-        if not self.has_delete_permission(request, engineer):
+        if not self.has_erase_person_permission(request):
             raise PermissionDenied
         user = engineer.user
+        refused = privacy.erasure_refused(user=user, by=request.user)
         error = ""
-        if request.method == "POST":
+        if request.method == "POST" and not refused:
             if request.POST.get("confirm", "").strip().lower() != user.email.lower():
                 error = f"Type {user.email} to confirm."
             else:
                 try:
                     privacy.erase_person(user=user, by=request.user)
-                except ValidationError as refused:
-                    error = " ".join(refused.messages)
-                else:
-                    user.refresh_from_db()  # nameless now: the log names nobody
-                    self.log_change(request, user, "Erased a person who left.")
-                    self.message_user(
-                        request,
-                        "Erased. Their account is closed and nameless; what they "
-                        'wrote about others now reads "a former employee".',
-                        messages.SUCCESS,
+                except ValidationError as changed_meanwhile:
+                    return self._erase_page(
+                        request, engineer, refused=" ".join(changed_meanwhile.messages)
                     )
-                    return redirect("admin:growth_engineer_changelist")
+                user.refresh_from_db()  # nameless now: the log names nobody
+                self.log_change(request, user, "Erased a person who left.")
+                self.message_user(
+                    request,
+                    "Erased. Their account is closed and nameless; what they "
+                    'wrote about others now reads "a former employee".',
+                    messages.SUCCESS,
+                )
+                return redirect("admin:growth_engineer_changelist")
+        return self._erase_page(request, engineer, refused=refused, error=error)
+
+    def _erase_page(self, request, engineer, *, refused="", error=""):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Erase {engineer}?",
-            "plan": privacy.erasure_plan(user),
+            "plan": privacy.erasure_plan(engineer.user),
+            "refused": refused,
             "error": error,
             "typed": request.POST.get("confirm", ""),
         }
         return TemplateResponse(request, "admin/growth/engineer/erase.html", context)
 
-    def _one(self, request, queryset, url_name):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_export": self.has_export_personal_data_permission(request),
+            "may_erase": self.has_erase_person_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_export_personal_data_permission(self, request) -> bool:
+        return request.user.has_perm("growth.export_personal_data")
+
+    def has_erase_person_permission(self, request) -> bool:
+        return request.user.has_perm("growth.erase_person")
+
+    def _redirect_for_one_person(self, request, queryset, url_name):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one person.", messages.WARNING)
             return None
@@ -428,16 +448,20 @@ class EngineerAdmin(GrowthAdmin):
 
     @admin.action(
         description="Export everything about the selected person (subject access)",
-        permissions=["view"],
+        permissions=["export_personal_data"],
     )
     def subject_access(self, request, queryset):
-        return self._one(request, queryset, "admin:growth_engineer_subject_access")
+        return self._redirect_for_one_person(
+            request, queryset, "admin:growth_engineer_subject_access"
+        )
 
     @admin.action(
-        description="Erase the selected person, who left…", permissions=["delete"]
+        description="Erase the selected person, who left…", permissions=["erase_person"]
     )
     def erase(self, request, queryset):
-        return self._one(request, queryset, "admin:growth_engineer_erase")
+        return self._redirect_for_one_person(
+            request, queryset, "admin:growth_engineer_erase"
+        )
 
     @admin.display(description="email", ordering="user__email")
     def email(self, engineer):

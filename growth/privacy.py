@@ -15,6 +15,8 @@ them goes, history included. Both run from the admin, staff only.
 from __future__ import annotations
 
 import datetime
+import json
+import re
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -22,8 +24,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat, Length, Replace, Substr
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 
 from accounts.models import User
 from growth.exports import (
@@ -37,6 +39,7 @@ from growth.exports import (
 )
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
+    ActionItem,
     CheckIn,
     Engineer,
     FeedbackNote,
@@ -52,12 +55,15 @@ from growth.models import (
 
 FORMER_EMPLOYEE = "Former employee"
 
-# The change-history tables, and the columns in them that point at a person.
+# The change-history tables, and the columns in them that point at a person:
+# the rows about an engineer go with them; the columns naming them as someone
+# who acted (wrote, changed, mentored) are emptied, the rows kept.
 HISTORY_ABOUT = {
     FeedbackNote: ("engineer_id",),
     Goal: ("engineer_id",),
-    Mentorship: ("mentor_id", "mentee_id"),
+    Mentorship: ("mentee_id",),
 }
+HISTORY_BY_ENGINEER = {Mentorship: ("mentor_id",)}
 HISTORY_BY = {
     FeedbackNote: ("author_id", "deleted_by_id", "history_user_id"),
     Goal: ("created_by_id", "history_user_id"),
@@ -67,7 +73,11 @@ HISTORY_BY = {
 
 def _history_rows(model, engineer: Engineer | None, user: User, zone) -> list[dict]:
     """Every version of ``model`` rows about ``engineer``, or made by ``user``."""
-    about = _about(model, engineer.pk) if engineer is not None else Q()
+    about = Q()
+    if engineer is not None:
+        about = _about(model, engineer.pk)
+        for column in HISTORY_BY_ENGINEER.get(model, ()):
+            about |= Q(**{column: engineer.pk})
     rows = model.history.filter(about | Q(history_user_id=user.pk)).order_by(
         "history_date", "history_id"
     )
@@ -259,9 +269,13 @@ def subject_access_export(
 
 
 def forget_engineer_history(engineer_id: int) -> None:
-    """Remove every version of what was about the engineer ``engineer_id``."""
+    """Remove every version of what was about the engineer ``engineer_id``,
+    and their name from the versions of what they did for others."""
     for model in HISTORY_ABOUT:
         model.history.filter(_about(model, engineer_id)).delete()
+    for model, columns in HISTORY_BY_ENGINEER.items():
+        for column in columns:
+            model.history.filter(**{column: engineer_id}).update(**{column: None})
 
 
 def forget_user_in_history(user_id: int) -> None:
@@ -319,9 +333,7 @@ def erasure_plan(user: User) -> ErasurePlan:
             "notes_about": FeedbackNote.all_objects.filter(engineer=engineer).count(),
             "goals": Goal.objects.filter(engineer=engineer).count(),
             "check_ins": CheckIn.objects.filter(engineer=engineer).count(),
-            "mentorships": Mentorship.objects.filter(
-                Q(mentor=engineer) | Q(mentee=engineer)
-            ).count(),
+            "mentorships": Mentorship.objects.filter(mentee=engineer).count(),
             "requests": FeedbackRequest.objects.filter(
                 Q(requester=engineer) | Q(recipient=engineer)
             ).count(),
@@ -352,51 +364,119 @@ def _about(model, engineer_id: int) -> Q:
     return condition
 
 
-def _unname(name: str) -> None:
-    """Others' notifications that name the person say "a former employee"."""
-    if len(name) < 3:  # too short to tell from other words
+def _unname(*names: str) -> None:
+    """What Cultivate wrote to others naming the person — notifications, and
+    the subjects and details of their emails — says "a former employee".
+
+    Whole words only: erasing "Ann Lee" leaves "Ann Leeson" alone. What people
+    wrote themselves (notes, requests, check-ins) is theirs and is not rewritten.
+    """
+    names = tuple(name for name in names if name)
+    if not names:
         return
-    starts = Notification.objects.filter(message__startswith=name)
-    starts.update(
-        message=Concat(
-            Value("A former employee"),
-            Substr("message", len(name) + 1, Length("message")),
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names))
+
+    def unnamed(text: str) -> str:
+        return pattern.sub(
+            lambda match: (
+                "A former employee" if match.start() == 0 else "a former employee"
+            ),
+            text,
         )
-    )
-    Notification.objects.filter(message__contains=name).update(
-        message=Replace("message", Value(name), Value("a former employee"))
-    )
+
+    def scrubbed(value):
+        if isinstance(value, str):
+            return unnamed(value)
+        if isinstance(value, dict):
+            return {key: scrubbed(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [scrubbed(item) for item in value]
+        return value
+
+    mentions = Q()
+    for name in names:
+        mentions |= Q(message__contains=name)
+    changed = []
+    for notification in Notification.objects.filter(mentions).only("message"):
+        message = unnamed(notification.message)
+        if message != notification.message:
+            notification.message = message
+            changed.append(notification)
+    Notification.objects.bulk_update(changed, ["message"], batch_size=500)
+
+    mentions = Q()
+    for name in names:
+        # The payload is JSON text: non-ASCII letters are stored escaped.
+        escaped = json.dumps(name)[1:-1]
+        mentions |= (
+            Q(subject__contains=name)
+            | Q(payload__icontains=name)
+            | Q(payload__icontains=escaped)
+        )
+    changed = []
+    for reminder in Reminder.objects.filter(mentions).only("subject", "payload"):
+        subject, payload = unnamed(reminder.subject), scrubbed(reminder.payload)
+        if (subject, payload) != (reminder.subject, reminder.payload):
+            reminder.subject, reminder.payload = subject, payload
+            changed.append(reminder)
+    Reminder.objects.bulk_update(changed, ["subject", "payload"], batch_size=500)
 
 
-def _forget_logged_objects(model, queryset) -> None:
-    ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+def _forget_logged_objects(queryset) -> None:
+    """The admin's log entries about the rows of ``queryset``: their titles
+    name the person."""
     LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        content_type=ContentType.objects.get_for_model(queryset.model),
+        object_id__in=queryset.annotate(
+            logged_id=Cast("pk", output_field=CharField())
+        ).values("logged_id"),
     ).delete()
 
 
-def _forget_logged(engineer: Engineer) -> None:
-    _forget_logged_objects(Engineer, Engineer.objects.filter(pk=engineer.pk))
+def _forget_logged(user: User, engineer: Engineer | None) -> None:
+    _forget_logged_objects(User.objects.filter(pk=user.pk))
+    _forget_logged_objects(Notification.objects.filter(recipient=user))
+    _forget_logged_objects(Reminder.objects.filter(recipient=user))
+    _forget_logged_objects(ReminderPreference.objects.filter(user=user))
+    if engineer is None:
+        return
+    _forget_logged_objects(Engineer.objects.filter(pk=engineer.pk))
+    _forget_logged_objects(FeedbackNote.all_objects.filter(engineer=engineer))
+    _forget_logged_objects(Goal.objects.filter(engineer=engineer))
+    _forget_logged_objects(GoalCheckIn.objects.filter(goal__engineer=engineer))
     _forget_logged_objects(
-        FeedbackNote, FeedbackNote.all_objects.filter(engineer=engineer)
+        Mentorship.objects.filter(Q(mentor=engineer) | Q(mentee=engineer))
     )
-    _forget_logged_objects(Goal, Goal.objects.filter(engineer=engineer))
+    _forget_logged_objects(CheckIn.objects.filter(engineer=engineer))
+    _forget_logged_objects(ActionItem.objects.filter(check_in__engineer=engineer))
     _forget_logged_objects(
-        Mentorship, Mentorship.objects.filter(Q(mentor=engineer) | Q(mentee=engineer))
+        FeedbackRequest.objects.filter(Q(requester=engineer) | Q(recipient=engineer))
     )
-    _forget_logged_objects(CheckIn, CheckIn.objects.filter(engineer=engineer))
-    _forget_logged_objects(
-        FeedbackRequest,
-        FeedbackRequest.objects.filter(Q(requester=engineer) | Q(recipient=engineer)),
-    )
+
+
+def erasure_refused(*, user: User, by: User) -> str:
+    """Why ``by`` may not erase ``user``, or "" when they may."""
+    if user.pk == by.pk:
+        return "You cannot erase your own account."
+    if user.is_superuser and not by.is_superuser:
+        return "Only a superuser can erase a superuser."
+    engineer = Engineer.objects.filter(user=user).first()
+    still_here = engineer.is_active if engineer is not None else user.is_active
+    if still_here:
+        return (
+            f"{user} has not left: untick “active” on their page when they leave, "
+            "then erase them."
+        )
+    return ""
 
 
 @transaction.atomic
 def erase_person(*, user: User, by: User) -> None:
     """Erase ``user``, who left: see the module's docstring for what that means."""
-    if user.pk == by.pk:
-        raise ValidationError("You cannot erase your own account.")
     user = User.objects.select_for_update().get(pk=user.pk)
+    refused = erasure_refused(user=user, by=by)
+    if refused:
+        raise ValidationError(refused)
     name, email = user.display_name, user.email
     engineer = Engineer.objects.filter(user=user).first()
 
@@ -407,10 +487,10 @@ def erase_person(*, user: User, by: User) -> None:
     CheckIn.objects.filter(author=user).update(author=None)
     Goal.objects.filter(created_by=user).update(created_by=None)
     LearningActivity.objects.filter(logged_by=user).update(logged_by=None)
+    # The admin's log of what is about them names them.
+    _forget_logged(user, engineer)
 
     if engineer is not None:
-        # The admin's log of changes to what is about them names them.
-        _forget_logged(engineer)
         # Their own courses and books, which nobody else attended.
         LearningActivity.objects.filter(attendees=engineer).exclude(
             kind__in=PUBLIC_LEARNING_KINDS
@@ -420,20 +500,21 @@ def erase_person(*, user: User, by: User) -> None:
             ).values("learningactivity_id")
         ).delete()
         # Their profile, and with it every note, goal, check-in, request and
-        # mentorship about them; the people they managed keep no manager.
+        # mentorship about them; the people they managed keep no manager; the
+        # mentorships they gave end, keeping the mentees' check-ins, with no
+        # mentor named (``growth.models.people.end_mentorship``).
+        # Deleting it also takes the history about them (growth.apps).
         engineer.delete()
-    # Their profile's deletion took the history of what was about them; their
-    # name goes from what they changed of others'.
+    # Their name goes from what they changed of others', in every version.
     forget_user_in_history(user.pk)
 
     Notification.objects.filter(recipient=user).delete()
     Reminder.objects.filter(recipient=user).delete()
     ReminderPreference.objects.filter(user=user).delete()
-    _unname(name)
-    AccessAttempt.objects.filter(username=email).delete()
-    AccessFailureLog.objects.filter(username=email).delete()
-    AccessLog.objects.filter(username=email).delete()
-    _forget_logged_objects(User, User.objects.filter(pk=user.pk))
+    _unname(name, email)
+    AccessAttempt.objects.filter(username__iexact=email).delete()
+    AccessFailureLog.objects.filter(username__iexact=email).delete()
+    AccessLog.objects.filter(username__iexact=email).delete()
 
     # The account stays, so what they wrote has an author: nameless and closed.
     user.display_name = FORMER_EMPLOYEE

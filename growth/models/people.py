@@ -73,6 +73,15 @@ class Engineer(models.Model):
 
     class Meta:
         ordering = ["user__display_name"]
+        # Staff who may hand over or destroy everything about a person, in the
+        # admin: more than seeing or deleting the profile.
+        permissions = [
+            (
+                "export_personal_data",
+                "Can export everything about a person (subject access)",
+            ),
+            ("erase_person", "Can erase a person who left"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(manager=models.F("pk")),
@@ -115,6 +124,25 @@ class Engineer(models.Model):
             )
 
 
+def end_mentorship(collector, field, sub_objs, using):
+    """``on_delete`` of a mentorship's mentor: a mentor who goes ends their
+    mentorships, which stay with no mentor named, because the mentee's
+    check-ins in them are the mentee's."""
+    today = timezone.localdate()
+    ended: dict = {}
+    for mentorship in sub_objs:
+        if mentorship.ended_on is None:
+            day = max(today, mentorship.started_on)
+            ended.setdefault(day, []).append(mentorship)
+    # Ended first: the updates run in this order, and a mentorship without a
+    # mentor must have ended (``mentorship_without_mentor_has_ended``).
+    for day, mentorships in ended.items():
+        collector.add_field_update(
+            field.model._meta.get_field("ended_on"), day, mentorships
+        )
+    collector.add_field_update(field, None, sub_objs)
+
+
 class MentorshipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_on__isnull=True)
@@ -135,7 +163,12 @@ class Mentorship(models.Model):
     """A mentor helps a mentee; when the mentee mentors others it is coaching."""
 
     mentor = models.ForeignKey(
-        Engineer, on_delete=models.CASCADE, related_name="mentorships_as_mentor"
+        Engineer,
+        on_delete=end_mentorship,
+        null=True,
+        related_name="mentorships_as_mentor",
+        help_text="Empty when the mentor has left and been erased: the mentee's "
+        "check-ins with them stay.",
     )
     mentee = models.ForeignKey(
         Engineer, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
@@ -181,6 +214,11 @@ class Mentorship(models.Model):
                 violation_error_message="A mentorship cannot end before it starts.",
             ),
             models.CheckConstraint(
+                condition=Q(mentor__isnull=False) | Q(ended_on__isnull=False),
+                name="mentorship_without_mentor_has_ended",
+                violation_error_message="A mentorship without a mentor has ended.",
+            ),
+            models.CheckConstraint(
                 condition=Q(cadence_days__gte=1) & Q(cadence_days__lte=365),
                 name="mentorship_cadence_range",
                 violation_error_message="The check-in cadence must be 1 to 365 days.",
@@ -188,7 +226,7 @@ class Mentorship(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mentor} → {self.mentee}"
+        return f"{self.mentor or 'A former employee'} → {self.mentee}"
 
     @property
     def is_active(self) -> bool:
