@@ -167,15 +167,33 @@ def subject_access_export(
                 "attempt_time": in_zone(log.attempt_time, zone),
                 "logout_time": in_zone(log.logout_time, zone),
             }
-            for log in AccessLog.objects.filter(username=user.email).order_by("pk")
+            for log in AccessLog.objects.filter(username__iexact=user.email).order_by(
+                "pk"
+            )
         ],
         "failed_sign_ins": [
             {
                 "ip_address": log.ip_address,
                 "attempt_time": in_zone(log.attempt_time, zone),
             }
-            for log in AccessFailureLog.objects.filter(username=user.email).order_by(
-                "pk"
+            for log in AccessFailureLog.objects.filter(
+                username__iexact=user.email
+            ).order_by("pk")
+        ],
+        "sign_in_lockouts": [
+            {
+                "ip_address": attempt.ip_address,
+                "failures": attempt.failures_since_start,
+                "attempt_time": in_zone(attempt.attempt_time, zone),
+            }
+            for attempt in AccessAttempt.objects.filter(
+                username__iexact=user.email
+            ).order_by("pk")
+        ],
+        "learning_they_logged": [
+            {"id": a.pk, "kind": a.kind, "title": a.title, "date": a.date}
+            for a in LearningActivity.objects.filter(logged_by=user).order_by(
+                "date", "pk"
             )
         ],
     }

@@ -212,7 +212,12 @@ def test_the_export_holds_every_note_about_the_person_whoever_may_read_it(
     assert learning["Tracing for everyone"]["led_by"] == NAME
     assert [r["message"] for r in data["feedback_requests"]] == ["about-her-ask"]
     assert [n["message"] for n in data["notifications"]] == ["For her"]
-    assert data["sign_in_records"][0]["ip_address"] == "203.0.113.9"
+    assert {r["ip_address"] for r in data["sign_in_records"]} == {
+        "203.0.113.9",
+        "203.0.113.10",  # signed in with the address typed in capitals
+    }
+    assert data["sign_in_lockouts"][0]["failures"] == 2
+    assert "Tracing for everyone" in {a["title"] for a in data["learning_they_logged"]}
     history = data["change_history"]["feedbacknote"]
     assert {"changed-by-her", "changed-by-mia"} <= {
         row["suggestion"] for row in history
