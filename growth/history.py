@@ -18,10 +18,12 @@ import datetime
 from django.db import models
 
 
-def record_change(instance: models.Model, *, when: datetime.datetime, by=None) -> None:
-    """Keep ``instance``, as it is in memory, as a change made at ``when``.
+def record_change(instance: models.Model, *, by, when: datetime.datetime) -> None:
+    """Keep ``instance``, as it is in memory, as a change ``by`` made at ``when``.
 
-    ``by`` is who made it; without it, the signed-in person of the request.
+    Name the person even inside a request: a service also runs from commands,
+    tasks and the shell, where no one is signed in. Pass None only for a
+    change no person made (the signed-in person, if any, is recorded then).
     """
     manager = type(instance).history
     manager.bulk_history_create(

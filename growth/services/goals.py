@@ -39,15 +39,15 @@ def _validated(instance, errors: dict | None = None) -> None:
         raise ValidationError(errors)
 
 
-def _touch(goal: Goal, now: datetime.datetime, **fields) -> None:
+def _touch(goal: Goal, now: datetime.datetime, *, by, **fields) -> None:
     """Write ``fields`` and ``updated_at=now`` (auto_now would take the clock);
-    a change of ``fields`` goes into the goal's history."""
+    a change of ``fields`` goes into the goal's history as made ``by`` them."""
     Goal.objects.filter(pk=goal.pk).update(updated_at=now, **fields)
     goal.updated_at = now
     for name, value in fields.items():
         setattr(goal, name, value)
     if fields:
-        record_change(goal, when=now)
+        record_change(goal, by=by, when=now)
 
 
 @transaction.atomic
@@ -84,8 +84,12 @@ def goal_create(
     if competency is not None and not competency.is_active:
         errors["competency"] = [f"{competency} is retired; pick a current one."]
     _validated(goal, errors)
+    # The history's first row names who set the goal, in a request or not;
+    # then it goes, or it would name them for every later change too.
+    goal._history_user = created_by
     goal.save(force_insert=True)
-    _touch(goal, now)
+    del goal._history_user
+    _touch(goal, now, by=created_by)
     return goal
 
 
@@ -99,9 +103,11 @@ def goal_update(
     competency: Competency | None = None,
     target_date: datetime.date | None = None,
     status: str,
+    by,
     now: datetime.datetime,
 ) -> Goal:
-    """Change a goal's wording, dates or status (active, achieved, abandoned).
+    """Change a goal's wording, dates or status (active, achieved, abandoned),
+    as ``by``.
 
     Progress changes only through check-ins, so it keeps its history.
     """
@@ -126,7 +132,7 @@ def goal_update(
     ):
         errors["competency"] = [f"{competency} is retired; pick a current one."]
     _validated(goal, errors)
-    _touch(goal, now, **fields)
+    _touch(goal, now, by=by, **fields)
     return goal
 
 
@@ -162,7 +168,7 @@ def goal_check_in_create(
     )
     _validated(check_in, errors)
     check_in.save(force_insert=True)
-    _touch(goal, now, progress=progress)
+    _touch(goal, now, by=author, progress=progress)
     return check_in
 
 

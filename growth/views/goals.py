@@ -124,7 +124,9 @@ def goal_edit(request, pk: int):
     form = GoalEditForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update(goal=goal, **form.cleaned_data, now=timezone.now())
+            services.goal_update(
+                goal=goal, **form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except ValidationError as error:
             _save_failed(form, error)
         else:

@@ -64,6 +64,12 @@ def test_goal_create_sets_an_active_goal_at_zero(cast):
     assert goal.competency.name == "System design"
 
 
+def test_goal_create_is_kept_in_the_history_as_made_by_its_creator(cast):
+    goal = create(cast, created_by=cast.mia.user)
+    [created] = goal.history.all()
+    assert (created.history_type, created.history_user) == ("+", cast.mia.user)
+
+
 def test_goal_create_trims_the_title(cast):
     assert create(cast, title="  Lead a review  ").title == "Lead a review"
 
@@ -129,6 +135,7 @@ def update(goal, **overrides) -> Goal:
         "competency": goal.competency,
         "target_date": goal.target_date,
         "status": goal.status,
+        "by": goal.engineer.user,
         "now": NOW,
     }
     arguments.update(overrides)
@@ -143,6 +150,17 @@ def test_goal_update_changes_the_wording_and_status(cast):
     assert goal.status == GoalStatus.ACHIEVED
     assert goal.progress == 80  # progress moves only through check-ins
     assert goal.updated_at == NOW
+
+
+def test_goal_update_is_kept_in_the_history_as_made_by_them(cast):
+    goal = factories.make_goal(cast.alice)
+    update(goal, title="Renamed", by=cast.mia.user)
+    latest = goal.history.order_by("history_id").last()
+    assert (latest.title, latest.history_user, latest.history_date) == (
+        "Renamed",
+        cast.mia.user,
+        NOW,
+    )
 
 
 def test_goal_update_keeps_an_old_target_date(cast):
@@ -196,6 +214,15 @@ def test_a_check_in_is_recorded_and_moves_the_goal(cast):
     assert check_in.created_at == NOW
     assert goal.progress == 45
     assert goal.updated_at == NOW
+
+
+def test_a_check_in_is_kept_in_the_goals_history_as_its_authors(cast):
+    # Called directly, as a command or task would: nobody is signed in.
+    goal = create(cast)
+    services.goal_check_in_create(goal=goal, author=cast.max.user, progress=45, now=NOW)
+    created, checked_in = goal.history.order_by("history_id")
+    assert created.history_user == cast.alice.user
+    assert (checked_in.progress, checked_in.history_user) == (45, cast.max.user)
 
 
 def test_reaching_100_does_not_mark_the_goal_achieved(cast):
