@@ -24,11 +24,9 @@ class QuickSelect(forms.Select):
                 "",
                 '<option value="{}"{}>{}</option>',
                 (
-                    (
-                        option["value"],
-                        mark_safe(" selected") if option["selected"] else "",
-                        option["label"],
-                    )
+                    # Its attrs hold "selected", and whatever a create_option
+                    # override adds (disabled, data-*).
+                    (option["value"], flatatt(option["attrs"]), option["label"])
                     for option in options
                 ),
             )

@@ -38,3 +38,29 @@ def test_any_label_is_escaped_as_django_escapes_it(labels, chosen):
     ours = QuickSelect(choices=choices).render("who", str(chosen))
     django = forms.Select(choices=choices).render("who", str(chosen))
     assert parse_html(ours) == parse_html(django)
+
+
+class MarksAnOption:
+    """A create_option override, as a form uses to disable or tag one option."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value == 2:
+            option["attrs"].update({"disabled": True, "data-x": 'left "team"'})
+        return option
+
+
+class MarkedSelect(MarksAnOption, forms.Select):
+    pass
+
+
+class MarkedQuickSelect(MarksAnOption, QuickSelect):
+    pass
+
+
+@pytest.mark.parametrize("value", [None, "1", "2"])
+def test_it_keeps_the_attrs_create_option_gives_an_option(value):
+    ours = MarkedQuickSelect(choices=CHOICES).render("who", value)
+    django = MarkedSelect(choices=CHOICES).render("who", value)
+    assert 'data-x="left &quot;team&quot;"' in ours
+    assert parse_html(ours) == parse_html(django)
