@@ -15,6 +15,7 @@ overdue and stale, and some feedback requests are past their due date.
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 import unicodedata
@@ -377,6 +378,7 @@ class _Builder:
         check_ins, items = self.build_check_ins()
         learning = self.build_learning()
         notifications = self.build_notifications(requests)
+        history = self.build_history(goals, goal_check_ins)
         return {
             "teams": len(teams),
             "engineers": len(self.eng),
@@ -389,6 +391,7 @@ class _Builder:
             "action items": len(items),
             "learning activities": len(learning),
             "notifications": len(notifications),
+            "history records": history,
         }
 
     def build_people(self) -> list[Team]:
@@ -449,6 +452,80 @@ class _Builder:
             if mentorship.ended_on:
                 mentorship.updated_at = self.at(mentorship.ended_on, mentor)
         Mentorship.objects.bulk_update(self.mentorships, ["created_at", "updated_at"])
+
+    # --- history -----------------------------------------------------------------
+
+    def build_history(
+        self, goals: list[Goal], goal_check_ins: list[GoalCheckIn]
+    ) -> int:
+        """The change history the app would have kept while all this happened:
+        each note, goal and mentorship as it was first written, and as it was
+        last changed (a note answered, a goal's progress, a mentorship ended)."""
+        first: dict[type, list] = {FeedbackNote: [], Goal: [], Mentorship: []}
+        last: dict[type, list] = {FeedbackNote: [], Goal: [], Mentorship: []}
+
+        def version(obj, when, by, **fields):
+            snapshot = copy.copy(obj)
+            for name, value in fields.items():
+                setattr(snapshot, name, value)
+            snapshot._history_date, snapshot._history_user = when, by
+            return snapshot
+
+        for note in self.notes:
+            first[FeedbackNote].append(
+                version(
+                    note,
+                    note.created_at,
+                    note.author,
+                    acknowledged_at=None,
+                    reply="",
+                    replied_at=None,
+                    actionable=None,
+                    updated_at=note.created_at,
+                )
+            )
+            if note.acknowledged_at:
+                when = max(
+                    note.acknowledged_at, note.replied_at or note.acknowledged_at
+                )
+                last[FeedbackNote].append(
+                    version(note, when, note.engineer.user, updated_at=note.created_at)
+                )
+        latest = {check_in.goal_id: check_in for check_in in goal_check_ins}
+        for goal in goals:
+            first[Goal].append(
+                version(
+                    goal,
+                    goal.created_at,
+                    goal.created_by,
+                    progress=0,
+                    status=GoalStatus.ACTIVE,
+                    updated_at=goal.created_at,
+                )
+            )
+            if goal.pk in latest:
+                check_in = latest[goal.pk]
+                last[Goal].append(version(goal, check_in.created_at, check_in.author))
+        for mentorship in self.mentorships:
+            first[Mentorship].append(
+                version(
+                    mentorship,
+                    mentorship.created_at,
+                    None,
+                    ended_on=None,
+                    updated_at=mentorship.created_at,
+                )
+            )
+            if mentorship.ended_on:
+                last[Mentorship].append(
+                    version(mentorship, mentorship.updated_at, None)
+                )
+        count = 0
+        for model in first:
+            model.history.bulk_history_create(first[model], batch_size=200)
+            model.history.bulk_history_create(last[model], batch_size=200, update=True)
+            count += len(first[model]) + len(last[model])
+        return count
 
     # --- goals -----------------------------------------------------------------
 

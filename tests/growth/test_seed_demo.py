@@ -469,3 +469,28 @@ def test_every_demo_notification_leads_to_a_page(demo):
     assert urls
     for url in urls:
         assert resolve(url.split("?")[0]), url
+
+
+def test_the_history_shows_each_note_written_then_answered(demo):
+    """Staff opening a demo note's History see it written by its author, then
+    answered by its engineer; a goal's, its progress; a mentorship's, its end."""
+    for note in FeedbackNote.objects.select_related("engineer__user")[:200]:
+        versions = list(note.history.order_by("history_date", "history_id"))
+        assert versions[0].history_type == "+"
+        assert versions[0].history_user_id == note.author_id
+        assert versions[0].acknowledged_at is None
+        if note.acknowledged_at:
+            assert [v.history_type for v in versions] == ["+", "~"]
+            assert versions[-1].history_user_id == note.engineer.user_id
+            assert versions[-1].acknowledged_at == note.acknowledged_at
+        else:
+            assert len(versions) == 1
+    moved = Goal.objects.filter(progress__gt=0).first()
+    assert list(
+        moved.history.order_by("history_date").values_list("progress", flat=True)
+    ) == [0, moved.progress]
+    ended = Mentorship.objects.filter(ended_on__isnull=False).first()
+    assert [v.ended_on for v in ended.history.order_by("history_date")] == [
+        None,
+        ended.ended_on,
+    ]
