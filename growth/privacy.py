@@ -386,13 +386,18 @@ def _unname(*names: str) -> None:
     """What Cultivate wrote to others naming the person — notifications, and
     the subjects and details of their emails — says "a former employee".
 
-    Whole words only: erasing "Ann Lee" leaves "Ann Leeson" alone. What people
+    Whole names only: erasing "Ann Lee" leaves "Ann Leeson" alone. What people
     wrote themselves (notes, requests, check-ins) is theirs and is not rewritten.
     """
-    names = tuple(name for name in names if name)
+    names = tuple(sorted((name for name in names if name), key=len, reverse=True))
     if not names:
         return
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names))
+    # Not inside a longer word or a double-barrelled name: "Ann Lee" is not in
+    # "Ann Leeson" nor in "Mary-Ann Lee-Smith". The longest first, so an email
+    # address goes whole before a name that begins it.
+    pattern = re.compile(
+        "|".join(rf"(?<![\w-]){re.escape(name)}(?![\w-])" for name in names)
+    )
 
     def unnamed(text: str) -> str:
         return pattern.sub(
@@ -509,10 +514,10 @@ def erase_person(*, user: User, by: User) -> None:
     _forget_logged(user, engineer)
 
     if engineer is not None:
-        # Their own courses and books, which nobody else attended.
-        LearningActivity.objects.filter(attendees=engineer).exclude(
-            kind__in=PUBLIC_LEARNING_KINDS
-        ).exclude(
+        # Their own courses and books, which nobody else attended or led.
+        LearningActivity.objects.filter(attendees=engineer).filter(
+            Q(led_by__isnull=True) | Q(led_by=engineer)
+        ).exclude(kind__in=PUBLIC_LEARNING_KINDS).exclude(
             pk__in=LearningActivity.attendees.through.objects.exclude(
                 engineer=engineer
             ).values("learningactivity_id")

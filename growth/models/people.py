@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -127,19 +128,18 @@ class Engineer(models.Model):
 def end_mentorship(collector, field, sub_objs, using):
     """``on_delete`` of a mentorship's mentor: a mentor who goes ends their
     mentorships, which stay with no mentor named, because the mentee's
-    check-ins in them are the mentee's."""
-    today = timezone.localdate()
-    ended: dict = {}
-    for mentorship in sub_objs:
-        if mentorship.ended_on is None:
-            day = max(today, mentorship.started_on)
-            ended.setdefault(day, []).append(mentorship)
-    # Ended first: the updates run in this order, and a mentorship without a
-    # mentor must have ended (``mentorship_without_mentor_has_ended``).
-    for day, mentorships in ended.items():
-        collector.add_field_update(
-            field.model._meta.get_field("ended_on"), day, mentorships
+    check-ins in them are the mentee's. One that has not begun ends on its
+    first day."""
+    end = getattr(collector, "mentorship_end", None)
+    if end is None:
+        # One update for every batch of the deletion, registered before the
+        # mentor is emptied: the updates run in the order first registered, and
+        # a mentorship without a mentor must have ended.
+        end = Coalesce(
+            F("ended_on"), Greatest(Value(timezone.localdate()), F("started_on"))
         )
+        collector.mentorship_end = end
+    collector.add_field_update(field.model._meta.get_field("ended_on"), end, sub_objs)
     collector.add_field_update(field, None, sub_objs)
 
 
@@ -166,6 +166,7 @@ class Mentorship(models.Model):
         Engineer,
         on_delete=end_mentorship,
         null=True,
+        blank=True,
         related_name="mentorships_as_mentor",
         help_text="Empty when the mentor has left and been erased: the mentee's "
         "check-ins with them stay.",
@@ -240,7 +241,11 @@ class Mentorship(models.Model):
         super().clean()
         if self.mentor_id and self.mentor_id == self.mentee_id:
             raise ValidationError({"mentee": "A mentor cannot mentor themselves."})
-        if self.ended_on and self.ended_on > timezone.localdate():
+        # Ended today at the latest; one that never started ends on its first
+        # day (as when its mentor leaves before it begins).
+        if self.ended_on and self.ended_on > max(
+            timezone.localdate(), self.started_on or timezone.localdate()
+        ):
             raise ValidationError(
                 {
                     "ended_on": "A mentorship ends on the day it is ended, not in the future."

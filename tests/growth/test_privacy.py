@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 
@@ -496,3 +497,80 @@ def test_deleting_a_person_in_the_admin_takes_their_history_too(
     mentoring = CheckIn.objects.get(notes="alice-mentoring-notes")
     assert mentoring.mentorship.mentor is None
     assert mentoring.mentorship.ended_on is not None
+
+
+# --- what erasure must leave to others (second review) ----------------------------
+
+
+def test_the_mentees_mentorship_still_saves_in_the_admin(
+    client, cast, zelda, her_world
+):
+    erase(client, cast, zelda)
+    mentorship = Mentorship.objects.get(mentee=cast.alice, mentor__isnull=True)
+    mentorship.full_clean()
+    response = client.post(
+        reverse("admin:growth_mentorship_change", args=[mentorship.pk]),
+        {
+            "mentor": "",
+            "mentee": cast.alice.pk,
+            "started_on": mentorship.started_on.isoformat(),
+            "ended_on": mentorship.ended_on.isoformat(),
+            "focus": "Kept for alice",
+            "cadence_days": mentorship.cadence_days,
+            "check_ins-TOTAL_FORMS": 0,
+            "check_ins-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Mentorship.objects.get(pk=mentorship.pk).focus == "Kept for alice"
+
+
+def test_a_mentorship_she_had_not_begun_ends_on_its_first_day(
+    client, cast, zelda, her_world
+):
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    later = factories.make_mentorship(zelda, cast.bob, started_on=start)
+    erase(client, cast, zelda)
+    later = Mentorship.objects.get(pk=later.pk)
+    assert later.mentor is None and later.ended_on == start
+    later.full_clean()
+
+
+def test_a_course_someone_else_led_stays_though_only_she_attended(
+    client, cast, zelda, her_world
+):
+    course = factories.make_learning(
+        cast.bob.user, attendees=[zelda], title="Bob's workshop", led_by=cast.bob
+    )
+    erase(client, cast, zelda)
+    course = LearningActivity.objects.get(pk=course.pk)
+    assert course.led_by == cast.bob
+    assert list(course.attendees.all()) == []
+
+
+def test_a_longer_name_or_a_double_barrelled_one_is_someone_else(
+    client, cast, zelda, her_world
+):
+    kept = [
+        Notification.objects.create(
+            recipient=cast.bob.user, kind="feedback_received", message=message
+        )
+        for message in (
+            f"{NAME}-Jones left you feedback.",
+            f"Ann-{NAME} left you feedback.",
+        )
+    ]
+    email = Notification.objects.create(
+        recipient=cast.bob.user,
+        kind="feedback_received",
+        message=f"Write to {EMAIL} about it.",
+    )
+    erase(client, cast, zelda)
+    for notification in kept:
+        assert (
+            Notification.objects.get(pk=notification.pk).message == notification.message
+        )
+    assert (
+        Notification.objects.get(pk=email.pk).message
+        == "Write to a former employee about it."
+    )
