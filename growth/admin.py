@@ -17,7 +17,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import (
     Http404,
@@ -53,7 +53,7 @@ from growth.models import (
     ReminderRule,
     ReminderStatus,
 )
-from growth.services.feedback import feedback_note_restore
+from growth.services.feedback import feedback_note_restore, feedback_requests_reopen
 from growth.spreadsheets import csv_cell
 
 admin.site.site_header = "Cultivate admin"
@@ -556,7 +556,9 @@ class FeedbackNoteAdmin(HistoryAdmin):
     )
     search_fields = (*ENGINEER_SEARCH, "author__display_name", "author__email")
     search_help_text = "Search by engineer or author name or email."
-    autocomplete_fields = ("author", "engineer", "competency", "goal", "request")
+    # The request a note answers is set by answering it in the app: a request
+    # has one answer, deleted notes included, which a form here cannot see.
+    autocomplete_fields = ("author", "engineer", "competency", "goal")
     # A filtered list counts its matches once; the whole table's total is not
     # counted again on every page (a second full COUNT over all the notes), and
     # the unfiltered total is PostgreSQL's estimate. No date hierarchy: it reads
@@ -574,6 +576,7 @@ class FeedbackNoteAdmin(HistoryAdmin):
         "actionable",
         "deleted_at",
         "deleted_by",
+        "request",
     )
     actions = ("restore",)
     fieldsets = (
@@ -620,6 +623,17 @@ class FeedbackNoteAdmin(HistoryAdmin):
     @admin.display(boolean=True, description="deleted", ordering="deleted_at")
     def deleted(self, note):
         return note.is_deleted
+
+    def delete_model(self, request, obj):
+        # Removed for good, as when its author deletes it: its request is open again.
+        with transaction.atomic():
+            feedback_requests_reopen(FeedbackNote.all_objects.filter(pk=obj.pk))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            feedback_requests_reopen(queryset)
+            super().delete_queryset(request, queryset)
 
     @admin.action(description="Restore selected deleted notes", permissions=["change"])
     def restore(self, request, queryset):

@@ -450,10 +450,7 @@ def feedback_note_delete(
         # Not ``updated_at``: deleting is no edit, and the note is flagged as
         # "edited after it was read" by that field.
         current.save(update_fields=["deleted_at", "deleted_by"])
-        if current.request_id:
-            FeedbackRequest.objects.filter(
-                pk=current.request_id, status=RequestStatus.FULFILLED
-            ).update(status=RequestStatus.OPEN, closed_at=None)
+        feedback_requests_reopen(FeedbackNote.all_objects.filter(pk=current.pk))
         Notification.objects.filter(
             url=reverse("feedback-detail", args=[current.pk])
         ).delete()
@@ -468,6 +465,15 @@ def feedback_note_delete(
         )
     note.deleted_at, note.deleted_by = current.deleted_at, current.deleted_by
     return now + undo_window()
+
+
+def feedback_requests_reopen(notes) -> None:
+    """Open again the requests that ``notes``, about to go, fulfilled: the
+    person asked can answer anew. Whether a note is deleted or removed for good."""
+    FeedbackRequest.objects.filter(
+        pk__in=notes.filter(request__isnull=False).values("request_id"),
+        status=RequestStatus.FULFILLED,
+    ).update(status=RequestStatus.OPEN, closed_at=None)
 
 
 def feedback_note_restore(
@@ -486,6 +492,15 @@ def feedback_note_restore(
     the meantime took the link from this one then (``_release_request``).
     """
     with transaction.atomic():
+        # The request first, then the note: the order in which answering a
+        # request takes them (``_release_request``), so the two never deadlock.
+        request_id = (
+            FeedbackNote.all_objects.filter(pk=note.pk)
+            .values_list("request_id", flat=True)
+            .first()
+        )
+        if request_id is not None:
+            list(FeedbackRequest.objects.select_for_update().filter(pk=request_id))
         current = (
             FeedbackNote.all_objects.deleted()
             .select_for_update(of=("self",))

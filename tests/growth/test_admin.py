@@ -29,6 +29,7 @@ from growth.models import (
     ReminderPreference,
     ReminderRule,
     ReminderStatus,
+    RequestStatus,
 )
 from growth.spreadsheets import csv_cell
 from tests import factories
@@ -673,3 +674,47 @@ def test_the_unfiltered_notes_changelist_takes_postgresqls_estimate(
     assert staff_client.get(changelist).context["cl"].result_count == estimated
     filtered = staff_client.get(changelist, {"kind__exact": "technical"})
     assert filtered.context["cl"].result_count == estimated + 1
+
+
+# --- a request's answer, in the admin ------------------------------------------
+
+
+@pytest.fixture
+def answered(cast):
+    """Alice asked max; max's note answers it."""
+    asked = factories.make_request(
+        cast.alice,
+        cast.max,
+        status=RequestStatus.FULFILLED,
+        closed_at=timezone.now(),
+    )
+    note = factories.make_note(cast.max.user, cast.alice, request=asked)
+    return asked, note
+
+
+def test_the_request_a_note_answers_is_not_set_in_the_admin(staff_client, answered):
+    _asked, note = answered
+    page = staff_client.get(url("growth.feedbacknote", "change", note.pk))
+    assert page.status_code == 200
+    assert 'name="request"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("how", ["one", "selected"])
+def test_removing_an_answer_for_good_opens_its_request_again(
+    staff_client, answered, how
+):
+    asked, note = answered
+    if how == "one":
+        response = staff_client.post(
+            url("growth.feedbacknote", "delete", note.pk), {"post": "yes"}
+        )
+    else:
+        response = staff_client.post(
+            url("growth.feedbacknote", "changelist"),
+            {"action": "delete_selected", "_selected_action": [note.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not FeedbackNote.all_objects.filter(pk=note.pk).exists()
+    asked.refresh_from_db()
+    assert asked.status == RequestStatus.OPEN
+    assert asked.closed_at is None
