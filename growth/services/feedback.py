@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -34,6 +34,7 @@ from growth.models import (
 )
 from growth.models.feedback import undo_window
 from growth.reminders import notify_feedback_received, notify_feedback_requested
+from growth.services.validation import validate
 
 # What the author can no longer change once the engineer has answered a note:
 # the engineer answered *this* feedback, so only its wording may still be fixed.
@@ -43,17 +44,6 @@ MANAGER_ONLY_REFUSED = (
     "Manager-only notes are for the engineer's manager and mentors; "
     "share it with them or keep it as a note to self."
 )
-
-
-def _merge(errors: dict, error: ValidationError) -> None:
-    """Add the messages of ``error`` to ``errors``, keyed by field."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            errors.setdefault(field, [])
-            for item in field_errors:
-                errors[field].extend(item.messages)
-    else:
-        errors.setdefault(NON_FIELD_ERRORS, []).extend(error.messages)
 
 
 def _notify_shared_note(note: FeedbackNote, *, now: datetime.datetime) -> None:
@@ -140,12 +130,7 @@ def feedback_note_create(
             request=request,
             created_at=now,
         )
-        try:
-            note.full_clean()
-        except ValidationError as error:
-            _merge(errors, error)
-        if errors:
-            raise ValidationError(errors)
+        validate(note, errors)
 
         if request is not None:
             # Claimed with a conditional update, so two notes cannot both fulfil it.
@@ -240,12 +225,7 @@ def feedback_note_update(
 
         for field, value in changes.items():
             setattr(current, field, value)
-        try:
-            current.full_clean()
-        except ValidationError as error:
-            _merge(errors, error)
-        if errors:
-            raise ValidationError(errors)
+        validate(current, errors)
 
         # A queryset update, so ``updated_at`` is ``now`` (auto_now would ignore it).
         FeedbackNote.objects.filter(pk=current.pk).update(**changes, updated_at=now)
@@ -349,12 +329,7 @@ def feedback_request_create(
             goal=goal,
             created_at=now,
         )
-        try:
-            feedback_request.full_clean()
-        except ValidationError as error:
-            _merge(errors, error)
-        if errors:
-            raise ValidationError(errors)
+        validate(feedback_request, errors)
         feedback_request.save()
         notify_feedback_requested(request=feedback_request, now=now)
     return feedback_request

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 
 from growth.history import record_change
@@ -20,23 +20,11 @@ from growth.models import (
     GoalCheckIn,
     GoalStatus,
 )
+from growth.services.validation import validate
 
 # A new goal may be back-dated a little (a goal met last week, a time zone
 # ahead of the server), but not set for a date long gone.
 TARGET_DATE_GRACE = datetime.timedelta(days=7)
-
-
-def _validated(instance, errors: dict | None = None) -> None:
-    """Run the model's own validation and add ``errors``; raise them all at once."""
-    errors = dict(errors or {})
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        for field, messages in error.update_error_dict({}).items():
-            errors.setdefault(field, [])
-            errors[field] = list(errors[field]) + list(messages)
-    if errors:
-        raise ValidationError(errors)
 
 
 def _touch(goal: Goal, now: datetime.datetime, *, by, **fields) -> None:
@@ -83,7 +71,7 @@ def goal_create(
         ]
     if competency is not None and not competency.is_active:
         errors["competency"] = [f"{competency} is retired; pick a current one."]
-    _validated(goal, errors)
+    validate(goal, errors)
     # The history's first row names who set the goal, in a request or not;
     # then it goes, or it would name them for every later change too.
     goal._history_user = created_by
@@ -131,7 +119,7 @@ def goal_update(
         and competency.pk != previous_competency
     ):
         errors["competency"] = [f"{competency} is retired; pick a current one."]
-    _validated(goal, errors)
+    validate(goal, errors)
     _touch(goal, now, by=by, **fields)
     return goal
 
@@ -166,7 +154,7 @@ def goal_check_in_create(
         note=(note or "").strip(),
         created_at=now,
     )
-    _validated(check_in, errors)
+    validate(check_in, errors)
     check_in.save(force_insert=True)
     _touch(goal, now, by=author, progress=progress)
     return check_in
