@@ -44,17 +44,8 @@ SAVED_MESSAGES = {
     Visibility.MANAGER: "Your manager-only note is saved; {note.engineer} does not see it.",
     Visibility.SELF: "Your note to self is saved; only you can see it.",
 }
-EDITABLE_FIELDS = (
-    "kind",
-    "competency",
-    "sentiment",
-    "situation",
-    "behaviour",
-    "impact",
-    "suggestion",
-    "visibility",
-    "goal",
-)
+# What the author may change: the form's fields, but whom the note is about.
+EDITABLE_FIELDS = tuple(f for f in FeedbackNoteForm.Meta.fields if f != "engineer")
 
 
 def in_viewer_zone(view):
