@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     F,
@@ -113,6 +114,32 @@ def _coached_mentors(user) -> QuerySet:
 # --- roles, for navigation and page guards -------------------------------------
 
 
+class _IdList(Func):
+    """The ``member`` column of a subquery's rows, as one comma-separated text."""
+
+    template = "(SELECT GROUP_CONCAT(ids.member) FROM %(expressions)s ids)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(SELECT STRING_AGG(ids.member::text, ',') FROM %(expressions)s ids)",
+            **extra_context,
+        )
+
+
+def _circle(user) -> QuerySet:
+    """``user``'s own profile, their reports, everyone they mentor or once
+    mentored, and the mentees of the mentors they coach: every engineer whose
+    growth may show on their pages, and more (``growth.pagecache``)."""
+    mentored = Mentorship.objects.filter(mentor__user=user).values("mentee_id")
+    coached = Mentorship.objects.filter(mentor__in=_mentees(user)).values("mentee_id")
+    return Engineer.objects.filter(
+        Q(user=user) | Q(manager__user=user) | Q(pk__in=mentored) | Q(pk__in=coached)
+    ).order_by()
+
+
 @dataclass(frozen=True)
 class Roles:
     manager: bool = False
@@ -120,11 +147,18 @@ class Roles:
     coach: bool = False
     # Not a role, but the navigation shows it on every page beside them.
     unread_notifications: int = 0
+    # Not roles either, but asked on the busiest pages beside them: the ids of
+    # their own profile, of the engineers whose dashboard they may open
+    # (``engineers_visible_to``), and of their ``_circle`` (``growth.pagecache``).
+    engineer_id: int | None = None
+    follows: frozenset[int] = frozenset()
+    circle: frozenset[int] = frozenset()
 
 
 def roles_of(user) -> Roles:
-    """What ``user`` is here, and how many notifications wait unread, in one
-    query: the navigation asks for both on every page."""
+    """What ``user`` is here, how many notifications wait unread and whom
+    they follow, in one query: the navigation and the page cache ask on every
+    page."""
     if not _is_member(user):
         return Roles()
     unread = (
@@ -149,8 +183,25 @@ def roles_of(user) -> Roles:
                 .filter(mentor__user=OuterRef("pk"))
             ),
             unread=Coalesce(Subquery(unread), 0),
+            engineer_id=Subquery(_own(user)),
+            follows=_IdList(
+                Subquery(
+                    engineers_visible_to(user, Engineer.objects.order_by()).values(
+                        member=F("pk")
+                    )
+                )
+            ),
+            circle=_IdList(Subquery(_circle(user).values(member=F("pk")))),
         )
-        .values("manages", "mentors", "coaches", "unread")
+        .values(
+            "manages",
+            "mentors",
+            "coaches",
+            "unread",
+            "engineer_id",
+            "follows",
+            "circle",
+        )
         .first()
     )
     if row is None:
@@ -160,7 +211,14 @@ def roles_of(user) -> Roles:
         mentor=row["mentors"],
         coach=row["coaches"],
         unread_notifications=row["unread"],
+        engineer_id=row["engineer_id"],
+        follows=_ids(row["follows"]),
+        circle=_ids(row["circle"]),
     )
+
+
+def _ids(text: str | None) -> frozenset[int]:
+    return frozenset(int(pk) for pk in (text or "").split(",") if pk)
 
 
 def is_manager(user) -> bool:

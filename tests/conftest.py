@@ -117,3 +117,11 @@ def cast(db) -> Cast:
             ended_on=datetime.date(2025, 12, 31),
         ),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache: ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
-from growth import policy
+from growth import pagecache, policy
 from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
 
 ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("description").max_length
@@ -145,6 +145,7 @@ def check_in_create(
         ActionItem(check_in=check_in, description=item, created_at=now)
         for item in items
     )
+    pagecache.changed(check_in)  # its action items, which no signal announced
     return check_in
 
 
@@ -178,6 +179,7 @@ def check_in_update(
         ActionItem(check_in=check_in, description=item, created_at=now)
         for item in items
     )
+    pagecache.changed(check_in)  # its action items, which no signal announced
     return check_in
 
 

@@ -17,7 +17,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from growth import policy
+from growth import pagecache, policy
 from growth.history import record_change
 from growth.models import (
     Competency,
@@ -143,6 +143,7 @@ def feedback_note_create(
                 raise ValidationError(
                     {"request": "This request was closed in the meantime."}
                 )
+            pagecache.changed(request)
             request.status = RequestStatus.FULFILLED
             request.closed_at = now
             _release_request(request, by=author, now=now)
@@ -353,6 +354,7 @@ def _close(
             if mine.filter(pk=feedback_request.pk).exists():
                 raise ValidationError({"status": "This request is already closed."})
             raise ValidationError(not_mine)
+        pagecache.changed(feedback_request)
     feedback_request.refresh_from_db(fields=["status", "closed_at"])
     return feedback_request
 
@@ -445,10 +447,12 @@ def feedback_note_delete(
 def feedback_requests_reopen(notes) -> None:
     """Open again the requests that ``notes``, about to go, fulfilled: the
     person asked can answer anew. Whether a note is deleted or removed for good."""
-    FeedbackRequest.objects.filter(
+    fulfilled = FeedbackRequest.objects.filter(
         pk__in=notes.filter(request__isnull=False).values("request_id"),
         status=RequestStatus.FULFILLED,
-    ).update(status=RequestStatus.OPEN, closed_at=None)
+    )
+    pagecache.requests_changed(fulfilled)
+    fulfilled.update(status=RequestStatus.OPEN, closed_at=None)
 
 
 def feedback_note_restore(
@@ -508,6 +512,9 @@ def feedback_note_restore(
             if answered != 1:
                 current.request = None
                 fields.append("request")
+            pagecache.requests_changed(
+                FeedbackRequest.objects.filter(pk=current.request_id)
+            )
         current._history_user = by
         # As it was: ``updated_at`` too, which restoring is no edit of.
         current.save(update_fields=fields)

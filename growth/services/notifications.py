@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from growth import pagecache
 from growth.models import Notification
 
 
@@ -12,4 +13,6 @@ def notifications_mark_read(
     qs = Notification.objects.visible_to(user).unread()
     if pk is not None:
         qs = qs.filter(pk=pk)
-    return qs.update(read_at=now)
+    marked = qs.update(read_at=now)
+    pagecache.touch(users=[user.pk])  # the unread count the navigation shows
+    return marked

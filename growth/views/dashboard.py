@@ -2,37 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from growth import dashboard, exports
+from growth import dashboard, exports, pagecache
 from growth.models import Engineer
 
 
-def _render_dashboard(request, engineer: Engineer):
+def _render_dashboard(request, find_engineer: Callable[[], Engineer]):
     now = timezone.now()
-    data = dashboard.dashboard_build(viewer=request.user, engineer=engineer, now=now)
+
+    def build() -> dict:
+        engineer = find_engineer()
+        return {
+            "dash": dashboard.dashboard_build(
+                viewer=request.user, engineer=engineer, now=now
+            )
+        }
+
     with timezone.override(request.user.zone):
-        return render(request, "growth/dashboard/dashboard.html", {"dash": data})
+        return render(
+            request,
+            "growth/dashboard/dashboard.html",
+            {"page_key": pagecache.page_key(request), "page_build": build},
+        )
 
 
 @require_GET
 def my_growth(request):
     """The signed-in person's own growth, or a word on why there is none."""
-    engineer = dashboard.own_engineer(request.user)
-    if engineer is None:
+    if pagecache.roles(request).engineer_id is None:
         return render(request, "growth/dashboard/no_profile.html")
-    return _render_dashboard(request, engineer)
+    return _render_dashboard(request, lambda: dashboard.own_engineer(request.user))
 
 
 @require_GET
 def engineer_dashboard(request, pk: int):
     """The growth of someone the viewer follows: a report or an active mentee."""
-    engineer = get_object_or_404(dashboard.dashboard_engineers(request.user), pk=pk)
-    return _render_dashboard(request, engineer)
+    if pk not in pagecache.roles(request).follows:
+        raise Http404("No such engineer among the people you follow.")
+    return _render_dashboard(
+        request,
+        lambda: get_object_or_404(dashboard.dashboard_engineers(request.user), pk=pk),
+    )
 
 
 EXPORT_TYPES = {

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from growth import policy
+from growth import pagecache, policy
 from growth.filters.feedback import FeedbackNoteFilter
 from growth.forms.feedback import (
     FeedbackNoteForm,
@@ -88,7 +88,7 @@ def querystring_without_page(request, *names: str) -> str:
 def feedback_list(request):
     """Notes about me, by me, and about the people I manage or mentor."""
     user = request.user
-    roles = policy.roles_of(user)
+    roles = pagecache.roles(request)
     has_people = roles.manager or roles.mentor
     tab = request.GET.get("tab", "received")
     if tab not in TABS:
@@ -96,21 +96,24 @@ def feedback_list(request):
     if tab == "people" and not has_people:
         raise Http404("Only managers and mentors have people to follow.")
 
-    notes = FeedbackNote.objects.visible_to(user)
-    if tab == "received":
-        notes = notes.filter(visibility=Visibility.SHARED, engineer__user=user)
-        omit = ("engineer", "team")
-    elif tab == "given":
-        notes = notes.filter(author=user)
-        omit = ("author",)
-    else:
-        people = Engineer.objects.visible_to(user).exclude(user=user).values("pk")
-        notes = notes.filter(engineer__in=people)
-        omit = ()
-    filterset = FeedbackNoteFilter(request.GET, queryset=notes, omit=omit)
-    page_obj = Paginator(
-        filterset.qs.select_related(*NOTE_RELATED), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    def build() -> dict:
+        notes = FeedbackNote.objects.visible_to(user)
+        if tab == "received":
+            notes = notes.filter(visibility=Visibility.SHARED, engineer__user=user)
+            omit: tuple[str, ...] = ("engineer", "team")
+        elif tab == "given":
+            notes = notes.filter(author=user)
+            omit = ("author",)
+        else:
+            people = Engineer.objects.visible_to(user).exclude(user=user).values("pk")
+            notes = notes.filter(engineer__in=people)
+            omit = ()
+        filterset = FeedbackNoteFilter(request.GET, queryset=notes, omit=omit)
+        page_obj = Paginator(
+            filterset.qs.select_related(*NOTE_RELATED), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        return {"filter": filterset, "page_obj": page_obj}
+
     tabs = [
         (key, label) for key, label in TABS.items() if key != "people" or has_people
     ]
@@ -120,10 +123,10 @@ def feedback_list(request):
         {
             "tab": tab,
             "tabs": tabs,
-            "filter": filterset,
-            "page_obj": page_obj,
             "querystring_without_page": querystring_without_page(request),
             "roles": roles,
+            "page_key": pagecache.page_key(request),
+            "page_build": build,
         },
     )
 

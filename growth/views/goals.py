@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from growth import dashboard
+from growth import dashboard, pagecache
 from growth.forms.goals import (
     GoalCheckInForm,
     GoalEditForm,
@@ -34,20 +34,24 @@ def _querystring_without_page(request) -> str:
 @require_http_methods(["GET"])
 def goal_list(request):
     """Goals the viewer may see, filtered by engineer, status and kind."""
-    goals = GoalFilter(
-        request.GET, queryset=dashboard.goal_list(request.user), request=request
-    )
-    page_obj = Paginator(goals.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def build() -> dict:
+        goals = GoalFilter(
+            request.GET, queryset=dashboard.goal_list(request.user), request=request
+        )
+        page_obj = Paginator(goals.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {
+            "filter": goals,
+            "page_obj": page_obj,
+            "query": _querystring_without_page(request),
+            "today": timezone.localdate(timezone=request.user.zone),
+        }
+
     with timezone.override(request.user.zone):
         return render(
             request,
             "growth/goals/list.html",
-            {
-                "filter": goals,
-                "page_obj": page_obj,
-                "query": _querystring_without_page(request),
-                "today": timezone.localdate(timezone=request.user.zone),
-            },
+            {"page_key": pagecache.page_key(request), "page_build": build},
         )
 
 

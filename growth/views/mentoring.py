@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from growth import policy, team
+from growth import pagecache, team
 from growth.forms.checkins import CheckInEditForm, CheckInForm
 from growth.models import CheckIn, CheckInKind, Engineer, Mentorship
 from growth.services import checkins as services
@@ -28,19 +28,26 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def mentoring(request):
     """My mentees and my reports, with when we last met."""
-    roles = policy.roles_of(request.user)
+    roles = pagecache.roles(request)
     if not (roles.mentor or roles.manager):
         raise Http404("Only mentors and managers have a mentoring page.")
     today = timezone.localdate(timezone.now(), request.user.zone)
+
+    def build() -> dict:
+        return {
+            "mentees": team.mentee_rows(request.user, today=today),
+            "reports": team.report_rows(request.user) if roles.manager else [],
+            "past": team.past_mentorships(request.user),
+            "recent": team.recent_check_ins(request.user),
+        }
+
     return render(
         request,
         "growth/mentoring/mentoring.html",
         {
             "roles": roles,  # so the navigation need not ask again
-            "mentees": team.mentee_rows(request.user, today=today),
-            "reports": team.report_rows(request.user) if roles.manager else [],
-            "past": team.past_mentorships(request.user),
-            "recent": team.recent_check_ins(request.user),
+            "page_key": pagecache.page_key(request),
+            "page_build": build,
         },
     )
 

@@ -10,22 +10,27 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from growth import policy, team
+from growth import pagecache, team
 from growth.spreadsheets import csv_cell
 
 PAGE_SIZE = 25
 
 
-def _table(request):
-    """The roles, the parsed query and the sorted rows, or a 404 for non-managers."""
-    roles = policy.roles_of(request.user)
+def _managers_only(request):
+    """The viewer's roles, or a 404 for anyone who manages no one."""
+    roles = pagecache.roles(request)
     if not roles.manager:
         raise Http404("Only managers have a team dashboard.")
+    return roles
+
+
+def _table(request):
+    """The parsed query and the sorted rows."""
     form = team.TeamTableForm(request.GET, teams=team.team_choices(request.user))
     options = form.options()
     now = timezone.now()
     rows = team.team_table(request.user, now=now, **options)
-    return roles, form, options, rows, now
+    return form, options, rows, now
 
 
 def _headers(request, options) -> list[dict]:
@@ -50,22 +55,30 @@ def _headers(request, options) -> list[dict]:
 
 def team_dashboard(request):
     """Show a manager one row per report: feedback, goals at risk, 1:1s."""
-    roles, form, options, rows, now = _table(request)
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    roles = _managers_only(request)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "growth/team/dashboard.html",
-        {
-            "roles": roles,  # so the navigation need not ask again
+
+    def build() -> dict:
+        form, options, rows, now = _table(request)
+        page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {
             "form": form,
             "options": options,
             "headers": _headers(request, options),
             "rows": [team.team_row(e, viewer=request.user, now=now) for e in page_obj],
             "page_obj": page_obj,
+        }
+
+    return render(
+        request,
+        "growth/team/dashboard.html",
+        {
+            "roles": roles,  # so the navigation need not ask again
             "querystring_without_page": query.urlencode(),
             "export_query": query.urlencode(),
+            "page_key": pagecache.page_key(request),
+            "page_build": build,
         },
     )
 
@@ -107,7 +120,8 @@ def _csv_line(row: team.TeamRow) -> list[str]:
 
 def team_export(request):
     """The same table as a CSV file: filter, toggle and sort included."""
-    _roles, _form, _options, rows, now = _table(request)
+    _managers_only(request)
+    _form, _options, rows, now = _table(request)
     today = timezone.localdate(now, request.user.zone)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

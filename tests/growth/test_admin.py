@@ -33,6 +33,7 @@ from growth.models import (
 )
 from growth.spreadsheets import csv_cell
 from tests import factories
+from tests.pages import fresh_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -328,10 +329,7 @@ def test_the_feedback_list_shows_metadata_not_the_note(staff_client, cast):
 # --- lists cost a fixed number of queries ----------------------------------------
 
 
-def queries_for(client, path) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(path).status_code == 200
-    return len(queries)
+queries_for = fresh_queries
 
 
 def add_notes(cast, count):

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from growth.models import (
     Competency,
@@ -19,6 +17,7 @@ from tests import factories
 
 # The frozen clock.
 from tests.growth.views.test_dashboard import NOW, frozen  # noqa: F401
+from tests.pages import fresh_queries
 
 TODAY = NOW.date()
 FOLLOWERS = ["alice", "mia", "max"]  # the engineer, her manager, her mentor
@@ -57,10 +56,7 @@ def valid_goal(**overrides) -> dict:
     return data
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+count_queries = fresh_queries
 
 
 # --- anonymous ----------------------------------------------------------------------

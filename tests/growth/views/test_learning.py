@@ -5,8 +5,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from growth.services.learning import (
     learning_activity_update,
 )
 from tests import factories
+from tests.pages import fresh_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -536,11 +535,7 @@ def build_learning(cast, count):
         )
 
 
-def count_queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(queries)
+count_queries = fresh_queries
 
 
 @pytest.mark.parametrize("tab", ["all", "days", "hackathons", "sessions", "mine"])

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from growth.models import (
@@ -18,6 +16,7 @@ from growth.services.preferences import (
     reminder_email_kinds,
     reminder_preferences_set,
 )
+from tests.pages import fresh_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -148,9 +147,7 @@ def test_the_page_runs_the_same_queries_with_or_without_preferences(client, cast
     client.force_login(user)
 
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("profile")).status_code == 200
-        return len(queries)
+        return fresh_queries(client, reverse("profile"))
 
     without = count()
     reminder_preferences_set(user=user, enabled_kinds=[], now=NOW)
