@@ -48,20 +48,32 @@ def test_it_reports_both_scales_and_leaves_the_users_database_alone(cast, tmp_pa
     for run in results["runs"]:
         assert run["database"] == "sqlite"
         assert set(run["pages"]) == set(PAGES)
-        for row in [run["floor"], run["default_admin"], *run["pages"].values()]:
+        assert run["cache"] == "files"
+        firsts = [page.pop("first_view") for page in run["pages"].values()]
+        for row in [
+            run["floor"],
+            run["default_admin"],
+            *run["pages"].values(),
+            *firsts,
+        ]:
             assert set(row) == ROW
             assert row["median_ms"] > 0
             assert row["p95_ms"] >= row["median_ms"]
         assert run["floor"]["ratio_to_floor"] == 1
+        for page, first in zip(run["pages"].values(), firsts, strict=True):
+            # A repeated view reuses the page; its first view builds all of it.
+            assert page["queries"] < first["queries"] <= 12
         assert set(run["sweep"]) >= {"seconds", "queries", "emails"}
         assert run["sweep"]["emails"] > 0
     assert big["sizes"]["notes"] == 10 * small["sizes"]["notes"]
     for page in PAGES:
         assert big["pages"][page]["queries"] == small["pages"][page]["queries"], page
+    assert "first view" in text
     for name in (*PAGES, "floor", "default_admin", "sweep"):
         assert name in text
-    # Without --keep the bench databases are gone afterwards.
+    # Without --keep the bench databases are gone afterwards, and its cache.
     assert not list(tmp_path.glob("*.sqlite3"))
+    assert not (tmp_path / "cache").exists()
 
 
 def test_it_reuses_a_kept_database(db, tmp_path):
