@@ -3,8 +3,8 @@
 The busiest pages (the dashboards, the lists, the mentoring page, the admin's
 feedback notes) cost far more to build than to send; most views of them repeat
 what the same person saw a minute ago. Their content is kept in the cache under
-a key made of who looks (and their session: the content holds their CSRF
-token), the address, the day where they are, and *stamps*.
+a key made of who looks (and their CSRF secret: the content holds form tokens
+made from it), the address, the day where they are, and *stamps*.
 
 A stamp is a short random token that changes whenever something changes that a
 page may show:
@@ -22,7 +22,8 @@ Alice, her manager and her mentors, and nobody else's.
 
 Every ``save()`` and ``delete()`` of the project's models changes the stamps
 (``connect``, from ``GrowthConfig.ready``), a model it does not know changing
-``everyone``; the few writes that bypass signals (``QuerySet.update()``,
+``everyone``, and a row moved to someone else changes the stamps of both; the
+few writes that bypass signals (``QuerySet.update()``,
 ``bulk_create``) call ``touch`` themselves. A stamp changes at once, for what
 the same transaction reads next, and again at commit, so that a page built
 from the old rows in between is not reused. Cached content also expires after
@@ -43,7 +44,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
@@ -171,20 +178,23 @@ def _view(user) -> View:
     )
 
 
-def _session_and_address(request) -> tuple:
-    return (
-        request.session.session_key,
-        request.get_full_path(),
-        bool(request.headers.get("HX-Request")),
-    )
+def _csrf_and_address(request) -> tuple | None:
+    """What besides the viewer a page's content depends on: the address, and
+    the CSRF secret its forms' tokens are made from. None without a secret yet:
+    this response sets one, and content kept now would not match it."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    return secret, request.get_full_path(), bool(request.headers.get("HX-Request"))
 
 
 def page_key(request, *parts) -> str | None:
     """The key of this page's content for this viewer now, or None (no cache)."""
     view = view_of(request)
-    if view is None:
+    varies = _csrf_and_address(request)
+    if view is None or varies is None:
         return None
-    return view.key("page", *_session_and_address(request), *parts)
+    return view.key("page", *varies, *parts)
 
 
 def remembered(key: str | None, build: Callable[[], object], *, seconds=None):
@@ -225,16 +235,22 @@ def admin_list_key(request, model) -> str | None:
     """The key of an admin changelist of ``model`` for this person now, or None
     when it must be built: the cache is off, the request is not a GET, or a
     message waits to be shown on it."""
-    if not enabled() or request.method != "GET" or len(messages.get_messages(request)):
+    varies = _csrf_and_address(request)
+    if (
+        not enabled()
+        or varies is None
+        or request.method != "GET"
+        or len(messages.get_messages(request))
+    ):
         return None
     try:
         everyone, rows = _stamps([EVERYONE, model_stamp(model)])
     except Exception:
         logger.warning("The page cache is unavailable", exc_info=True)
         return None
-    raw = "|".join(
-        map(str, (request.user.pk, everyone, rows, *_session_and_address(request)))
-    )
+    # The day: the date filter's "Today" and "Past 7 days" links change at midnight.
+    day = timezone.localdate(timezone.now(), request.user.zone).isoformat()
+    raw = "|".join(map(str, (request.user.pk, day, everyone, rows, *varies)))
     return PREFIX + "admin:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -339,6 +355,19 @@ def _about(instance) -> dict | None:
     return {"everyone": True}
 
 
+def _moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a row changes whose it is (another engineer, author, goal…), the
+    pages of those it was about are built anew too: they show it no more."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    owners = {f.name for f in sender._meta.concrete_fields if f.is_relation}
+    if update_fields is not None and not (set(update_fields) & (owners | {"kind"})):
+        return
+    before = sender._base_manager.filter(pk=instance.pk).first()
+    if before is not None:
+        changed(before)
+
+
 def _changed(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):  # loaddata, after a flush that changed everyone's
         return
@@ -390,8 +419,19 @@ IGNORED = {
 
 def connect() -> None:
     """Change the stamps on every write of the models the pages show."""
-    from growth.models import LearningActivity
+    from growth import models as growth
 
+    # Rows about someone: moved to someone else, both are told.
+    owned = {
+        growth.FeedbackNote,
+        growth.Goal,
+        growth.GoalCheckIn,
+        growth.CheckIn,
+        growth.ActionItem,
+        growth.FeedbackRequest,
+        growth.LearningActivity,
+        growth.Notification,
+    }
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     models = [
         model
@@ -402,12 +442,14 @@ def connect() -> None:
     ]
     for model in models:
         uid = f"pagecache-{model._meta.label_lower}"
+        if model in owned:
+            pre_save.connect(_moving, sender=model, dispatch_uid=uid)
         post_save.connect(_changed, sender=model, dispatch_uid=uid)
         # Before the delete, while a learning activity still has its attendees.
         pre_delete.connect(_changed, sender=model, dispatch_uid=uid)
     m2m_changed.connect(
         _attendance_changed,
-        sender=LearningActivity.attendees.through,
+        sender=growth.LearningActivity.attendees.through,
         dispatch_uid="pagecache-attendees",
     )
     # A migration or a flush (as before a restore) may change any row.

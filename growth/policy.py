@@ -129,14 +129,22 @@ class _IdList(Func):
         )
 
 
+# The team dashboard's reach: direct reports, their reports, and theirs.
+INDIRECT_DEPTH = 3
+
+
 def _circle(user) -> QuerySet:
-    """``user``'s own profile, their reports, everyone they mentor or once
-    mentored, and the mentees of the mentors they coach: every engineer whose
-    growth may show on their pages, and more (``growth.pagecache``)."""
+    """``user``'s own profile, their reports to ``INDIRECT_DEPTH`` levels,
+    everyone they mentor or once mentored, and the mentees of the mentors they
+    coach: every engineer whose growth may show on their pages, and more
+    (``growth.pagecache``)."""
     mentored = Mentorship.objects.filter(mentor__user=user).values("mentee_id")
     coached = Mentorship.objects.filter(mentor__in=_mentees(user)).values("mentee_id")
+    reports = Q()
+    for level in range(INDIRECT_DEPTH):
+        reports |= Q(**{"manager__" * level + "manager__user": user})
     return Engineer.objects.filter(
-        Q(user=user) | Q(manager__user=user) | Q(pk__in=mentored) | Q(pk__in=coached)
+        Q(user=user) | reports | Q(pk__in=mentored) | Q(pk__in=coached)
     ).order_by()
 
 

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Team
+from growth import policy
 from growth.models import (
     CheckIn,
     CheckInKind,
@@ -48,7 +49,7 @@ GOAL_STALE_AFTER = datetime.timedelta(days=14)
 # The technical / interpersonal split looks this far back.
 FEEDBACK_WINDOW = datetime.timedelta(days=90)
 # Direct reports are level 1; the toggle adds their reports and theirs.
-INDIRECT_DEPTH = 3
+INDIRECT_DEPTH = policy.INDIRECT_DEPTH
 # Feedback that counts as given: notes to self are private thoughts, not feedback.
 GIVEN = (Visibility.SHARED, Visibility.MANAGER)
 
