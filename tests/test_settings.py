@@ -26,6 +26,8 @@ print(json.dumps({
     "email_path": str(getattr(settings, "EMAIL_FILE_PATH", "")),
     "debug": settings.DEBUG,
     "session_engine": settings.SESSION_ENGINE,
+    "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1],
+    "cache_location": str(settings.CACHES["default"]["LOCATION"]),
 }))
 """
 
@@ -39,6 +41,7 @@ def load_settings(tmp_path, **env):
             (
                 "DATABASE_URL",
                 "REDIS_URL",
+                "CACHE_URL",
                 "CELERY_",
                 "EMAIL_URL",
                 "DJANGO_",
@@ -77,6 +80,8 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert values["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["email_path"] == str(tmp_path / "var" / "mail")
     assert values["session_engine"] == "django.contrib.sessions.backends.db"
+    assert values["cache"] == "FileBasedCache"
+    assert values["cache_location"] == str(tmp_path / "var" / "cache")
 
 
 def test_it_uses_postgres_redis_and_smtp_when_told(tmp_path):
@@ -92,6 +97,19 @@ def test_it_uses_postgres_redis_and_smtp_when_told(tmp_path):
     assert (values["name"], values["host"]) == ("cultivate", "db.internal")
     assert values["broker"] == "redis://cache.internal:6379/1"
     assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["cache"] == "RedisCache"
+    assert values["cache_location"] == "redis://cache.internal:6379/1"
+
+
+def test_cache_url_wins_over_redis_url_and_must_be_redis(tmp_path):
+    result = load_settings(
+        tmp_path, REDIS_URL="redis://a:6379/0", CACHE_URL="redis://b:6379/3"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["cache_location"] == "redis://b:6379/3"
+    refused = load_settings(tmp_path, CACHE_URL="memcached://c:11211")
+    assert refused.returncode != 0
+    assert "CACHE_URL must be a redis:// address" in refused.stderr
 
 
 def test_celery_broker_url_wins_over_redis_url(tmp_path):
