@@ -80,7 +80,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert values["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["email_path"] == str(tmp_path / "var" / "mail")
     assert values["session_engine"] == "django.contrib.sessions.backends.db"
-    assert values["cache"] == "FileBasedCache"
+    assert values["cache"] == "FileCache"
     assert values["cache_location"] == str(tmp_path / "var" / "cache")
 
 

@@ -96,7 +96,7 @@ def own_cache(directory):
     location = directory / "cache"
     shutil.rmtree(location, ignore_errors=True)
     own = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "growth.pagecache.FileCache",
         "LOCATION": location,
     }
     try:

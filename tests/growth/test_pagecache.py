@@ -7,7 +7,9 @@ That every write reaches the pages it changes is
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -254,3 +256,40 @@ def test_a_new_csrf_secret_gets_forms_that_post(cast):
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.acknowledged_at is not None
+
+
+@pytest.mark.service("redis")
+def test_it_keeps_pages_in_redis_as_production_does(cast, settings):
+    prefix = f"cultivate-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": prefix,
+        }
+    }
+    client, url = signed_in(cast.alice.user), reverse("my-growth")
+    try:
+        queries(client, url)
+        assert queries(client, url)[0] == 2
+        factories.make_note(cast.mia.user, cast.alice)
+        assert queries(client, url)[0] > 2
+        assert cache.get(pagecache.PREFIX + pagecache.EVERYONE) is not None
+    finally:
+        redis = cache._cache.get_client(write=True)
+        for key in redis.scan_iter(f"{prefix}:*"):
+            redis.delete(key)
+
+
+def test_the_file_cache_looks_for_room_once_in_a_hundred_sets(tmp_path, monkeypatch):
+    files = pagecache.FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10}})
+    listed = []
+    monkeypatch.setattr(
+        files,
+        "_list_cache_files",
+        lambda: listed.append(1) or [f"{n}" for n in range(5)],
+    )
+    for n in range(250):
+        files.set(f"page-{n}", "<p>content</p>")
+    assert len(listed) == 2
+    assert files.get("page-249") == "<p>content</p>"
