@@ -151,9 +151,18 @@ def _growth(big: dict, small: dict) -> str:
         row_big = big["pages"].get(key) or big[key]
         row_small = small["pages"].get(key) or small[key]
         parts.append(f"{key} x{row_big['median_ms'] / row_small['median_ms']:.1f}")
+    firsts = [
+        f"{key} x{first_big['median_ms'] / first_small['median_ms']:.1f}"
+        for key in PAGES
+        if (first_big := big["pages"][key].get("first_view"))
+        and (first_small := small["pages"][key].get("first_view"))
+    ]
     return (
         f"From scale {small['scale']:g} to {big['scale']:g} the data grows x{data:.0f}; "
-        "the median time grows: " + ", ".join(parts) + "."
+        "the median time grows: "
+        + ", ".join(parts)
+        + ("; a first view's: " + ", ".join(firsts) if firsts else "")
+        + "."
     )
 
 
