@@ -38,6 +38,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -56,11 +57,18 @@ from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from growth.policy import Roles
+
 logger = logging.getLogger(__name__)
 
 EVERYONE = "everyone"
 STAMP_SECONDS = 7 * 24 * 3600
-PREFIX = "pc:"
+# Change FORMAT when what is kept changes shape (``Roles``' fields, say): a
+# deploy then reads nothing an older version kept. ``migrate``, which every
+# deploy runs, changes ``everyone`` too, for new templates.
+FORMAT = 1
+PREFIX = f"pc{FORMAT}:"
 
 
 def enabled() -> bool:
@@ -131,9 +139,11 @@ def touch(
     if not names:
         return
     # Now, for what this transaction reads next; at commit, so that a page
-    # another request built meanwhile from the old rows is not reused.
+    # another request built meanwhile from the old rows is not reused. (If
+    # that second change fails, such a page lives for PAGE_CACHE_SECONDS.)
     _bump(names)
-    transaction.on_commit(lambda: _bump(names))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(names))
 
 
 def _stamps(names: list[str]) -> list[str]:
@@ -150,52 +160,76 @@ def _stamps(names: list[str]) -> list[str]:
 # --- who looks ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class View:
-    """What a viewer's pages depend on, read once per request."""
+def _get(key: str):
+    """What the cache holds under ``key``; None when it holds nothing or is down."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("The page cache is unavailable", exc_info=True)
+        return None
+
+
+def _set(key: str, value) -> None:
+    try:
+        cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Could not keep a page in the cache", exc_info=True)
+
+
+def _hashed(kind: str, *parts) -> str:
+    raw = "|".join(map(str, parts))
+    return f"{PREFIX}{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+@dataclass
+class Viewer:
+    """Who looks, and what their pages depend on: read once per request."""
 
     user_id: int
-    day: str
-    tokens: str  # the stamps of everyone, the viewer and their circle, joined
-    roles: object  # ``policy.Roles``, reused with them
+    day: str  # in their time zone
+    everyone: str
+    mine: str  # their own stamp
+    roles: Roles
+    _circle_tokens: str | None = None
 
-    def key(self, *parts) -> str:
-        raw = "|".join(map(str, (self.user_id, self.day, self.tokens, *parts)))
-        return PREFIX + "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    def key(self, kind: str, *parts) -> str:
+        """A key of this viewer's, which every change to what they follow
+        changes: the circle's stamps are read on the first key asked."""
+        if self._circle_tokens is None:
+            circle = [engineer_stamp(pk) for pk in sorted(self.roles.circle)]
+            self._circle_tokens = ".".join(_stamps(circle))
+        return _hashed(
+            kind, self.user_id, self.day, self.everyone, self.mine,
+            self._circle_tokens, *parts,
+        )  # fmt: skip
 
 
-def view_of(request) -> View | None:
-    """The request's ``View`` (computed once), or None with the cache off or down."""
+def viewer_of(request) -> Viewer | None:
+    """The request's ``Viewer`` (read once), or None with the cache off or down."""
     if not enabled() or not request.user.is_authenticated:
         return None
-    if not hasattr(request, "_page_view"):
+    if not hasattr(request, "_page_viewer"):
         try:
-            request._page_view = _view(request.user)
+            request._page_viewer = _viewer(request.user)
         except Exception:
             logger.warning("The page cache is unavailable", exc_info=True)
-            request._page_view = None
-    return request._page_view
+            request._page_viewer = None
+    return request._page_viewer
 
 
-def _view(user) -> View:
+def _viewer(user) -> Viewer:
     from growth import policy
 
     day = timezone.localdate(timezone.now(), user.zone).isoformat()
     everyone, mine = _stamps([EVERYONE, user_stamp(user.pk)])
-    # Roles and the circle change with the organisation (everyone); the unread
-    # count with the viewer's notifications (their own stamp).
-    roles_key = f"{PREFIX}roles:{user.pk}:{day}:{everyone}:{mine}"
-    roles = cache.get(roles_key)
+    # The roles and whom they follow change with the organisation (everyone),
+    # the unread count with the viewer's notifications (their own stamp).
+    key = f"{PREFIX}roles:{user.pk}:{day}:{everyone}:{mine}"
+    roles = cache.get(key)
     if roles is None:
         roles = policy.roles_of(user)
-        cache.set(roles_key, roles, timeout=settings.PAGE_CACHE_SECONDS)
-    tokens = _stamps([engineer_stamp(pk) for pk in sorted(roles.circle)])
-    return View(
-        user_id=user.pk,
-        day=day,
-        tokens=".".join([everyone, mine, *tokens]),
-        roles=roles,
-    )
+        cache.set(key, roles, timeout=settings.PAGE_CACHE_SECONDS)
+    return Viewer(user.pk, day, everyone, mine, roles)
 
 
 def _csrf_and_address(request) -> tuple | None:
@@ -208,42 +242,38 @@ def _csrf_and_address(request) -> tuple | None:
     return secret, request.get_full_path(), bool(request.headers.get("HX-Request"))
 
 
-def page_key(request, *parts) -> str | None:
+def page_key(request) -> str | None:
     """The key of this page's content for this viewer now, or None (no cache)."""
-    view = view_of(request)
+    viewer = viewer_of(request)
     varies = _csrf_and_address(request)
-    if view is None or varies is None:
+    if viewer is None or varies is None:
         return None
-    return view.key("page", *varies, *parts)
-
-
-def remembered(key: str | None, build: Callable[[], object], *, seconds=None):
-    """``build()``, or what it gave last time under ``key``."""
-    if key is None:
-        return build()
     try:
-        value = cache.get(key)
+        return viewer.key("page", *varies)
     except Exception:
         logger.warning("The page cache is unavailable", exc_info=True)
-        return build()
+        return None
+
+
+def remembered(key: str | None, build: Callable[[], str]) -> str:
+    """``build()``, or what it gave last time under ``key``."""
+    value = None if key is None else _get(key)
     if value is None:
         value = build()
-        try:
-            cache.set(key, value, timeout=seconds or settings.PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("Could not keep a page in the cache", exc_info=True)
+        if key is not None:
+            _set(key, value)
     return value
 
 
-def roles(request):
+def roles(request) -> Roles:
     """``policy.roles_of`` the viewer: asked once a request, and reused from
     one request to the next while their stamps hold."""
     from growth import policy
 
     if not hasattr(request, "_page_roles"):
-        view = view_of(request)
+        viewer = viewer_of(request)
         request._page_roles = (
-            policy.roles_of(request.user) if view is None else view.roles
+            policy.roles_of(request.user) if viewer is None else viewer.roles
         )
     return request._page_roles
 
@@ -270,30 +300,20 @@ def admin_list_key(request, model) -> str | None:
         return None
     # The day: the date filter's "Today" and "Past 7 days" links change at midnight.
     day = timezone.localdate(timezone.now(), request.user.zone).isoformat()
-    raw = "|".join(map(str, (request.user.pk, day, everyone, rows, *varies)))
-    return PREFIX + "admin:" + hashlib.sha256(raw.encode()).hexdigest()
+    return _hashed("admin", request.user.pk, day, everyone, rows, *varies)
 
 
 def response(key: str | None, build: Callable[[], HttpResponse]) -> HttpResponse:
     """``build()``'s response, or the content it had last time under ``key``
     (only a 200 is kept)."""
-    if key is None:
-        return build()
-    try:
-        content = cache.get(key)
-    except Exception:
-        logger.warning("The page cache is unavailable", exc_info=True)
-        return build()
+    content = None if key is None else _get(key)
     if content is not None:
         return HttpResponse(content)
     built = build()
     if isinstance(built, SimpleTemplateResponse):
         built.render()
-    if built.status_code == 200 and not built.streaming:
-        try:
-            cache.set(key, built.content, timeout=settings.PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("Could not keep a page in the cache", exc_info=True)
+    if key is not None and built.status_code == 200 and not built.streaming:
+        _set(key, built.content)
     return built
 
 
@@ -322,6 +342,8 @@ def requests_changed(requests) -> None:
     or just did, without ``save()``."""
     from growth.models import FeedbackRequest
 
+    if not enabled():
+        return
     pairs = requests.values_list("requester_id", "recipient_id")
     touch(engineers={pk for pair in pairs for pk in pair}, models=[FeedbackRequest])
 
@@ -375,25 +397,52 @@ def _about(instance) -> dict | None:
     return {"everyone": True}
 
 
+def _owned():
+    """The models whose rows are about someone: moved to someone else, or
+    deleted, they change those people's stamps, not everybody's."""
+    from growth import models as growth
+
+    return {
+        growth.FeedbackNote,
+        growth.Goal,
+        growth.GoalCheckIn,
+        growth.CheckIn,
+        growth.ActionItem,
+        growth.FeedbackRequest,
+        growth.LearningActivity,
+        growth.Notification,
+    }
+
+
 def _moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     """Before a row changes whose it is (another engineer, author, goal…), the
     pages of those it was about are built anew too: they show it no more."""
-    if raw or instance._state.adding or instance.pk is None:
+    if raw or instance._state.adding or instance.pk is None or not enabled():
         return
-    owners = {f.name for f in sender._meta.concrete_fields if f.is_relation}
-    if update_fields is not None and not (set(update_fields) & (owners | {"kind"})):
+    relations = [f for f in sender._meta.concrete_fields if f.is_relation]
+    whose = {"kind", *(f.name for f in relations), *(f.attname for f in relations)}
+    if update_fields is not None and not (set(update_fields) & whose):
         return
     before = sender._base_manager.filter(pk=instance.pk).first()
     if before is not None:
         changed(before)
 
 
-def _changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):  # loaddata, after a flush that changed everyone's
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw:  # loaddata, after a flush that changed everyone's
         return
-    update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= {"last_login"}:
         return  # signing in changes no page
+    changed(instance)
+
+
+def _deleting(sender, instance, origin=None, **kwargs) -> None:
+    # Before the delete, while a learning activity still has its attendees.
+    # Rows going with a person or a team go unsaid: that delete changes
+    # everyone's stamp, and saying each would cost a query or two a row.
+    source = getattr(origin, "model", type(origin))
+    if origin is not None and source is not sender and source not in _owned():
+        return
     changed(instance)
 
 
@@ -427,31 +476,17 @@ def _membership_changed(sender, action, **kwargs) -> None:
         touch(everyone=True)
 
 
-# Rows no cached page shows: their writes change no stamp.
-IGNORED = {
-    "growth.reminder",
-    "growth.reminderpreference",
-    "admin.logentry",
-    "sessions.session",
-    "contenttypes.contenttype",
-}
+# Rows of the project's apps that no cached page shows: no stamp changes.
+IGNORED = {"growth.reminder", "growth.reminderpreference"}
 
 
 def connect() -> None:
-    """Change the stamps on every write of the models the pages show."""
+    """Change the stamps on every write of the models the pages show: a catch-all
+    beside the services, so the admin's, the shell's and any new code's writes
+    are seen too."""
     from growth import models as growth
 
-    # Rows about someone: moved to someone else, both are told.
-    owned = {
-        growth.FeedbackNote,
-        growth.Goal,
-        growth.GoalCheckIn,
-        growth.CheckIn,
-        growth.ActionItem,
-        growth.FeedbackRequest,
-        growth.LearningActivity,
-        growth.Notification,
-    }
+    owned = _owned()
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     models = [
         model
@@ -464,9 +499,8 @@ def connect() -> None:
         uid = f"pagecache-{model._meta.label_lower}"
         if model in owned:
             pre_save.connect(_moving, sender=model, dispatch_uid=uid)
-        post_save.connect(_changed, sender=model, dispatch_uid=uid)
-        # Before the delete, while a learning activity still has its attendees.
-        pre_delete.connect(_changed, sender=model, dispatch_uid=uid)
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
     m2m_changed.connect(
         _attendance_changed,
         sender=growth.LearningActivity.attendees.through,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import mail
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -83,15 +84,20 @@ class QueryCounter:
 @contextlib.contextmanager
 def own_cache(directory):
     """A page cache of the configured kind that is the benchmark's own: Redis
-    under a prefix of its own (what it keeps expires), or files under
-    ``directory``, removed afterwards. Yields its kind, for the report."""
+    under a prefix of its own, or files under ``directory``; emptied
+    afterwards. Yields its kind, for the report."""
     configured = settings.CACHES["default"]
     if configured["BACKEND"].endswith("RedisCache"):
         prefix = f"cultivate-bench-{secrets.token_hex(4)}"
-        with override_settings(
-            CACHES={"default": {**configured, "KEY_PREFIX": prefix}}
-        ):
-            yield "Redis"
+        try:
+            with override_settings(
+                CACHES={"default": {**configured, "KEY_PREFIX": prefix}}
+            ):
+                yield "Redis"
+        finally:
+            redis = caches.create_connection("default")._cache.get_client(write=True)
+            for key in redis.scan_iter(f"{prefix}:*"):
+                redis.delete(key)
         return
     location = directory / "cache"
     shutil.rmtree(location, ignore_errors=True)

@@ -509,12 +509,13 @@ def feedback_note_restore(
                 .filter(pk=current.request_id)
                 .update(status=RequestStatus.FULFILLED, closed_at=now)
             )
-            if answered != 1:
+            if answered == 1:
+                pagecache.requests_changed(
+                    FeedbackRequest.objects.filter(pk=current.request_id)
+                )
+            else:
                 current.request = None
                 fields.append("request")
-            pagecache.requests_changed(
-                FeedbackRequest.objects.filter(pk=current.request_id)
-            )
         current._history_user = by
         # As it was: ``updated_at`` too, which restoring is no edit of.
         current.save(update_fields=fields)
