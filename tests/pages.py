@@ -1,4 +1,6 @@
-"""Signing in as the pages expect, and counting a page's queries afresh."""
+"""Signing in as the pages expect, reading them, and counting their queries."""
+
+import re
 
 from django.core.cache import cache
 from django.db import connection
@@ -25,3 +27,13 @@ def signed_in(user, **options) -> Client:
     client.get(reverse("profile"))
     assert "csrftoken" in client.cookies
     return client
+
+
+TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+def read(client: Client, url: str) -> tuple[int, str]:
+    """The status and text of ``url``, CSRF tokens blanked: each render masks
+    the same token anew, so two reads of one page would otherwise differ."""
+    response = client.get(url)
+    return response.status_code, TOKEN.sub(r"\1…", response.content.decode())
