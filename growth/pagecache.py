@@ -17,18 +17,23 @@ page may show:
   lines, mentorships, accounts, competencies, public learning, reminder rules.
 
 A viewer's pages include ``everyone``, their own ``u:`` and the ``e:`` of each
-engineer they follow (``circle``), so a note about Alice rebuilds the pages of
-Alice, her manager and her mentors, and nobody else's.
+engineer in their circle (``policy._circle``: their reports three levels down,
+their mentees, their coached mentors' mentees), so a note about Alice rebuilds
+the pages of Alice, her managers and her mentors, and nobody else's.
 
 Every ``save()`` and ``delete()`` of the project's models changes the stamps
 (``connect``, from ``GrowthConfig.ready``), a model it does not know changing
 ``everyone``, and a row moved to someone else changes the stamps of both; the
-few writes that bypass signals (``QuerySet.update()``,
-``bulk_create``) call ``touch`` themselves. A stamp changes at once, for what
-the same transaction reads next, and again at commit, so that a page built
-from the old rows in between is not reused. Cached content also expires after
+few writes that bypass signals (``QuerySet.update()``, ``bulk_create``) say so
+themselves (``changed``, ``touch``). A stamp changes at once, for what the same
+transaction reads next, and again at commit, so that a page built from the old
+rows in between is not reused. Cached content also expires after
 ``PAGE_CACHE_SECONDS`` (0 turns the cache off). When the cache is down the
 pages are built every time.
+
+Tests: ``tests/growth/test_pagecache.py``, and the stories of
+``tests/pagecache_stories.py``, which hold every cached page to the same page
+built afresh after each kind of write.
 """
 
 from __future__ import annotations
