@@ -362,9 +362,12 @@ class EngineerAdmin(GrowthAdmin):
         ]
 
     def _person(self, request, object_id) -> Engineer:
+        """The person of the page, whom the staff member must be allowed to see."""
         engineer = self.get_object(request, unquote(object_id))
         if engineer is None:
             raise Http404("No such person.")
+        if not self.has_view_or_change_permission(request, engineer):
+            raise PermissionDenied
         return engineer
 
     def subject_access_view(self, request, object_id):
@@ -620,11 +623,10 @@ class FeedbackNoteAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         # The model's default manager leaves deleted notes out; here they are in.
-        queryset = FeedbackNote.all_objects.get_queryset()
+        # (The list adds list_select_related itself.)
+        queryset = FeedbackNote.all_objects.all()
         ordering = self.get_ordering(request)
-        if ordering:
-            queryset = queryset.order_by(*ordering)
-        return queryset.select_related(*self.list_select_related)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     @admin.display(boolean=True, description="acknowledged", ordering="acknowledged_at")
     def acknowledged(self, note):
@@ -648,10 +650,9 @@ class FeedbackNoteAdmin(HistoryAdmin):
     @admin.action(description="Restore selected deleted notes", permissions=["change"])
     def restore(self, request, queryset):
         notes = list(queryset.deleted())
+        now = timezone.now()
         for note in notes:
-            feedback_note_restore(
-                note=note, by=request.user, now=timezone.now(), staff=True
-            )
+            feedback_note_restore(note=note, by=request.user, now=now, staff=True)
         self.message_user(
             request,
             f"Restored {len(notes)} note{'' if len(notes) == 1 else 's'}; "

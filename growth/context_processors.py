@@ -5,9 +5,8 @@ from growth import pagecache
 
 def navigation(request):
     """The person's roles and unread count, for the navigation: one query, only
-    when a template asks and the page cache has not kept them. A view that
-    already has the roles passes its own ``roles``, and the navigation reads
-    the count from those."""
+    when a template asks and the page cache has not kept them, and the same
+    answer a view that checked the roles had (``pagecache.roles``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -146,11 +146,14 @@ def p95(values: list[float]) -> float:
     return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
 
 
-def _first_view(client: Client, url: str) -> float:
-    """Time ``url`` with nothing to reuse: the organisation has just changed."""
+def _first_view(client: Client, url: str, counter: QueryCounter | None = None) -> float:
+    """Time ``url`` with nothing to reuse: the organisation has just changed.
+    With a ``counter``, count its queries too."""
     pagecache.touch(everyone=True)
+    counting = counter.counting() if counter else contextlib.nullcontext()
     start = time.perf_counter()
-    _get(client, url)
+    with counting:
+        _get(client, url)
     return time.perf_counter() - start
 
 
@@ -190,9 +193,7 @@ def measure_pages(cast: Cast, *, requests: int, warmup: int) -> dict[str, dict]:
         first_queries = {}
         for key in PAGES:
             role, url = targets[key]
-            pagecache.touch(everyone=True)
-            with QueryCounter().counting() as counter:
-                _get(clients[role], url)
+            _first_view(clients[role], url, counter := QueryCounter())
             first_queries[key] = counter.total
         for _ in range(requests):
             for key in PAGES:

@@ -7,19 +7,17 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from growth import policy, team
+from growth import pagecache, team
 
 
 def coaching(request):
     """Show a coach how each mentor they coach keeps up with their mentees."""
-    roles = policy.roles_of(request.user)
-    if not roles.coach:
+    if not pagecache.roles(request).coach:
         raise Http404("Only mentor coaches have a coaching page.")
     return render(
         request,
         "growth/coaching/coaching.html",
         {
-            "roles": roles,  # so the navigation need not ask again
             "mentors": team.coached_mentors(request.user, now=timezone.now()),
             "window_days": team.FEEDBACK_WINDOW.days,
         },

@@ -124,7 +124,6 @@ def feedback_list(request):
             "tab": tab,
             "tabs": tabs,
             "querystring_without_page": querystring_without_page(request),
-            "roles": roles,
             "page_key": pagecache.page_key(request),
             "page_build": build,
         },
@@ -217,16 +216,17 @@ def feedback_detail(request, pk: int):
     return _render_detail(request, _note_for_detail(request.user, pk))
 
 
+def _editable_note(request, pk: int, *related: str) -> FeedbackNote:
+    """The note ``pk`` if the viewer wrote it (and it is not deleted), else 404."""
+    notes = FeedbackNote.objects.editable_by(request.user)
+    return get_object_or_404(notes.select_related(*NOTE_RELATED, *related), pk=pk)
+
+
 @require_http_methods(["GET", "POST"])
 @in_viewer_zone
 def feedback_edit(request, pk: int):
     """The author changes a note; the engineer's acknowledgement and reply stay."""
-    note = get_object_or_404(
-        FeedbackNote.objects.editable_by(request.user).select_related(
-            *NOTE_RELATED, "request"
-        ),
-        pk=pk,
-    )
+    note = _editable_note(request, pk, "request")
     form = FeedbackNoteForm(
         request.POST if request.method == "POST" else None,
         instance=note,
@@ -259,12 +259,7 @@ def feedback_edit(request, pk: int):
 @in_viewer_zone
 def feedback_delete(request, pk: int):
     """The author deletes a note: asked first, and undoable for a while."""
-    note = get_object_or_404(
-        FeedbackNote.objects.editable_by(request.user).select_related(
-            *NOTE_RELATED, "request__requester__user"
-        ),
-        pk=pk,
-    )
+    note = _editable_note(request, pk, "request__requester__user")
     if request.method == "POST":
         until = feedback_note_delete(note=note, author=request.user, now=timezone.now())
         messages.success(

@@ -45,7 +45,6 @@ def mentoring(request):
         request,
         "growth/mentoring/mentoring.html",
         {
-            "roles": roles,  # so the navigation need not ask again
             "page_key": pagecache.page_key(request),
             "page_build": build,
         },

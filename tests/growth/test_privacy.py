@@ -446,6 +446,16 @@ def test_erasing_takes_its_own_permission_not_the_delete_one(
     assert client.get(export_url(zelda)).status_code == 403
 
 
+def test_erasing_or_exporting_someone_takes_seeing_them_too(
+    client, cast, zelda, her_world
+):
+    client.force_login(limited_staff("erase_person", "export_personal_data"))
+    assert client.get(erase_url(zelda)).status_code == 403
+    assert client.post(erase_url(zelda), {"confirm": EMAIL}).status_code == 403
+    assert client.get(export_url(zelda)).status_code == 403
+    assert User.objects.get(pk=zelda.user.pk).email == EMAIL
+
+
 def test_the_export_takes_its_own_permission(client, cast, zelda, her_world):
     client.force_login(limited_staff("view_engineer", "export_personal_data"))
     response = client.get(export_url(zelda))

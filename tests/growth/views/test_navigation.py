@@ -59,6 +59,6 @@ def test_a_page_with_roles_of_its_own_shows_the_unread_count(client, cast):
         recipient=cast.mia.user, kind=EventKind.FEEDBACK_RECEIVED, message="Hi"
     )
     client.force_login(cast.mia.user)
-    # The team dashboard passes the roles it checked; the badge reads them.
+    # The team dashboard checks the roles first; the badge reads the same ones.
     response = client.get(reverse("team-dashboard"))
     assert b'1<span class="visually-hidden"> unread</span>' in response.content
