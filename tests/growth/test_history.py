@@ -358,6 +358,7 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_sign_in(
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
     assert "zq-" not in response.content.decode()
+    assert "zq-" not in client.get(history_url(instance), follow=True).text
 
 
 def test_the_history_of_a_deleted_note_still_opens_for_staff(client, cast, note):

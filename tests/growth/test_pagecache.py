@@ -10,6 +10,7 @@ import datetime
 import os
 import re
 import uuid
+from collections import Counter
 
 import pytest
 import time_machine
@@ -142,17 +143,21 @@ def test_the_circle_holds_everyone_whose_growth_a_page_may_show(cast):
     """Every row a person may read is about someone in their circle, or is
     their own writing (their own stamp), or is for everyone (``everyone``)."""
     some_history(cast)
-    checked = 0
+    checked = Counter()
     for user in [e.user for e in Engineer.objects.select_related("user")]:
         circle = policy.roles_of(user).circle
         for note in FeedbackNote.objects.visible_to(user):
             assert note.engineer_id in circle or note.author_id == user.pk
+            checked["notes"] += 1
         for goal in Goal.objects.visible_to(user):
             assert goal.engineer_id in circle
+            checked["goals"] += 1
         for check_in in CheckIn.objects.visible_to(user):
             assert check_in.engineer_id in circle or check_in.author_id == user.pk
+            checked["check-ins"] += 1
         for request in FeedbackRequest.objects.visible_to(user):
             assert {request.requester_id, request.recipient_id} & circle
+            checked["requests"] += 1
         for activity in LearningActivity.objects.visible_to(user):
             named = {
                 activity.led_by_id,
@@ -163,8 +168,9 @@ def test_the_circle_holds_everyone_whose_growth_a_page_may_show(cast):
                 or activity.logged_by_id == user.pk
                 or activity.kind in ("learning_session", "hackathon")
             )
-            checked += 1
-    assert checked  # the loops ran
+            checked["learning"] += 1
+    # Every loop ran.
+    assert set(checked) == {"notes", "goals", "check-ins", "requests", "learning"}
 
 
 def test_the_admin_list_is_reused_until_a_note_changes(cast):

@@ -1,5 +1,5 @@
-"""The rest of the coherence stories (``test_pagecache_coherence.py``): goals,
-check-ins and learning, and the organisation itself changing."""
+"""The rest of the coherence stories (``test_pagecache_coherence.py``): goals and
+check-ins, and the organisation itself changing."""
 
 import pytest
 import time_machine

@@ -266,6 +266,7 @@ def test_only_staff_reach_the_export(client, cast, zelda, her_world):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
         assert b"about-her" not in response.content
+        assert b"about-her" not in client.get(export_url(zelda), follow=True).content
 
 
 def test_the_export_action_takes_exactly_one_person(client, cast, zelda):

@@ -208,6 +208,7 @@ def test_a_deleted_note_is_gone_for_everyone_who_read_it(
     # The other note is still where it was.
     assert (KEPT in before) == (KEPT in after)
     assert (link_to(kept) in before) == (link_to(kept) in after)
+    assert KEPT in after and link_to(kept) in after
 
 
 @pytest.mark.parametrize(
