@@ -33,7 +33,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from growth import pagecache, privacy, reminders
+from growth import privacy, reminders
 from growth.exports import export_json
 from growth.models import (
     ActionItem,
@@ -610,16 +610,6 @@ class FeedbackNoteAdmin(HistoryAdmin):
             },
         ),
     )
-
-    def changelist_view(self, request, extra_context=None):
-        # The busiest list here: reused until a note, or anyone or anything
-        # it names, changes (growth.pagecache).
-        return pagecache.response(
-            pagecache.admin_list_key(request, FeedbackNote),
-            lambda: super(FeedbackNoteAdmin, self).changelist_view(
-                request, extra_context
-            ),
-        )
 
     def get_queryset(self, request):
         # The model's default manager leaves deleted notes out; here they are in.

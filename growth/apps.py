@@ -8,10 +8,8 @@ class GrowthConfig(AppConfig):
     verbose_name = "Growth"
 
     def ready(self):
-        from growth import pagecache, privacy
+        from growth import privacy
         from growth.models import Engineer
-
-        pagecache.connect()
 
         # However a person goes (erased, or deleted in the admin), the change
         # history goes with them: what was about them, and their name on the rest.

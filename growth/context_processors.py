@@ -1,17 +1,8 @@
-from django.utils.functional import SimpleLazyObject
-
-from growth import pagecache
-
-
 def navigation(request):
-    """The person's roles and unread count, for the navigation: one query, only
-    when a template asks and the page cache has not kept them, and the same
-    answer a view that checked the roles had (``pagecache.roles``)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    """The viewer's ``Access`` for the navigation: their roles and unread
+    count, read from the same ids the view's guards and rules read, so the
+    menu and the page agree and cost no query of their own."""
+    access = getattr(request, "access", None)
+    if access is None or not request.user.is_authenticated:
         return {}
-    roles = SimpleLazyObject(lambda: pagecache.roles(request))
-    return {
-        "roles": roles,
-        "unread_notifications": SimpleLazyObject(lambda: roles.unread_notifications),
-    }
+    return {"access": access}

@@ -29,6 +29,7 @@ from growth.models import (
     LearningActivity,
     Visibility,
 )
+from growth.policy import Access, access_of
 from growth.spreadsheets import csv_cell
 
 
@@ -129,16 +130,20 @@ def check_in_record(check_in: CheckIn, action_items, zone) -> dict:
     }
 
 
-def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
-    """Everything ``user`` (whose profile is ``engineer``) may take away."""
+def export_build(
+    *, user, engineer: Engineer, now: datetime.datetime, access: Access | None = None
+) -> dict:
+    """Everything ``user`` (whose profile is ``engineer``; ``access`` theirs,
+    when the request has it) may take away."""
     zone = user.zone
-    notes = FeedbackNote.objects.visible_to(user).select_related(
+    access = access_of(access or user)
+    notes = FeedbackNote.objects.visible_to(access).select_related(
         "author", "engineer__user", "competency"
     )
     received = notes.filter(engineer=engineer, visibility=Visibility.SHARED)
     given = notes.filter(author=user)
     goals = (
-        Goal.objects.visible_to(user)
+        Goal.objects.visible_to(access)
         .filter(engineer=engineer)
         .select_related("competency", "created_by")
         .prefetch_related(
@@ -151,7 +156,7 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
         .order_by("created_at", "pk")
     )
     check_ins = (
-        CheckIn.objects.visible_to(user)
+        CheckIn.objects.visible_to(access)
         .filter(Q(engineer=engineer) | Q(author=user))
         .select_related("author", "engineer__user")
         .prefetch_related(
@@ -160,13 +165,17 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
         .order_by("held_on", "pk")
     )
     learning = (
-        LearningActivity.objects.visible_to(user)
+        LearningActivity.objects.visible_to(access)
         .filter(attendees=engineer)
         .select_related("led_by__user")
         .order_by("date", "pk")
     )
-    requests = FeedbackRequest.objects.visible_to(user).select_related(
-        "requester__user", "recipient__user", "competency"
+    # Made and received in one query: every request one sees is one or the other.
+    requests = list(
+        FeedbackRequest.objects.visible_to(access)
+        .filter(Q(requester=engineer) | Q(recipient=engineer))
+        .select_related("requester__user", "recipient__user", "competency")
+        .order_by("created_at", "pk")
     )
     return {
         "exported_at": in_zone(now, zone),
@@ -206,12 +215,10 @@ def export_build(*, user, engineer: Engineer, now: datetime.datetime) -> dict:
             for activity in learning
         ],
         "feedback_requests_made": [
-            request_record(r, zone)
-            for r in requests.filter(requester=engineer).order_by("created_at", "pk")
+            request_record(r, zone) for r in requests if r.requester_id == engineer.pk
         ],
         "feedback_requests_received": [
-            request_record(r, zone)
-            for r in requests.filter(recipient=engineer).order_by("created_at", "pk")
+            request_record(r, zone) for r in requests if r.recipient_id == engineer.pk
         ],
     }
 

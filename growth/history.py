@@ -5,8 +5,7 @@ models, with the signed-in person (``HistoryRequestMiddleware``) and the time.
 The services write some changes with ``QuerySet.update()`` instead — to set
 ``updated_at`` exactly, or to change a row only if it still matches — which no
 signal sees; they call ``record_change`` with the row as it now is, in the same
-transaction, so those changes are kept too (and the cached pages that show the
-row are built anew: ``growth.pagecache``).
+transaction, so those changes are kept too.
 
 Staff read the history on each object's "History" page in the admin; nobody
 else sees it. Erasing a person removes their rows from it (``growth.privacy``).
@@ -17,8 +16,6 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-
-from growth import pagecache
 
 
 def record_change(instance: models.Model, *, by, when: datetime.datetime) -> None:
@@ -32,5 +29,3 @@ def record_change(instance: models.Model, *, by, when: datetime.datetime) -> Non
     manager.bulk_history_create(
         [instance], update=True, default_user=by, default_date=when
     )
-    # No signal saw it change either: the pages that show it are built anew.
-    pagecache.changed(instance)

@@ -1,8 +1,11 @@
 """Who may see and change what: the one place that answers it.
 
 Every view and every reminder starts from these querysets (usually through
-``Model.objects.visible_to(user)``), so a rule changes here or nowhere. The rules
-are the table in DESIGN.md:
+``Model.objects.visible_to(who)``), and every page guard asks here too, so a
+rule changes here or nowhere. ``who`` is an ``Access``: the signed-in person's
+ids, built once per request (``request.access``, by ``AccessMiddleware``) or
+from a user by ``access_of``. The rules read those ids as plain ``IN`` lists,
+which every database serves from its indexes. They are the table in DESIGN.md:
 
 - a *shared* feedback note: its author, the engineer, their manager and their
   active mentors read it; only the engineer answers it; only the author edits it;
@@ -24,22 +27,9 @@ see everything through the admin instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.db.models import (
-    BooleanField,
-    CharField,
-    Count,
-    Exists,
-    F,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
@@ -51,391 +41,386 @@ from growth.models import (
     Visibility,
 )
 
+# The team dashboard's reach: direct reports, their reports, and theirs.
+INDIRECT_DEPTH = 3
 
-class _Among(Func):
-    """``column IN (subquery)``, which PostgreSQL is asked as ``= ANY(ARRAY(…))``.
 
-    The rules below are ORs. Inside an OR, PostgreSQL cannot use an index for
-    ``IN (subquery)`` and reads the whole table (every feedback note, to list
-    a manager's); the array of a subquery that does not depend on the row is
-    computed once, and ``= ANY`` of it is an index scan that an OR combines
-    with the others. Both forms are true of the same rows.
+@dataclass(frozen=True)
+class Access:
+    """Who the signed-in person is here, as ids: read once per request.
+
+    Every rule below reads one of these rather than asking the database again,
+    so a page pays for its viewer's relationships once (``access_of``), and a
+    change to them (a report moved to another manager, a mentorship ended)
+    shows on the very next request: nothing here outlives the request.
     """
 
-    arg_joiner = " IN "
-    template = "%(expressions)s"
-    output_field = BooleanField()
+    user_id: int | None = None
+    engineer_id: int | None = None
+    # Engineers who report to them directly, whatever their state.
+    report_ids: frozenset[int] = frozenset()
+    # Their reports' reports, to INDIRECT_DEPTH levels: for counts, never content.
+    indirect_report_ids: frozenset[int] = frozenset()
+    # Engineers they actively mentor, and the mentors among those they coach.
+    mentee_ids: frozenset[int] = frozenset()
+    coached_mentor_ids: frozenset[int] = frozenset()
+    # Not access, but the navigation shows it on every page beside the roles.
+    unread_notifications: int = 0
+    own_ids: frozenset[int] = field(init=False)
+    followed_ids: frozenset[int] = field(init=False)
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            arg_joiner=" = ANY(ARRAY",
-            template="%(expressions)s)",
-            **extra_context,
-        )
+    def __post_init__(self):
+        own = frozenset() if self.engineer_id is None else {self.engineer_id}
+        object.__setattr__(self, "own_ids", frozenset(own))
+        # The engineers whose growth dashboard they may open.
+        followed = self.own_ids | self.report_ids | self.mentee_ids
+        object.__setattr__(self, "followed_ids", followed)
+
+    @property
+    def member(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def manager(self) -> bool:
+        return bool(self.report_ids)
+
+    @property
+    def mentor(self) -> bool:
+        return bool(self.mentee_ids)
+
+    @property
+    def coach(self) -> bool:
+        return bool(self.coached_mentor_ids)
+
+    def follows(self, engineer_id) -> bool:
+        """Whether they may open the growth dashboard of ``engineer_id``."""
+        return engineer_id in self.followed_ids
+
+    def manages(self, engineer_id) -> bool:
+        """Whether ``engineer_id`` reports to them directly."""
+        return engineer_id in self.report_ids
 
 
-def _among(field: str, ids: QuerySet) -> Q:
-    """``field`` is one of the ids ``ids`` selects (``field__in=ids``)."""
-    # As ``__in`` does: a subquery's order (Engineer's is by name) is no use.
-    return Q(_Among(F(field), Subquery(ids.order_by())))
+NOBODY = Access()
 
-
-def _own(user) -> QuerySet:
-    """The id of ``user``'s own engineer profile, as a subquery."""
-    return Engineer.objects.filter(user=user).values("pk")
+# The tags of the rows of ``_access_rows``' one query.
+_OWN, _REPORT, _MENTORED, _UNREAD = 0, 1, 2, 3
 
 
 def _is_member(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _reports(user) -> QuerySet:
-    """Ids of the engineers ``user`` manages directly, as a subquery."""
-    return Engineer.objects.filter(manager__user=user).values("pk")
+def access_of(who) -> Access:
+    """``who``'s ``Access``: ``who`` itself when it is one already (as
+    ``request.access`` is), else built for the user ``who`` in one query."""
+    if isinstance(who, Access):
+        return who
+    if not _is_member(who):
+        return NOBODY
+    return _build(who.pk, _access_rows(who.pk))
 
 
-def _mentees(user) -> QuerySet:
-    """Ids of the engineers ``user`` actively mentors, as a subquery."""
-    return Mentorship.objects.active().filter(mentor__user=user).values("mentee_id")
+def _access_rows(user_id: int) -> list[tuple[int, int | None, int | None]]:
+    """``(tag, a, b)`` rows, in one query of plain indexed lookups:
 
+    - ``_OWN, id, manager``: their own engineer profile;
+    - ``_REPORT, id, manager``: everyone reporting to them within
+      ``INDIRECT_DEPTH`` levels (the depth is worked out from the managers);
+    - ``_MENTORED, mentor, mentee``: their active mentorships as a mentor,
+      and those of the people they mentor (coaching);
+    - ``_UNREAD, count, None``: their unread notifications.
+    """
 
-def _coached_mentors(user) -> QuerySet:
-    """Ids of the mentors ``user`` coaches (actively mentors, while they mentor)."""
-    return (
-        Mentorship.objects.active()
-        .coaching()
-        .filter(mentor__user=user)
-        .values("mentee_id")
-    )
-
-
-# --- roles, for navigation and page guards -------------------------------------
-
-
-class _IdList(Func):
-    """The ``member`` column of a subquery's rows, as one comma-separated text."""
-
-    template = "(SELECT GROUP_CONCAT(ids.member) FROM %(expressions)s ids)"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(SELECT STRING_AGG(ids.member::text, ',') FROM %(expressions)s ids)",
-            **extra_context,
+    def tagged(qs, tag, a, b):
+        return (
+            qs.order_by()
+            .annotate(tag=Value(tag, IntegerField()))
+            .values_list("tag", a, b)
         )
 
-
-# The team dashboard's reach: direct reports, their reports, and theirs.
-INDIRECT_DEPTH = 3
-
-
-def _circle(user) -> QuerySet:
-    """``user``'s own profile, their reports to ``INDIRECT_DEPTH`` levels,
-    everyone they mentor or once mentored, and the mentees of the mentors they
-    coach: every engineer whose growth may show on their pages, and more
-    (``growth.pagecache``)."""
-    mentored = Mentorship.objects.filter(mentor__user=user).values("mentee_id")
-    coached = Mentorship.objects.filter(mentor__in=_mentees(user)).values("mentee_id")
-    reports = Q()
-    for level in range(INDIRECT_DEPTH):
-        reports |= Q(**{"manager__" * level + "manager__user": user})
-    return Engineer.objects.filter(
-        Q(user=user) | reports | Q(pk__in=mentored) | Q(pk__in=coached)
-    ).order_by()
-
-
-@dataclass(frozen=True)
-class Roles:
-    manager: bool = False
-    mentor: bool = False
-    coach: bool = False
-    # Not a role, but the navigation shows it on every page beside them.
-    unread_notifications: int = 0
-    # Not roles either, but asked on the busiest pages beside them: the ids of
-    # their own profile, of the engineers whose dashboard they may open
-    # (``engineers_visible_to``), and of their ``_circle`` (``growth.pagecache``).
-    engineer_id: int | None = None
-    follows: frozenset[int] = frozenset()
-    circle: frozenset[int] = frozenset()
-
-
-def roles_of(user) -> Roles:
-    """What ``user`` is here, how many notifications wait unread and whom
-    they follow, in one query: the navigation and the page cache ask on every
-    page."""
-    if not _is_member(user):
-        return Roles()
+    engineers = Engineer.objects.all()
+    parts = [tagged(engineers.filter(user_id=user_id), _OWN, "pk", "manager_id")]
+    for level in range(1, INDIRECT_DEPTH + 1):
+        chain = "manager__" * level + "user_id"
+        parts.append(
+            tagged(engineers.filter(**{chain: user_id}), _REPORT, "pk", "manager_id")
+        )
+    active = Mentorship.objects.active()
+    mine = active.filter(mentor__user_id=user_id)
+    parts.append(tagged(mine, _MENTORED, "mentor_id", "mentee_id"))
+    parts.append(
+        tagged(
+            active.filter(mentor__in=mine.values("mentee_id")),
+            _MENTORED,
+            "mentor_id",
+            "mentee_id",
+        )
+    )
     unread = (
-        notifications_visible_to(user, Notification.objects.all())
+        Notification.objects.filter(recipient_id=user_id)
         .unread()
         .order_by()
-        .values("recipient")
-        .annotate(count=Count("pk"))
-        .values("count")
+        .annotate(tag=Value(_UNREAD, IntegerField()))
+        .values("tag")
+        .annotate(a=Count("pk"), b=Value(None, IntegerField()))
+        .values_list("tag", "a", "b")
     )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            manages=Exists(Engineer.objects.filter(manager__user=OuterRef("pk"))),
-            mentors=Exists(
-                Mentorship.objects.active().filter(mentor__user=OuterRef("pk"))
-            ),
-            coaches=Exists(
-                Mentorship.objects.active()
-                .coaching()
-                .filter(mentor__user=OuterRef("pk"))
-            ),
-            unread=Coalesce(Subquery(unread), 0),
-            engineer_id=Subquery(_own(user)),
-            follows=_IdList(
-                Subquery(
-                    engineers_visible_to(user, Engineer.objects.order_by()).values(
-                        member=F("pk")
-                    )
-                )
-            ),
-            circle=_IdList(Subquery(_circle(user).values(member=F("pk")))),
-        )
-        .values(
-            "manages",
-            "mentors",
-            "coaches",
-            "unread",
-            "engineer_id",
-            "follows",
-            "circle",
-        )
-        .first()
-    )
-    if row is None:
-        return Roles()
-    return Roles(
-        manager=row["manages"],
-        mentor=row["mentors"],
-        coach=row["coaches"],
-        unread_notifications=row["unread"],
-        engineer_id=row["engineer_id"],
-        follows=_ids(row["follows"]),
-        circle=_ids(row["circle"]),
-    )
+    parts.append(unread)
+    first, *others = parts
+    return list(first.union(*others, all=True))
 
 
-def _ids(text: str | None) -> frozenset[int]:
-    return frozenset(int(pk) for pk in (text or "").split(",") if pk)
+def _build(user_id: int, rows) -> Access:
+    own = next((a for tag, a, _ in rows if tag == _OWN), None)
+    managers = {a: b for tag, a, b in rows if tag == _REPORT}
+    # Level by level down the chain; a loop in the reporting lines stops at them.
+    direct = {pk for pk, manager in managers.items() if manager == own}
+    reached, level = set(direct), direct
+    for _ in range(INDIRECT_DEPTH - 1):
+        level = {pk for pk, m in managers.items() if m in level} - reached
+        reached |= level
+    reached.discard(own)
+    mentored = [(a, b) for tag, a, b in rows if tag == _MENTORED]
+    mentees = {mentee for mentor, mentee in mentored if mentor == own}
+    coached = {mentor for mentor, _ in mentored if mentor != own and mentor in mentees}
+    unread = next((a for tag, a, _ in rows if tag == _UNREAD), 0)
+    return Access(
+        user_id=user_id,
+        engineer_id=own,
+        report_ids=frozenset(direct - {own}),
+        indirect_report_ids=frozenset(reached - direct),
+        mentee_ids=frozenset(mentees),
+        coached_mentor_ids=frozenset(coached),
+        unread_notifications=unread,
+    )
 
 
 def is_manager(user) -> bool:
-    return _is_member(user) and Engineer.objects.filter(manager__user=user).exists()
+    return access_of(user).manager
 
 
 def is_mentor(user) -> bool:
-    return (
-        _is_member(user)
-        and Mentorship.objects.active().filter(mentor__user=user).exists()
-    )
+    return access_of(user).mentor
 
 
 def is_coach(user) -> bool:
-    return _is_member(user) and _coached_mentors(user).exists()
+    return access_of(user).coach
 
 
 # --- engineers and mentorships --------------------------------------------------
 
 
-def engineers_visible_to(user, qs: QuerySet) -> QuerySet:
-    """Engineers whose growth dashboard ``user`` may open."""
-    if not _is_member(user):
-        return qs.none()
-    return qs.filter(Q(user=user) | Q(pk__in=_reports(user)) | Q(pk__in=_mentees(user)))
+def engineers_visible_to(who, qs: QuerySet) -> QuerySet:
+    """Engineers whose growth dashboard ``who`` may open."""
+    return qs.filter(pk__in=access_of(who).followed_ids)
 
 
-def mentorships_visible_to(user, qs: QuerySet) -> QuerySet:
-    """Mentorships ``user`` is in, manages the mentee of, or coaches the mentor of."""
-    if not _is_member(user):
+def mentorships_visible_to(who, qs: QuerySet) -> QuerySet:
+    """Mentorships ``who`` is in, manages the mentee of, or coaches the mentor of."""
+    access = access_of(who)
+    if not access.member:
         return qs.none()
     return qs.filter(
-        Q(mentor__user=user)
-        | Q(mentee__user=user)
-        | Q(mentee__in=_reports(user))
-        | Q(mentor__in=_coached_mentors(user))
+        Q(mentor_id__in=access.own_ids)
+        | Q(mentee_id__in=access.own_ids | access.report_ids)
+        | Q(mentor_id__in=access.coached_mentor_ids)
+    )
+
+
+def one_on_one_engineers(who, qs: QuerySet) -> QuerySet:
+    """Engineers ``who`` may hold (and log) a 1:1 with: their direct reports."""
+    return qs.filter(pk__in=access_of(who).report_ids)
+
+
+def mentoring_mentorships(who, qs: QuerySet) -> QuerySet:
+    """Mentorships ``who`` may log a mentoring check-in in: their active ones
+    as the mentor."""
+    return qs.active().filter(mentor_id__in=access_of(who).own_ids)
+
+
+def may_hold_check_in(who, *, engineer: Engineer, kind: str, mentorship) -> bool:
+    """Only the direct manager holds a 1:1, only the active mentor a mentoring
+    check-in, inside that mentorship."""
+    access = access_of(who)
+    if kind == CheckInKind.ONE_ON_ONE:
+        return mentorship is None and access.manages(engineer.pk)
+    return (
+        kind == CheckInKind.MENTORING
+        and mentorship is not None
+        and mentorship.is_active
+        and mentorship.mentor_id in access.own_ids
+        and mentorship.mentee_id == engineer.pk
     )
 
 
 # --- feedback ------------------------------------------------------------------
 
 
-def feedback_notes_visible_to(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
+def feedback_notes_visible_to(who, qs: QuerySet) -> QuerySet:
+    access = access_of(who)
+    if not access.member:
         return qs.none()
     return qs.filter(
-        Q(author=user)
-        | Q(visibility=Visibility.SHARED) & _among("engineer", _own(user))
-        | Q(visibility__in=[Visibility.SHARED, Visibility.MANAGER])
-        & _among("engineer", _reports(user))
-        | Q(visibility=Visibility.SHARED) & _among("engineer", _mentees(user))
+        Q(author_id=access.user_id)
+        | Q(
+            visibility=Visibility.SHARED,
+            engineer_id__in=access.own_ids | access.mentee_ids,
+        )
+        | Q(
+            visibility__in=[Visibility.SHARED, Visibility.MANAGER],
+            engineer_id__in=access.report_ids,
+        )
     )
 
 
-def feedback_notes_editable_by(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
+def feedback_notes_editable_by(who, qs: QuerySet) -> QuerySet:
+    access = access_of(who)
+    if not access.member:
         return qs.none()
-    return qs.filter(author=user)
+    return qs.filter(author_id=access.user_id)
 
 
-def feedback_notes_answerable_by(user, qs: QuerySet) -> QuerySet:
-    """Notes ``user`` may acknowledge, reply to, rate and turn into a goal."""
-    if not _is_member(user):
-        return qs.none()
-    return qs.filter(visibility=Visibility.SHARED, engineer__user=user)
+def feedback_notes_answerable_by(who, qs: QuerySet) -> QuerySet:
+    """Notes ``who`` may acknowledge, reply to, rate and turn into a goal."""
+    return qs.filter(
+        visibility=Visibility.SHARED, engineer_id__in=access_of(who).own_ids
+    )
 
 
-def may_write_manager_note(user, engineer: Engineer) -> bool:
+def may_write_manager_note(who, engineer: Engineer) -> bool:
     """Manager-only visibility is offered to the engineer's manager and mentors."""
-    if not _is_member(user):
-        return False
-    return (
-        Engineer.objects.filter(pk=engineer.pk)
-        .filter(Q(manager__user=user) | Q(pk__in=_mentees(user)))
-        .exists()
-    )
+    access = access_of(who)
+    return engineer.pk in access.report_ids | access.mentee_ids
 
 
-def feedback_requests_visible_to(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
-        return qs.none()
-    return qs.filter(Q(requester__user=user) | Q(recipient__user=user))
+def feedback_requests_visible_to(who, qs: QuerySet) -> QuerySet:
+    own = access_of(who).own_ids
+    return qs.filter(Q(requester_id__in=own) | Q(recipient_id__in=own))
 
 
-def feedback_requests_fulfillable_by(user, qs: QuerySet | None = None) -> QuerySet:
+def feedback_requests_fulfillable_by(who, qs: QuerySet | None = None) -> QuerySet:
     qs = FeedbackRequest.objects.all() if qs is None else qs
-    if not _is_member(user):
-        return qs.none()
-    return qs.open().filter(recipient__user=user)
+    return qs.open().filter(recipient_id__in=access_of(who).own_ids)
 
 
 # --- goals ---------------------------------------------------------------------
 
 
-def goals_visible_to(user, qs: QuerySet) -> QuerySet:
-    """Goals ``user`` may read and check in on: engineer, manager, active mentors."""
-    if not _is_member(user):
-        return qs.none()
-    return qs.filter(
-        _among("engineer", _own(user))
-        | _among("engineer", _reports(user))
-        | _among("engineer", _mentees(user))
-    )
+def goals_visible_to(who, qs: QuerySet) -> QuerySet:
+    """Goals ``who`` may read and check in on: engineer, manager, active mentors."""
+    return qs.filter(engineer_id__in=access_of(who).followed_ids)
 
 
-def goals_editable_by(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
-        return qs.none()
-    return qs.filter(
-        _among("engineer", _own(user)) | _among("engineer", _reports(user))
-    )
+def goals_editable_by(who, qs: QuerySet) -> QuerySet:
+    return qs.filter(engineer_id__in=goal_owner_ids(who))
 
 
-def goal_owners_for(user, qs: QuerySet) -> QuerySet:
-    """Engineers ``user`` may set goals for: themselves and their direct reports,
-    the people whose goals ``goals_editable_by`` lets them edit."""
-    if not _is_member(user):
-        return qs.none()
-    return qs.filter(Q(user=user) | Q(pk__in=_reports(user)))
+def goal_owner_ids(who) -> frozenset[int]:
+    """Engineers ``who`` may set and edit goals for: themselves and their
+    direct reports."""
+    access = access_of(who)
+    return access.own_ids | access.report_ids
 
 
-def goal_check_ins_visible_to(user, qs: QuerySet) -> QuerySet:
-    from growth.models import Goal
+def goal_owners_for(who, qs: QuerySet) -> QuerySet:
+    """Engineers ``who`` may set goals for, the people whose goals
+    ``goals_editable_by`` lets them edit."""
+    return qs.filter(pk__in=goal_owner_ids(who))
 
-    return qs.filter(goal__in=goals_visible_to(user, Goal.objects.all()).values("pk"))
+
+def goal_check_ins_visible_to(who, qs: QuerySet) -> QuerySet:
+    return qs.filter(goal__engineer_id__in=access_of(who).followed_ids)
 
 
-def goal_check_ins_editable_by(user, qs: QuerySet) -> QuerySet:
+def goal_check_ins_editable_by(who, qs: QuerySet) -> QuerySet:
     """The engineer and manager edit any; a mentor edits the ones they wrote."""
-    from growth.models import Goal
-
-    if not _is_member(user):
+    access = access_of(who)
+    if not access.member:
         return qs.none()
-    editable_goals = goals_editable_by(user, Goal.objects.all()).values("pk")
-    visible_goals = goals_visible_to(user, Goal.objects.all()).values("pk")
     return qs.filter(
-        Q(goal__in=editable_goals) | Q(author=user, goal__in=visible_goals)
+        Q(goal__engineer_id__in=goal_owner_ids(access))
+        | Q(author_id=access.user_id, goal__engineer_id__in=access.followed_ids)
     )
 
 
 # --- check-ins -----------------------------------------------------------------
 
 
-def check_ins_visible_to(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
+def check_ins_visible_to(who, qs: QuerySet) -> QuerySet:
+    access = access_of(who)
+    if not access.member:
         return qs.none()
     return qs.filter(
-        Q(author=user)
-        | _among("engineer", _own(user))
-        | _among("engineer", _reports(user))
-        | Q(kind=CheckInKind.MENTORING) & _among("engineer", _mentees(user))
+        Q(author_id=access.user_id)
+        | Q(engineer_id__in=access.own_ids | access.report_ids)
+        | Q(kind=CheckInKind.MENTORING, engineer_id__in=access.mentee_ids)
     )
 
 
-def check_ins_editable_by(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
+def check_ins_editable_by(who, qs: QuerySet) -> QuerySet:
+    access = access_of(who)
+    if not access.member:
         return qs.none()
-    return qs.filter(author=user)
+    return qs.filter(author_id=access.user_id)
 
 
-def action_items_toggleable_by(user, qs: QuerySet) -> QuerySet:
-    """Action items ``user`` may mark done or undone: the check-in's author and
+def may_toggle_action_items(who, check_in) -> bool:
+    """The check-in's author and its engineer tick its action items."""
+    access = access_of(who)
+    return access.member and (
+        check_in.author_id == access.user_id or check_in.engineer_id in access.own_ids
+    )
+
+
+def action_items_toggleable_by(who, qs: QuerySet) -> QuerySet:
+    """Action items ``who`` may mark done or undone: the check-in's author and
     its engineer, among the check-ins they may see."""
-    from growth.models import CheckIn
-
-    if not _is_member(user):
+    access = access_of(who)
+    if not access.member:
         return qs.none()
-    visible = check_ins_visible_to(user, CheckIn.objects.all()).filter(
-        Q(author=user) | Q(engineer__user=user)
+    return qs.filter(
+        Q(check_in__author_id=access.user_id)
+        | Q(check_in__engineer_id__in=access.own_ids)
     )
-    return qs.filter(check_in__in=visible.values("pk"))
 
 
 # --- learning ------------------------------------------------------------------
 
 
-def learning_visible_to(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
+def learning_visible_to(who, qs: QuerySet) -> QuerySet:
+    access = access_of(who)
+    if not access.member:
         return qs.none()
-    through = qs.model.attendees.through
     attended_by_someone_i_follow = Exists(
-        through.objects.filter(learningactivity_id=OuterRef("pk")).filter(
-            _among("engineer", _own(user))
-            | _among("engineer", _reports(user))
-            | _among("engineer", _mentees(user))
+        qs.model.attendees.through.objects.filter(
+            learningactivity_id=OuterRef("pk"),
+            engineer_id__in=access.followed_ids,
         )
     )
     return qs.filter(
         Q(kind__in=PUBLIC_LEARNING_KINDS)
-        | Q(logged_by=user)
-        | Q(led_by__user=user)
+        | Q(logged_by_id=access.user_id)
+        | Q(led_by_id__in=access.own_ids)
         | attended_by_someone_i_follow
     )
 
 
-def learning_editable_by(user, qs: QuerySet) -> QuerySet:
+def learning_editable_by(who, qs: QuerySet) -> QuerySet:
     """Whoever logged or led an activity edits it; so do the attendees of a
     personal one. An attendee of a shared event (a session, a hackathon) does
     not, or one person could change everyone's hours."""
-    if not _is_member(user):
+    access = access_of(who)
+    if not access.member:
         return qs.none()
     attended_it = Exists(
         qs.model.attendees.through.objects.filter(
-            learningactivity_id=OuterRef("pk"), engineer__user=user
+            learningactivity_id=OuterRef("pk"), engineer_id__in=access.own_ids
         )
     )
     return qs.filter(
-        Q(logged_by=user)
-        | Q(led_by__user=user)
+        Q(logged_by_id=access.user_id)
+        | Q(led_by_id__in=access.own_ids)
         | (~Q(kind__in=PUBLIC_LEARNING_KINDS) & attended_it)
     )
 
@@ -443,7 +428,8 @@ def learning_editable_by(user, qs: QuerySet) -> QuerySet:
 # --- notifications -------------------------------------------------------------
 
 
-def notifications_visible_to(user, qs: QuerySet) -> QuerySet:
-    if not _is_member(user):
+def notifications_visible_to(who, qs: QuerySet) -> QuerySet:
+    access = access_of(who)
+    if not access.member:
         return qs.none()
-    return qs.filter(recipient=user)
+    return qs.filter(recipient_id=access.user_id)

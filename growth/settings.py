@@ -134,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.access: who the viewer is here, for every rule and guard.
+    "growth.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Lets the change history record who made each change.
@@ -259,35 +261,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The cache keeps built pages (growth/pagecache.py). Every process must share
-# it, since a write in one changes what the others may reuse: Redis when
-# REDIS_URL (or CACHE_URL) names one, else files under var/cache/.
-CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
-if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cultivate"),
-            # A Redis that does not answer must not hold up pages and writes
-            # (with rows locked): give up quickly, and build the page.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-elif CACHE_URL:
-    raise ImproperlyConfigured(
-        f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}"
-    )
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "growth.pagecache.FileCache",
-            "LOCATION": VAR_DIR / "cache",
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
-    }
-# How long a built page may be reused at most; 0 builds every page every time.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Django's cache holds nothing a person wrote and no access decision: pages are
+# built fresh on every view. Each process keeps its own, in memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Mail: files under var/mail/ unless EMAIL_URL says otherwise.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cultivate <cultivate@localhost>")

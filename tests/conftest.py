@@ -142,11 +142,3 @@ def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
                 return
             time.sleep(0.1)
         cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
-
-
-@pytest.fixture(autouse=True)
-def _empty_page_cache():
-    """Each test starts with an empty page cache: ids repeat between tests."""
-    from django.core.cache import cache
-
-    cache.clear()

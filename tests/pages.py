@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -10,9 +9,7 @@ from django.urls import reverse
 
 
 def fresh_queries(client, url: str, params: dict | None = None) -> int:
-    """How many queries ``url`` runs when it is built afresh: with nothing in
-    the page cache, which would save the navigation's query the second time."""
-    cache.clear()
+    """How many queries ``url`` runs."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {})
     assert response.status_code == 200
@@ -21,7 +18,7 @@ def fresh_queries(client, url: str, params: dict | None = None) -> int:
 
 def signed_in(user, **options) -> Client:
     """A client signed in as ``user``, with the CSRF cookie that signing in
-    through the form would have set: pages are kept for it (growth.pagecache)."""
+    through the form would have set."""
     client = Client(**options)
     client.force_login(user)
     client.get(reverse("profile"))

@@ -12,7 +12,3 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The live server's threads must not keep connections open past a test, or
 # PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-
-# Each test process keeps its own page cache, emptied before every test
-# (tests/conftest.py): ids repeat from one test database to the next.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

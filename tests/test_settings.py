@@ -27,7 +27,6 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "session_engine": settings.SESSION_ENGINE,
     "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1],
-    "cache_location": str(settings.CACHES["default"]["LOCATION"]),
 }))
 """
 
@@ -80,8 +79,9 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert values["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["email_path"] == str(tmp_path / "var" / "mail")
     assert values["session_engine"] == "django.contrib.sessions.backends.db"
-    assert values["cache"] == "FileCache"
-    assert values["cache_location"] == str(tmp_path / "var" / "cache")
+    # Nothing is cached on disk: Django's cache lives in each process's memory.
+    assert values["cache"] == "LocMemCache"
+    assert not (tmp_path / "var" / "cache").exists()
 
 
 def test_it_uses_postgres_redis_and_smtp_when_told(tmp_path):
@@ -97,19 +97,7 @@ def test_it_uses_postgres_redis_and_smtp_when_told(tmp_path):
     assert (values["name"], values["host"]) == ("cultivate", "db.internal")
     assert values["broker"] == "redis://cache.internal:6379/1"
     assert values["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert values["cache"] == "RedisCache"
-    assert values["cache_location"] == "redis://cache.internal:6379/1"
-
-
-def test_cache_url_wins_over_redis_url_and_must_be_redis(tmp_path):
-    result = load_settings(
-        tmp_path, REDIS_URL="redis://a:6379/0", CACHE_URL="redis://b:6379/3"
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["cache_location"] == "redis://b:6379/3"
-    refused = load_settings(tmp_path, CACHE_URL="memcached://c:11211")
-    assert refused.returncode != 0
-    assert "CACHE_URL must be a redis:// address" in refused.stderr
+    assert values["cache"] == "LocMemCache"  # no page cache in Redis either
 
 
 def test_celery_broker_url_wins_over_redis_url(tmp_path):

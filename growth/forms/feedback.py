@@ -165,6 +165,7 @@ class FeedbackNoteForm(forms.ModelForm):
         self,
         *args,
         author,
+        access: policy.Access | None = None,
         engineer: Engineer | None = None,
         feedback_request: FeedbackRequest | None = None,
         **kwargs,
@@ -186,6 +187,8 @@ class FeedbackNoteForm(forms.ModelForm):
             initial.setdefault("goal", feedback_request.goal_id)
         super().__init__(*args, **kwargs)
         self.author = author
+        # What the author may do, asked once: the request's, when it has one.
+        self.access = policy.access_of(access or author)
         self.known_engineer = engineer
         self.feedback_request = feedback_request
         note = self.instance
@@ -258,7 +261,7 @@ class FeedbackNoteForm(forms.ModelForm):
 
     def _set_goals(self) -> None:
         field = self.fields["goal"]
-        goals = Goal.objects.visible_to(self.author)
+        goals = Goal.objects.visible_to(self.access)
         if self.known_engineer is not None:
             goals = goals.filter(engineer=self.known_engineer)
             field.show_engineer = False
@@ -280,11 +283,10 @@ class FeedbackNoteForm(forms.ModelForm):
 
     def _may_write_manager_note(self) -> bool:
         if self.known_engineer is not None:
-            return policy.may_write_manager_note(self.author, self.known_engineer)
+            return policy.may_write_manager_note(self.access, self.known_engineer)
         # Not yet known who it is for: offer it to people who manage or mentor
         # someone; clean() then checks it against the engineer they pick.
-        roles = policy.roles_of(self.author)
-        return roles.manager or roles.mentor
+        return self.access.manager or self.access.mentor
 
     def _set_visibility(self) -> None:
         field = self.fields["visibility"]
@@ -324,7 +326,7 @@ class FeedbackNoteForm(forms.ModelForm):
         if (
             visibility == Visibility.MANAGER
             and self.instance.visibility != Visibility.MANAGER
-            and not policy.may_write_manager_note(self.author, engineer)
+            and not policy.may_write_manager_note(self.access, engineer)
         ):
             self.add_error(
                 "visibility",

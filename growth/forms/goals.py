@@ -117,7 +117,7 @@ def goal_initial_from_note(note: FeedbackNote) -> dict:
 def _visible_engineers(request):
     if request is None:
         return Engineer.objects.none()
-    return Engineer.objects.visible_to(request.user).select_related("user")
+    return Engineer.objects.visible_to(request.access).select_related("user")
 
 
 class GoalFilter(django_filters.FilterSet):

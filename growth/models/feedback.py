@@ -25,6 +25,10 @@ class Visibility(models.TextChoices):
     SELF = "self", "Note to self — only I see it"
 
 
+# Feedback that counts as given: notes to self are private thoughts, not feedback.
+GIVEN = (Visibility.SHARED, Visibility.MANAGER)
+
+
 def undo_window() -> datetime.timedelta:
     """How long the author of a deleted note may restore it."""
     return datetime.timedelta(days=settings.FEEDBACK_UNDO_DAYS)

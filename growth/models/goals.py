@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -22,9 +24,50 @@ class GoalStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned"
 
 
+# A goal is at risk when it is active and either overdue, or due within
+# GOAL_DUE_SOON and untouched (no edit, no check-in) for GOAL_STALE_AFTER.
+GOAL_DUE_SOON = datetime.timedelta(days=14)
+GOAL_STALE_AFTER = datetime.timedelta(days=14)
+
+
+def goal_is_at_risk(
+    *,
+    target_on: datetime.date | None,
+    touched: datetime.datetime,
+    today: datetime.date,
+    now: datetime.datetime,
+) -> bool:
+    """``GoalQuerySet.at_risk``'s rule for one active goal, in Python: for a
+    sweep that judges many people's goals, each on their own date."""
+    if target_on is None:
+        return False
+    if target_on < today:
+        return True
+    return target_on <= today + GOAL_DUE_SOON and touched < now - GOAL_STALE_AFTER
+
+
 class GoalQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=GoalStatus.ACTIVE)
+
+    def at_risk(self, *, now: datetime.datetime, today: datetime.date):
+        """Active goals overdue, or due within 14 days and not updated (edited
+        or checked in on) for 14 days: the team page's and the reminders' rule
+        (``goal_is_at_risk`` says it for one goal).
+
+        ``today`` is the viewer's date, ``now`` the moment staleness counts from.
+        """
+        stale_since = now - GOAL_STALE_AFTER
+        checked_in_lately = GoalCheckIn.objects.filter(
+            goal=OuterRef("pk"), created_at__gte=stale_since
+        )
+        return self.active().filter(
+            Q(target_date__lt=today)
+            | (
+                Q(target_date__lte=today + GOAL_DUE_SOON, updated_at__lt=stale_since)
+                & ~Exists(checked_in_lately)
+            )
+        )
 
     def visible_to(self, user):
         from growth import policy

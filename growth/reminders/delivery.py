@@ -27,7 +27,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from kombu.exceptions import KombuError
 
-from growth import emails, pagecache
+from growth import emails
 from growth.celery import app
 from growth.models import (
     Engineer,
@@ -134,8 +134,6 @@ def record(planned: list[Planned], *, now: datetime.datetime) -> Recorded:
     with transaction.atomic():
         Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
         Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-        # Each recipient's navigation counts their unread notifications.
-        pagecache.touch(users={n.recipient_id for n in notifications})
     return Recorded(len(planned) - skipped, skipped)
 
 
@@ -188,7 +186,6 @@ def event_record(
         ],
         ignore_conflicts=True,
     )
-    pagecache.touch(users=[recipient.pk])  # their unread count
     opted_out = ReminderPreference.objects.filter(
         user=recipient, kind=kind, email_enabled=False
     ).exists()

@@ -34,7 +34,8 @@ from growth.models import (
     ReminderKind,
     ReminderRule,
 )
-from growth.team import GIVEN, GOAL_DUE_SOON, GOAL_STALE_AFTER
+from growth.models.feedback import GIVEN
+from growth.models.goals import GOAL_DUE_SOON, goal_is_at_risk
 
 logger = logging.getLogger(__name__)
 
@@ -399,7 +400,12 @@ def weekly_digest(rule: ReminderRule, clock: Clock) -> list[Row]:
             "days_since_any": (today - any_on).days if any_on else None,
             "unacknowledged": unack or 0,
             "goals_at_risk": sum(
-                _is_at_risk(goal, today=today, now=clock.now)
+                goal_is_at_risk(
+                    target_on=goal.target_on,
+                    touched=goal.touched,
+                    today=today,
+                    now=clock.now,
+                )
                 for goal in at_risk.get(pk, ())
             ),
             "last_one_on_one_on": _iso(one_on_one),
@@ -436,15 +442,6 @@ def _goals_maybe_at_risk(clock: Clock) -> dict[int, list[_GoalDates]]:
         touched = max(updated_at, last_check_in) if last_check_in else updated_at
         by_engineer.setdefault(engineer_id, []).append(_GoalDates(target_on, touched))
     return by_engineer
-
-
-def _is_at_risk(goal: _GoalDates, *, today: datetime.date, now) -> bool:
-    """The team dashboard's rule: overdue, or due soon and untouched lately."""
-    if goal.target_on < today:
-        return True
-    return goal.target_on <= today + GOAL_DUE_SOON and goal.touched < (
-        now - GOAL_STALE_AFTER
-    )
 
 
 SELECTORS: dict[str, Callable[[ReminderRule, Clock], list[Row]]] = {

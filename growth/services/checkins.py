@@ -12,42 +12,13 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
-from growth import pagecache, policy
+from growth import policy
 from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
+from growth.selectors.checkins import pair_check_ins
 
 ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("description").max_length
-
-
-def pair_check_ins(
-    *, author, engineer: Engineer, kind: str, mentorship: Mentorship | None = None
-) -> QuerySet:
-    """The check-ins ``author`` held with ``engineer`` of ``kind``, newest first;
-    for mentoring, only those of ``mentorship``."""
-    qs = CheckIn.objects.filter(author=author, engineer=engineer, kind=kind)
-    if kind == CheckInKind.MENTORING:
-        qs = qs.filter(mentorship=mentorship)
-    return qs.order_by("-held_on", "-pk")
-
-
-def carry_over_items(
-    *, author, engineer: Engineer, kind: str, mentorship: Mentorship | None = None
-) -> QuerySet:
-    """The open action items of the pair's last check-in: what a new one takes."""
-    last = pair_check_ins(
-        author=author, engineer=engineer, kind=kind, mentorship=mentorship
-    )
-    return ActionItem.objects.filter(
-        check_in=Subquery(last.values("pk")[:1]), done_at__isnull=True
-    ).select_related("check_in")
-
-
-def action_items_toggleable_by(user) -> QuerySet:
-    """Action items ``user`` may mark done or undone: the check-in's author and
-    its engineer, among the check-ins they may see."""
-    return policy.action_items_toggleable_by(user, ActionItem.objects.all())
 
 
 def _today_for(user, now: datetime.datetime) -> datetime.date:
@@ -75,27 +46,23 @@ def _check_held_on(held_on: datetime.date, *, author, now: datetime.datetime):
 def _check_pair(*, author, engineer: Engineer, kind: str, mentorship):
     """Only the direct manager holds a 1:1; only the active mentor holds a
     mentoring check-in, inside that mentorship."""
-    if kind == CheckInKind.ONE_ON_ONE:
-        if engineer.manager_id is None or engineer.manager.user_id != author.pk:
-            raise ValidationError(
-                {"engineer": "Only the engineer's manager can log a 1:1 with them."}
-            )
-        if mentorship is not None:
-            raise ValidationError({"mentorship": "A 1:1 has no mentorship."})
-    elif kind == CheckInKind.MENTORING:
-        if (
-            mentorship is None
-            or not mentorship.is_active
-            or mentorship.mentor.user_id != author.pk
-            or mentorship.mentee_id != engineer.pk
-        ):
-            raise ValidationError(
-                {
-                    "mentorship": "Only the engineer's active mentor can log a "
-                    "mentoring check-in with them."
-                }
-            )
-    else:
+    if kind == CheckInKind.ONE_ON_ONE and mentorship is not None:
+        raise ValidationError({"mentorship": "A 1:1 has no mentorship."})
+    allowed = policy.may_hold_check_in(
+        author, engineer=engineer, kind=kind, mentorship=mentorship
+    )
+    if kind == CheckInKind.ONE_ON_ONE and not allowed:
+        raise ValidationError(
+            {"engineer": "Only the engineer's manager can log a 1:1 with them."}
+        )
+    if kind == CheckInKind.MENTORING and not allowed:
+        raise ValidationError(
+            {
+                "mentorship": "Only the engineer's active mentor can log a "
+                "mentoring check-in with them."
+            }
+        )
+    if kind not in CheckInKind.values:
         raise ValidationError({"kind": f"{kind!r} is not a kind of check-in."})
 
 
@@ -145,7 +112,6 @@ def check_in_create(
         ActionItem(check_in=check_in, description=item, created_at=now)
         for item in items
     )
-    pagecache.changed(check_in)  # its action items, which no signal announced
     return check_in
 
 
@@ -179,7 +145,6 @@ def check_in_update(
         ActionItem(check_in=check_in, description=item, created_at=now)
         for item in items
     )
-    pagecache.changed(check_in)  # its action items, which no signal announced
     return check_in
 
 
@@ -188,8 +153,7 @@ def action_item_toggle(
     *, item: ActionItem, by, done: bool, now: datetime.datetime
 ) -> ActionItem:
     """Mark ``item`` done (keeping the first time it was) or open again."""
-    check_in = item.check_in
-    if by.pk not in (check_in.author_id, check_in.engineer.user_id):
+    if not policy.may_toggle_action_items(by, item.check_in):
         raise ValidationError(
             {"done": "Only the check-in's author and engineer can change its items."}
         )

@@ -17,7 +17,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from growth import pagecache, policy
+from growth import policy
 from growth.history import record_change
 from growth.models import (
     Competency,
@@ -143,7 +143,6 @@ def feedback_note_create(
                 raise ValidationError(
                     {"request": "This request was closed in the meantime."}
                 )
-            pagecache.changed(request)
             request.status = RequestStatus.FULFILLED
             request.closed_at = now
             _release_request(request, by=author, now=now)
@@ -354,7 +353,6 @@ def _close(
             if mine.filter(pk=feedback_request.pk).exists():
                 raise ValidationError({"status": "This request is already closed."})
             raise ValidationError(not_mine)
-        pagecache.changed(feedback_request)
     feedback_request.refresh_from_db(fields=["status", "closed_at"])
     return feedback_request
 
@@ -451,7 +449,6 @@ def feedback_requests_reopen(notes) -> None:
         pk__in=notes.filter(request__isnull=False).values("request_id"),
         status=RequestStatus.FULFILLED,
     )
-    pagecache.requests_changed(fulfilled)
     fulfilled.update(status=RequestStatus.OPEN, closed_at=None)
 
 
@@ -509,11 +506,7 @@ def feedback_note_restore(
                 .filter(pk=current.request_id)
                 .update(status=RequestStatus.FULFILLED, closed_at=now)
             )
-            if answered == 1:
-                pagecache.requests_changed(
-                    FeedbackRequest.objects.filter(pk=current.request_id)
-                )
-            else:
+            if answered != 1:
                 current.request = None
                 fields.append("request")
         current._history_user = by

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 
-from growth import pagecache
 from growth.models import Notification
 
 
@@ -13,6 +12,4 @@ def notifications_mark_read(
     qs = Notification.objects.visible_to(user).unread()
     if pk is not None:
         qs = qs.filter(pk=pk)
-    marked = qs.update(read_at=now)
-    pagecache.touch(users=[user.pk])  # the unread count the navigation shows
-    return marked
+    return qs.update(read_at=now)

@@ -7,18 +7,20 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from growth import pagecache, team
+from growth.selectors import team
 
 
 def coaching(request):
     """Show a coach how each mentor they coach keeps up with their mentees."""
-    if not pagecache.roles(request).coach:
+    if not request.access.coach:
         raise Http404("Only mentor coaches have a coaching page.")
     return render(
         request,
         "growth/coaching/coaching.html",
         {
-            "mentors": team.coached_mentors(request.user, now=timezone.now()),
+            "mentors": team.coached_mentors(
+                request.access, zone=request.user.zone, now=timezone.now()
+            ),
             "window_days": team.FEEDBACK_WINDOW.days,
         },
     )

@@ -2,54 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from growth import dashboard, exports, pagecache
+from growth import exports
 from growth.models import Engineer
+from growth.selectors import dashboard
 
 
-def _render_dashboard(request, find_engineer: Callable[[], Engineer]):
-    now = timezone.now()
-
-    def build() -> dict:
-        engineer = find_engineer()
-        return {
-            "dash": dashboard.dashboard_build(
-                viewer=request.user, engineer=engineer, now=now
-            )
-        }
-
+def _render_dashboard(request, engineer: Engineer):
+    dash = dashboard.dashboard_build(
+        viewer=request.user,
+        access=request.access,
+        engineer=engineer,
+        now=timezone.now(),
+    )
     with timezone.override(request.user.zone):
-        return render(
-            request,
-            "growth/dashboard/dashboard.html",
-            {"page_key": pagecache.page_key(request), "page_build": build},
-        )
+        return render(request, "growth/dashboard/dashboard.html", {"dash": dash})
 
 
 @require_GET
 def my_growth(request):
     """The signed-in person's own growth, or a word on why there is none."""
-    if pagecache.roles(request).engineer_id is None:
+    engineer_id = request.access.engineer_id
+    if engineer_id is None:
         return render(request, "growth/dashboard/no_profile.html")
-    return _render_dashboard(request, lambda: dashboard.own_engineer(request.user))
+    return _render_dashboard(
+        request, dashboard.dashboard_engineer(request.access, engineer_id)
+    )
 
 
 @require_GET
 def engineer_dashboard(request, pk: int):
     """The growth of someone the viewer follows: a report or an active mentee."""
-    if pk not in pagecache.roles(request).follows:
+    if not request.access.follows(pk):
         raise Http404("No such engineer among the people you follow.")
-    return _render_dashboard(
-        request,
-        lambda: get_object_or_404(dashboard.dashboard_engineers(request.user), pk=pk),
-    )
+    return _render_dashboard(request, dashboard.dashboard_engineer(request.access, pk))
 
 
 EXPORT_TYPES = {
@@ -64,14 +55,16 @@ def my_export(request, fmt: str):
     if fmt not in EXPORT_TYPES:
         raise Http404("Export as json or csv.")
     engineer = get_object_or_404(
-        Engineer.objects.visible_to(request.user).select_related(
+        Engineer.objects.visible_to(request.access).select_related(
             "user", "team", "manager__user"
         ),
         user=request.user,
     )
     now = timezone.now()
     content_type, write = EXPORT_TYPES[fmt]
-    data = exports.export_build(user=request.user, engineer=engineer, now=now)
+    data = exports.export_build(
+        user=request.user, access=request.access, engineer=engineer, now=now
+    )
     response = HttpResponse(write(data), content_type=content_type)
     filename = exports.export_filename(engineer=engineer, now=now, fmt=fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from growth import pagecache, policy
+from growth import policy
 from growth.filters.feedback import FeedbackNoteFilter
 from growth.forms.feedback import (
     FeedbackNoteForm,
@@ -26,6 +26,7 @@ from growth.forms.feedback import (
 )
 from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Visibility
 from growth.models.feedback import undo_window
+from growth.selectors import feedback as selectors
 from growth.services.feedback import (
     feedback_note_acknowledge,
     feedback_note_create,
@@ -37,7 +38,6 @@ from growth.services.feedback import (
 )
 
 PAGE_SIZE = 25
-TABS = {"received": "Received", "given": "Given", "people": "About my people"}
 NOTE_RELATED = ("author", "engineer__user", "engineer__team", "competency", "goal")
 SAVED_MESSAGES = {
     Visibility.SHARED: "Your feedback is saved, and {note.engineer} has been told.",
@@ -87,45 +87,29 @@ def querystring_without_page(request, *names: str) -> str:
 @in_viewer_zone
 def feedback_list(request):
     """Notes about me, by me, and about the people I manage or mentor."""
-    user = request.user
-    roles = pagecache.roles(request)
-    has_people = roles.manager or roles.mentor
+    tabs = selectors.feedback_tabs(request.access)
     tab = request.GET.get("tab", "received")
-    if tab not in TABS:
+    if tab not in selectors.TABS:
         tab = "received"
-    if tab == "people" and not has_people:
+    if tab not in dict(tabs):
         raise Http404("Only managers and mentors have people to follow.")
-
-    def build() -> dict:
-        notes = FeedbackNote.objects.visible_to(user)
-        if tab == "received":
-            notes = notes.filter(visibility=Visibility.SHARED, engineer__user=user)
-            omit: tuple[str, ...] = ("engineer", "team")
-        elif tab == "given":
-            notes = notes.filter(author=user)
-            omit = ("author",)
-        else:
-            people = Engineer.objects.visible_to(user).exclude(user=user).values("pk")
-            notes = notes.filter(engineer__in=people)
-            omit = ()
-        filterset = FeedbackNoteFilter(request.GET, queryset=notes, omit=omit)
-        page_obj = Paginator(
-            filterset.qs.select_related(*NOTE_RELATED), PAGE_SIZE
-        ).get_page(request.GET.get("page"))
-        return {"filter": filterset, "page_obj": page_obj}
-
-    tabs = [
-        (key, label) for key, label in TABS.items() if key != "people" or has_people
-    ]
+    filterset = FeedbackNoteFilter(
+        request.GET,
+        queryset=selectors.feedback_tab(request.access, tab),
+        omit=selectors.TAB_OMITS[tab],
+    )
+    page_obj = Paginator(
+        filterset.qs.select_related(*NOTE_RELATED), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "growth/feedback/list.html",
         {
             "tab": tab,
             "tabs": tabs,
+            "filter": filterset,
+            "page_obj": page_obj,
             "querystring_without_page": querystring_without_page(request),
-            "page_key": pagecache.page_key(request),
-            "page_build": build,
         },
     )
 
@@ -138,7 +122,7 @@ def feedback_create(request):
     engineer = None
     if "request" in request.GET:
         feedback_request = get_object_or_404(
-            policy.feedback_requests_fulfillable_by(request.user).select_related(
+            policy.feedback_requests_fulfillable_by(request.access).select_related(
                 "requester__user", "requester__team", "competency", "goal"
             ),
             pk=int_or_none(request.GET["request"]),
@@ -154,6 +138,7 @@ def feedback_create(request):
     form = FeedbackNoteForm(
         request.POST if request.method == "POST" else None,
         author=request.user,
+        access=request.access,
         engineer=engineer,
         feedback_request=feedback_request,
     )
@@ -213,12 +198,12 @@ def _render_detail(request, note: FeedbackNote, **extra):
 @in_viewer_zone
 def feedback_detail(request, pk: int):
     """One note in full, with the engineer's answers or the author's edit link."""
-    return _render_detail(request, _note_for_detail(request.user, pk))
+    return _render_detail(request, _note_for_detail(request.access, pk))
 
 
 def _editable_note(request, pk: int, *related: str) -> FeedbackNote:
     """The note ``pk`` if the viewer wrote it (and it is not deleted), else 404."""
-    notes = FeedbackNote.objects.editable_by(request.user)
+    notes = FeedbackNote.objects.editable_by(request.access)
     return get_object_or_404(notes.select_related(*NOTE_RELATED, *related), pk=pk)
 
 
@@ -231,6 +216,7 @@ def feedback_edit(request, pk: int):
         request.POST if request.method == "POST" else None,
         instance=note,
         author=request.user,
+        access=request.access,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,7 +298,7 @@ def feedback_restore(request, pk: int):
 
 def _answerable_note(request, pk: int) -> FeedbackNote:
     note = get_object_or_404(
-        FeedbackNote.objects.answerable_by(request.user).select_related(
+        FeedbackNote.objects.answerable_by(request.access).select_related(
             *NOTE_RELATED, "request"
         ),
         pk=pk,

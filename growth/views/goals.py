@@ -11,7 +11,6 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from growth import dashboard, pagecache
 from growth.forms.goals import (
     GoalCheckInForm,
     GoalEditForm,
@@ -20,6 +19,8 @@ from growth.forms.goals import (
     goal_initial_from_note,
 )
 from growth.models import FeedbackNote, Goal
+from growth.selectors import dashboard
+from growth.selectors import goals as selectors
 from growth.services import goals as services
 
 PAGE_SIZE = 25
@@ -35,23 +36,20 @@ def _querystring_without_page(request) -> str:
 def goal_list(request):
     """Goals the viewer may see, filtered by engineer, status and kind."""
 
-    def build() -> dict:
-        goals = GoalFilter(
-            request.GET, queryset=dashboard.goal_list(request.user), request=request
-        )
-        page_obj = Paginator(goals.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        return {
-            "filter": goals,
-            "page_obj": page_obj,
-            "query": _querystring_without_page(request),
-            "today": timezone.localdate(timezone=request.user.zone),
-        }
-
+    goals = GoalFilter(
+        request.GET, queryset=selectors.goal_list(request.access), request=request
+    )
+    page_obj = Paginator(goals.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     with timezone.override(request.user.zone):
         return render(
             request,
             "growth/goals/list.html",
-            {"page_key": pagecache.page_key(request), "page_build": build},
+            {
+                "filter": goals,
+                "page_obj": page_obj,
+                "query": _querystring_without_page(request),
+                "today": timezone.localdate(timezone=request.user.zone),
+            },
         )
 
 
@@ -67,7 +65,7 @@ def _save_failed(form, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def goal_create(request):
     """Set a goal for oneself or, for a manager, for a direct report."""
-    engineers = dashboard.goal_engineers(request.user)
+    engineers = dashboard.goal_engineers(request.access)
     wanted = request.GET.get("engineer")
     if wanted:
         if not wanted.isdigit():
@@ -104,8 +102,10 @@ def goal_create(request):
 @require_http_methods(["GET"])
 def goal_detail(request, pk: int):
     """A goal, its check-ins and their chart, and what is linked to it."""
-    goal = get_object_or_404(dashboard.goal_detail_queryset(request.user), pk=pk)
-    page = dashboard.goal_page_build(viewer=request.user, goal=goal, now=timezone.now())
+    goal = get_object_or_404(selectors.goal_detail_queryset(request.access), pk=pk)
+    page = selectors.goal_page_build(
+        viewer=request.user, access=request.access, goal=goal, now=timezone.now()
+    )
     with timezone.override(request.user.zone):
         return render(
             request,
@@ -123,7 +123,7 @@ def goal_detail(request, pk: int):
 def goal_edit(request, pk: int):
     """Change a goal, including its status; the engineer and manager only."""
     goal = get_object_or_404(
-        Goal.objects.editable_by(request.user).select_related("engineer__user"), pk=pk
+        Goal.objects.editable_by(request.access).select_related("engineer__user"), pk=pk
     )
     form = GoalEditForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +153,7 @@ def goal_edit(request, pk: int):
 def goal_check_in(request, pk: int):
     """Record progress: the engineer, their manager and active mentors."""
     goal = get_object_or_404(
-        Goal.objects.checkinable_by(request.user).select_related("engineer__user"),
+        Goal.objects.checkinable_by(request.access).select_related("engineer__user"),
         pk=pk,
     )
     form = GoalCheckInForm(request.POST or None, initial={"progress": goal.progress})
@@ -178,7 +178,7 @@ def goal_check_in(request, pk: int):
 def goal_from_note(request, pk: int):
     """Turn feedback shared with the viewer into a goal, linked to the note."""
     note = get_object_or_404(
-        FeedbackNote.objects.answerable_by(request.user).select_related(
+        FeedbackNote.objects.answerable_by(request.access).select_related(
             "author", "competency", "engineer__user", "goal"
         ),
         pk=pk,

@@ -2,9 +2,8 @@
 
 Public, for a load balancer or a monitor: 200 when the database and the
 broker answer, 503 when either does not. It also reports when the reminder
-sweep last ran, and whether the page cache answers; a late sweep or a cache
-that is down is shown, not failed, because pages still work without them
-(slower, without the cache). It names no host, URL or error text.
+sweep last ran; a late sweep is shown, not failed, because pages still work
+without it. It names no host, URL or error text.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import os
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Max
 from django.http import JsonResponse
@@ -62,14 +60,6 @@ def broker_is_up() -> bool:
     return True
 
 
-def cache_is_up() -> bool:
-    try:
-        cache.set("healthz", "up", timeout=10)
-        return cache.get("healthz") == "up"
-    except Exception:  # whatever the backend raises, it is not answering
-        return False
-
-
 def last_sweep() -> datetime.datetime | None:
     """Return when a sweep last applied any reminder rule, or None if never."""
     return ReminderRule.objects.aggregate(last=Max("last_swept_at"))["last"]
@@ -90,7 +80,7 @@ def sweep_state(*, now: datetime.datetime) -> dict:
 @require_GET
 @never_cache
 def healthz(request):
-    """Report the database, the broker, the cache and the last sweep; 503 when
+    """Report the database, the broker and the last sweep; 503 when
     the database or the broker is down."""
     checks = {
         "database": "up" if database_is_up() else "down",
@@ -100,7 +90,6 @@ def healthz(request):
     body = {
         "status": "ok" if healthy else "down",
         **checks,
-        "cache": "up" if cache_is_up() else "down",
         "sweep": sweep_state(now=timezone.now()),
     }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -6,15 +6,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Sum
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from growth.forms.learning import LearningActivityForm, LearningFilter
-from growth.models import Engineer, Goal, LearningActivity, LearningKind
+from growth.models import Goal, LearningActivity, LearningKind
+from growth.selectors import learning as selectors
 from growth.services.learning import learning_activity_create, learning_activity_update
 
 PAGE_SIZE = 25
@@ -27,16 +26,6 @@ TABS = {
     "sessions": ("Learning sessions", LearningKind.LEARNING_SESSION),
     "mine": ("My learning", None),
 }
-
-
-def _visible(user):
-    return (
-        LearningActivity.objects.visible_to(user)
-        .select_related("led_by__user")
-        .prefetch_related(
-            Prefetch("attendees", queryset=Engineer.objects.select_related("user"))
-        )
-    )
 
 
 def _today(user) -> datetime.date:
@@ -55,25 +44,18 @@ def learning_list(request):
     if tab not in TABS:
         tab = "all"
     label, kind = TABS[tab]
-    activities = _visible(request.user)
+    activities = selectors.learning_visible(request.access)
     if kind:
         activities = activities.filter(kind=kind)
     if tab == "mine":
-        activities = activities.filter(attendees__user=request.user)
+        activities = activities.filter(attendees__in=request.access.own_ids)
     filterset = LearningFilter(request.GET, queryset=activities, request=request)
     if kind:
         # The tab already fixes the kind; offering another would empty the list.
         del filterset.filters["kind"]
     monthly = []
     if tab == "mine":
-        monthly = (
-            filterset.qs.prefetch_related(None)
-            .order_by()
-            .annotate(month=TruncMonth("date"))
-            .values("month")
-            .annotate(hours=Sum("hours"), activities=Count("pk"))
-            .order_by("-month")[:12]
-        )
+        monthly = selectors.monthly_totals(filterset.qs)
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -93,13 +75,16 @@ def learning_list(request):
 @require_safe
 def learning_detail(request, pk: int):
     activity = get_object_or_404(
-        _visible(request.user).select_related("goal", "logged_by"), pk=pk
+        selectors.learning_visible(request.access).select_related("goal", "logged_by"),
+        pk=pk,
     )
-    may_edit = LearningActivity.objects.editable_by(request.user).filter(pk=pk).exists()
+    may_edit = (
+        LearningActivity.objects.editable_by(request.access).filter(pk=pk).exists()
+    )
     # A goal is private to its engineer's circle; a public session must not leak it.
     goal = None
     if activity.goal_id:
-        visible_goals = Goal.objects.visible_to(request.user)
+        visible_goals = Goal.objects.visible_to(request.access)
         if visible_goals.filter(pk=activity.goal_id).exists():
             goal = activity.goal
     return render(
@@ -127,7 +112,7 @@ def learning_create(request):
 @require_http_methods(["GET", "POST"])
 def learning_edit(request, pk: int):
     activity = get_object_or_404(
-        LearningActivity.objects.editable_by(request.user), pk=pk
+        LearningActivity.objects.editable_by(request.access), pk=pk
     )
     # Read before validation, which writes the typed values onto the instance.
     title = activity.title

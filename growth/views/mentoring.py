@@ -10,9 +10,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from growth import pagecache, team
+from growth import policy
 from growth.forms.checkins import CheckInEditForm, CheckInForm
-from growth.models import CheckIn, CheckInKind, Engineer, Mentorship
+from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
+from growth.selectors import checkins as selectors
 from growth.services import checkins as services
 
 
@@ -28,25 +29,18 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def mentoring(request):
     """My mentees and my reports, with when we last met."""
-    roles = pagecache.roles(request)
-    if not (roles.mentor or roles.manager):
+    access = request.access
+    if not (access.mentor or access.manager):
         raise Http404("Only mentors and managers have a mentoring page.")
     today = timezone.localdate(timezone.now(), request.user.zone)
-
-    def build() -> dict:
-        return {
-            "mentees": team.mentee_rows(request.user, today=today),
-            "reports": team.report_rows(request.user) if roles.manager else [],
-            "past": team.past_mentorships(request.user),
-            "recent": team.recent_check_ins(request.user),
-        }
-
     return render(
         request,
         "growth/mentoring/mentoring.html",
         {
-            "page_key": pagecache.page_key(request),
-            "page_build": build,
+            "mentees": selectors.mentee_rows(access, today=today),
+            "reports": selectors.report_rows(access) if access.manager else [],
+            "past": selectors.past_mentorships(access),
+            "recent": selectors.recent_check_ins(access),
         },
     )
 
@@ -61,15 +55,18 @@ def _pair_or_404(request) -> tuple[Engineer, str, Mentorship | None]:
     kind = request.GET.get("kind", CheckInKind.ONE_ON_ONE)
     if kind == CheckInKind.ONE_ON_ONE:
         engineer = get_object_or_404(
-            Engineer.objects.reports_of(request.user).select_related("user", "manager"),
+            policy.one_on_one_engineers(
+                request.access, Engineer.objects.select_related("user", "manager")
+            ),
             pk=engineer_id,
         )
         return engineer, kind, None
     if kind == CheckInKind.MENTORING:
         mentorship = get_object_or_404(
-            Mentorship.objects.active()
-            .filter(mentor__user=request.user)
-            .select_related("mentor", "mentee__user"),
+            policy.mentoring_mentorships(
+                request.access,
+                Mentorship.objects.select_related("mentor", "mentee__user"),
+            ),
             mentee__pk=engineer_id,  # not mentee_id: that one overflows on SQLite
         )
         return mentorship.mentee, kind, mentorship
@@ -107,7 +104,7 @@ def check_in_create(request):
         else:
             messages.success(request, f"Check-in with {engineer} saved.")
             return redirect("check-in-detail", pk=check_in.pk)
-    carry_over = services.carry_over_items(
+    carry_over = selectors.carry_over_items(
         author=request.user, engineer=engineer, kind=kind, mentorship=mentorship
     )
     return render(
@@ -127,12 +124,12 @@ def check_in_create(request):
 def check_in_detail(request, pk):
     """Show a check-in's notes and action items to those who may read them."""
     check_in = get_object_or_404(
-        CheckIn.objects.visible_to(request.user)
+        CheckIn.objects.visible_to(request.access)
         .select_related("author", "engineer__user", "mentorship")
         .prefetch_related("action_items"),
         pk=pk,
     )
-    may_toggle = request.user.pk in (check_in.author_id, check_in.engineer.user_id)
+    may_toggle = policy.may_toggle_action_items(request.access, check_in)
     return render(
         request,
         "growth/mentoring/check_in_detail.html",
@@ -147,7 +144,7 @@ def check_in_detail(request, pk):
 def check_in_edit(request, pk):
     """Let the author correct a check-in and its list of action items."""
     check_in = get_object_or_404(
-        CheckIn.objects.editable_by(request.user).select_related(
+        CheckIn.objects.editable_by(request.access).select_related(
             "author", "engineer__user", "mentorship"
         ),
         pk=pk,
@@ -184,8 +181,8 @@ def check_in_edit(request, pk):
 def action_item_toggle(request, pk):
     """Mark an action item done (done=1) or open again (done=0)."""
     item = get_object_or_404(
-        services.action_items_toggleable_by(request.user).select_related(
-            "check_in__engineer"
+        policy.action_items_toggleable_by(
+            request.access, ActionItem.objects.select_related("check_in__engineer")
         ),
         pk=pk,
     )

@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 
 @require_safe
 def notification_list(request):
-    notifications = Notification.objects.visible_to(request.user).order_by(
+    notifications = Notification.objects.visible_to(request.access).order_by(
         "-created_at", "-pk"
     )
     page_obj = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -35,7 +35,7 @@ def notification_open(request, pk: int):
     changes nothing.
     """
     notification = get_object_or_404(
-        Notification.objects.visible_to(request.user), pk=pk
+        Notification.objects.visible_to(request.access), pk=pk
     )
     notifications_mark_read(user=request.user, now=timezone.now(), pk=notification.pk)
     is_local = url_has_allowed_host_and_scheme(

@@ -52,12 +52,12 @@ def _visible_requests(user):
 @in_viewer_zone
 def request_list(request):
     """What others asked of me, and what I asked of others."""
-    user = request.user
-    requests = _visible_requests(user)
-    asked_page = Paginator(requests.filter(recipient__user=user), PAGE_SIZE).get_page(
+    own = request.access.own_ids
+    requests = _visible_requests(request.access)
+    asked_page = Paginator(requests.filter(recipient__in=own), PAGE_SIZE).get_page(
         request.GET.get("asked_page")
     )
-    mine_page = Paginator(requests.filter(requester__user=user), PAGE_SIZE).get_page(
+    mine_page = Paginator(requests.filter(requester__in=own), PAGE_SIZE).get_page(
         request.GET.get("mine_page")
     )
     return render(
@@ -110,7 +110,7 @@ def request_create(request):
 @in_viewer_zone
 def request_detail(request, pk: int):
     """One request, for the person who asked and the person asked."""
-    feedback_request = get_object_or_404(_visible_requests(request.user), pk=pk)
+    feedback_request = get_object_or_404(_visible_requests(request.access), pk=pk)
     return render(
         request,
         "growth/requests/detail.html",
@@ -125,7 +125,7 @@ def request_detail(request, pk: int):
 
 def _close(request, pk: int, *, side: str, service, done: str):
     feedback_request = get_object_or_404(
-        FeedbackRequest.objects.visible_to(request.user)
+        FeedbackRequest.objects.visible_to(request.access)
         .filter(**{f"{side}__user": request.user})
         .select_related("requester__user", "recipient__user"),
         pk=pk,

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from growth import pagecache, team
+from growth.forms.team import TeamTableForm
+from growth.selectors import team
 from growth.spreadsheets import csv_cell
 
 PAGE_SIZE = 25
@@ -18,16 +19,16 @@ PAGE_SIZE = 25
 
 def _managers_only(request):
     """A 404 for anyone who manages no one."""
-    if not pagecache.roles(request).manager:
+    if not request.access.manager:
         raise Http404("Only managers have a team dashboard.")
 
 
 def _table(request):
     """The parsed query and the sorted rows."""
-    form = team.TeamTableForm(request.GET, teams=team.team_choices(request.user))
+    form = TeamTableForm(request.GET, teams=team.team_choices(request.access))
     options = form.options()
     now = timezone.now()
-    rows = team.team_table(request.user, now=now, **options)
+    rows = team.team_table(request.access, zone=request.user.zone, now=now, **options)
     return form, options, rows, now
 
 
@@ -57,25 +58,22 @@ def team_dashboard(request):
     query = request.GET.copy()
     query.pop("page", None)
 
-    def build() -> dict:
-        form, options, rows, now = _table(request)
-        page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        return {
-            "form": form,
-            "options": options,
-            "headers": _headers(request, options),
-            "rows": [team.team_row(e, viewer=request.user, now=now) for e in page_obj],
-            "page_obj": page_obj,
-        }
-
+    form, options, rows, now = _table(request)
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "growth/team/dashboard.html",
         {
+            "form": form,
+            "options": options,
+            "headers": _headers(request, options),
+            "rows": [
+                team.team_row(e, access=request.access, zone=request.user.zone, now=now)
+                for e in page_obj
+            ],
+            "page_obj": page_obj,
             "querystring_without_page": query.urlencode(),
             "export_query": query.urlencode(),
-            "page_key": pagecache.page_key(request),
-            "page_build": build,
         },
     )
 
@@ -128,7 +126,11 @@ def team_export(request):
     writer.writerow(CSV_HEADER)
     for engineer in rows:
         writer.writerow(
-            _csv_line(team.team_row(engineer, viewer=request.user, now=now))
+            _csv_line(
+                team.team_row(
+                    engineer, access=request.access, zone=request.user.zone, now=now
+                )
+            )
         )
     return response
 

@@ -482,7 +482,9 @@ def test_visible_to_lists_each_object_once_for_someone_with_several_roles(
 @pytest.mark.parametrize("model", VISIBLE_MODELS)
 def test_visible_to_runs_one_query(many_hats, model, django_assert_num_queries):
     with django_assert_num_queries(1):
-        list(model.objects.visible_to(many_hats))
+        access = policy.access_of(many_hats)
+    with django_assert_num_queries(1):
+        list(model.objects.visible_to(access))
 
 
 GOAL_OWNERS = [
@@ -512,7 +514,7 @@ def test_action_items_are_ticked_by_their_author_and_engineer(cast, person, may_
     assert toggleable.filter(pk=item.pk).exists() is may_toggle
 
 
-# --- roles and the unread count, for the navigation -------------------------------
+# --- the viewer's ids, once per request ------------------------------------------
 
 
 def notify(user, *, read: bool = False):
@@ -522,32 +524,101 @@ def notify(user, *, read: bool = False):
     )
 
 
-def test_roles_of_agrees_with_the_single_role_checks(cast):
+def ids(*engineers) -> frozenset[int]:
+    return frozenset(engineer.pk for engineer in engineers)
+
+
+def test_access_holds_each_persons_relationships(cast):
+    mia = policy.access_of(cast.mia.user)
+    assert mia.engineer_id == cast.mia.pk
+    assert mia.report_ids == ids(cast.alice, cast.bob)
+    assert mia.indirect_report_ids == frozenset()
+    assert (mia.manager, mia.mentor, mia.coach) == (True, False, False)
+
+    skip = policy.access_of(cast.skip.user)
+    assert skip.report_ids == ids(cast.mia, cast.max, cast.cora, cast.olivia)
+    assert skip.indirect_report_ids == ids(cast.alice, cast.bob)
+
+    max_ = policy.access_of(cast.max.user)
+    assert max_.mentee_ids == ids(cast.alice)  # olivia's ended mentorship is not his
+    assert (max_.manager, max_.mentor, max_.coach) == (False, True, False)
+
+    cora = policy.access_of(cast.cora.user)
+    assert cora.mentee_ids == ids(cast.max)
+    assert cora.coached_mentor_ids == ids(cast.max)
+    assert cora.coach
+
+    olivia = policy.access_of(cast.olivia.user)
+    assert (olivia.mentor, olivia.mentee_ids) == (False, frozenset())
+
+
+def test_access_follows_the_people_whose_dashboard_one_may_open(cast):
+    mia = policy.access_of(cast.mia.user)
+    assert mia.followed_ids == ids(cast.mia, cast.alice, cast.bob)
+    assert not mia.follows(cast.max.pk)
+    # Indirect reports are counts on the team page, never a dashboard.
+    assert not policy.access_of(cast.skip.user).follows(cast.alice.pk)
+
+
+def test_indirect_reports_reach_three_levels_down(cast):
+    below_alice = factories.make_engineer("Level Three", manager=cast.alice)
+    fourth = factories.make_engineer("Level Four", manager=below_alice)
+    skip = policy.access_of(cast.skip.user)
+    assert below_alice.pk in skip.indirect_report_ids
+    assert fourth.pk not in skip.indirect_report_ids | skip.report_ids
+
+
+def test_a_loop_in_the_reporting_lines_ends(cast):
+    # Skip reports to alice, who reports (through mia) to skip.
+    Engineer.objects.filter(pk=cast.skip.pk).update(manager=cast.alice)
+    skip = policy.access_of(cast.skip.user)
+    assert cast.skip.pk not in skip.report_ids | skip.indirect_report_ids
+    assert skip.indirect_report_ids == ids(cast.alice, cast.bob)
+
+
+def test_the_roles_agree_with_the_single_role_checks(cast):
     for name in ("alice", "mia", "max", "cora", "olivia", "skip"):
         user = getattr(cast, name).user
-        roles = policy.roles_of(user)
-        assert (roles.manager, roles.mentor, roles.coach) == (
+        access = policy.access_of(user)
+        assert (access.manager, access.mentor, access.coach) == (
             policy.is_manager(user),
             policy.is_mentor(user),
             policy.is_coach(user),
         ), name
 
 
-def test_roles_of_counts_my_unread_notifications_only(cast, django_assert_num_queries):
+def test_access_is_one_query_with_my_unread_notifications_only(
+    cast, django_assert_num_queries
+):
     mia = cast.mia.user
     notify(mia)
     notify(mia)
     notify(mia, read=True)
     notify(cast.alice.user)
     with django_assert_num_queries(1):
-        roles = policy.roles_of(mia)
-    assert roles.unread_notifications == 2
-    assert roles.manager
-    assert policy.roles_of(cast.bob.user).unread_notifications == 0
+        access = policy.access_of(mia)
+    assert access.unread_notifications == 2
+    assert access.manager
+    assert policy.access_of(cast.bob.user).unread_notifications == 0
 
 
-def test_roles_of_an_inactive_or_anonymous_person_is_nothing(cast):
+def test_an_access_is_used_as_it_is(cast, django_assert_num_queries):
+    access = policy.access_of(cast.mia.user)
+    with django_assert_num_queries(0):
+        assert policy.access_of(access) is access
+
+
+def test_access_of_an_inactive_or_anonymous_person_is_nothing(cast):
     notify(cast.mia.user)
     cast.mia.user.is_active = False
-    assert policy.roles_of(cast.mia.user) == policy.Roles()
-    assert policy.roles_of(AnonymousUser()) == policy.Roles()
+    assert policy.access_of(cast.mia.user) == policy.NOBODY
+    assert policy.access_of(AnonymousUser()) == policy.NOBODY
+    assert not policy.NOBODY.member
+
+
+def test_staff_without_a_profile_have_no_relationships(cast):
+    notify(cast.staff)
+    access = policy.access_of(cast.staff)
+    assert access.member and access.engineer_id is None
+    assert access.followed_ids == frozenset()
+    assert access.unread_notifications == 1

@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 
-from growth import team
 from growth.models import Goal, GoalStatus, Visibility
+from growth.models.goals import goal_is_at_risk
+from growth.policy import access_of
+from growth.selectors import checkins, team
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +26,18 @@ def day(offset: int) -> datetime.date:
 
 
 def rows(user, **options):
+    access = access_of(user)
     return {
         row.engineer.name: row
         for row in (
-            team.team_row(e, viewer=user, now=NOW)
-            for e in team.team_table(user, now=NOW, **options)
+            team.team_row(e, access=access, zone=user.zone, now=NOW)
+            for e in team.team_table(access, zone=user.zone, now=NOW, **options)
         )
     }
+
+
+def coached(user):
+    return team.coached_mentors(access_of(user), zone=user.zone, now=NOW)
 
 
 def stale_goal(engineer, *, target_date, updated_days_ago=20, **fields):
@@ -143,10 +150,17 @@ def test_goals_at_risk(cast):
     stale_goal(alice, target_date=day(-5), status=GoalStatus.ACHIEVED)
     stale_goal(alice, target_date=None)
 
-    at_risk = team.goals_at_risk(Goal.objects.all(), now=NOW, today=TODAY)
+    at_risk = Goal.objects.at_risk(now=NOW, today=TODAY)
 
     assert at_risk.count() == 3
     assert rows(cast.mia.user)["Alice Engineer"].goals_at_risk == 3
+    # The reminders' digest judges each goal in Python, by the same rule.
+    for goal in Goal.objects.active().prefetch_related("check_ins"):
+        touched = max([goal.updated_at, *(c.created_at for c in goal.check_ins.all())])
+        judged = goal_is_at_risk(
+            target_on=goal.target_date, touched=touched, today=TODAY, now=NOW
+        )
+        assert judged is at_risk.filter(pk=goal.pk).exists(), goal.target_date
 
 
 def test_an_old_check_in_does_not_keep_a_goal_safe(cast):
@@ -224,7 +238,7 @@ def test_team_filter(cast):
     cast.bob.save()
 
     assert set(rows(cast.mia.user, team=cast.data.pk)) == {"Bob Peer"}
-    assert team.team_choices(cast.mia.user) == [
+    assert team.team_choices(access_of(cast.mia.user)) == [
         (cast.data.pk, "Data"),
         (cast.platform.pk, "Platform"),
     ]
@@ -235,7 +249,10 @@ def test_team_filter(cast):
 
 def names(user, sort, direction):
     return [
-        e.name for e in team.team_table(user, now=NOW, sort=sort, direction=direction)
+        e.name
+        for e in team.team_table(
+            access_of(user), zone=user.zone, now=NOW, sort=sort, direction=direction
+        )
     ]
 
 
@@ -274,18 +291,18 @@ def test_sort_by_a_count(cast):
 def test_a_check_in_is_due_a_cadence_after_the_last_or_the_start():
     start = datetime.date(2026, 1, 1)
 
-    assert team.check_in_due_on(
+    assert checkins.check_in_due_on(
         last_held_on=None, started_on=start, cadence_days=14
     ) == datetime.date(2026, 1, 15)
-    assert team.check_in_due_on(
+    assert checkins.check_in_due_on(
         last_held_on=datetime.date(2026, 3, 1), started_on=start, cadence_days=14
     ) == datetime.date(2026, 3, 15)
 
 
 def test_cadence_status():
-    assert team.cadence_status(day(-1), TODAY) == "overdue"
-    assert team.cadence_status(TODAY, TODAY) == "due"
-    assert team.cadence_status(day(1), TODAY) == "ok"
+    assert checkins.cadence_status(day(-1), TODAY) == "overdue"
+    assert checkins.cadence_status(TODAY, TODAY) == "due"
+    assert checkins.cadence_status(day(1), TODAY) == "ok"
 
 
 def test_mentee_rows_carry_the_last_check_in(cast):
@@ -296,7 +313,7 @@ def test_mentee_rows_carry_the_last_check_in(cast):
         cast.max.user, cast.alice, mentorship=cast.max_mentors_alice, held_on=day(-2)
     )
 
-    (row,) = team.mentee_rows(cast.max.user, today=TODAY)
+    (row,) = checkins.mentee_rows(access_of(cast.max.user), today=TODAY)
 
     assert row.mentorship.last_held_on == day(-2)
     assert row.mentorship.last_check_in_id == latest.pk
@@ -331,7 +348,7 @@ def test_coaching_numbers(cast):
     note(max_.user, bob, created_at=ago(100), acknowledged_at=ago(8), actionable=True)
     note(max_.user, alice, created_at=ago(9), acknowledged_at=ago(8))  # not rated
 
-    (row,) = team.coached_mentors(cast.cora.user, now=NOW)
+    (row,) = coached(cast.cora.user)
 
     assert row.mentor == max_
     assert row.active_mentees == 2
@@ -341,11 +358,11 @@ def test_coaching_numbers(cast):
 
 
 def test_a_mentor_with_no_feedback_has_zero_counts(cast):
-    (row,) = team.coached_mentors(cast.cora.user, now=NOW)
+    (row,) = coached(cast.cora.user)
 
     assert (row.technical, row.interpersonal, row.rated) == (0, 0, 0)
     assert row.active_mentees == 1
 
 
 def test_nobody_to_coach_is_an_empty_list(cast):
-    assert team.coached_mentors(cast.max.user, now=NOW) == []
+    assert coached(cast.max.user) == []

@@ -1,5 +1,5 @@
 """Reads for the growth dashboard and the goal pages: plain functions taking the
-viewer, the engineer and ``now``.
+viewer (their ``Access``, and their time zone), the engineer and ``now``.
 
 Every queryset starts from the policy, so a viewer only ever counts what they
 may read. Histories are summed in the database (``TruncMonth`` and ``Count``),
@@ -13,21 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
-    Exists,
     F,
-    IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 
 from growth import charts, policy
@@ -44,6 +39,8 @@ from growth.models import (
     Mentorship,
     Visibility,
 )
+from growth.policy import Access
+from growth.selectors.goals import ACTIVE_FIRST
 
 MONTHS = 6  # how far back the monthly charts reach, this month included
 COVERAGE_DAYS = 90  # "lately", for which competencies have had feedback
@@ -51,41 +48,30 @@ PROGRESS_DAYS = 365  # how far back the goal progress chart reaches
 CLOSED_GOALS_SHOWN = 5  # achieved or abandoned goals shown under the active ones
 UNACKNOWLEDGED_SHOWN = 3  # answer cards on top; the rest are on the feedback page
 
-ACTIVE_FIRST = Case(
-    When(status=GoalStatus.ACTIVE, then=Value(0)),
-    default=Value(1),
-    output_field=IntegerField(),
-)
-
 
 # --- who ---------------------------------------------------------------------
 
 
-def goal_engineers(user) -> QuerySet:
-    """Engineers ``user`` may set goals for: themselves and their direct reports.
+def goal_engineers(who) -> QuerySet:
+    """Engineers ``who`` may set goals for: themselves and their direct reports.
 
-    The same people ``Goal.objects.editable_by(user)`` lets edit a goal.
+    The same people ``Goal.objects.editable_by(who)`` lets edit a goal.
     """
-    return policy.goal_owners_for(user, Engineer.objects.all()).select_related("user")
+    return policy.goal_owners_for(who, Engineer.objects.all()).select_related("user")
 
 
-def dashboard_engineers(viewer) -> QuerySet:
-    """Engineers whose dashboard ``viewer`` may open, ready to draw the header."""
-    return (
-        Engineer.objects.visible_to(viewer)
-        .select_related("user", "team", "manager__user")
-        .annotate(
-            manager_visible=Exists(
-                Engineer.objects.visible_to(viewer).filter(pk=OuterRef("manager_id"))
-            ),
-            may_add_goal=Exists(goal_engineers(viewer).filter(pk=OuterRef("pk"))),
-        )
+def dashboard_engineer(access: Access, pk: int) -> Engineer:
+    """The engineer ``pk`` if the viewer may open their dashboard, ready to draw
+    its header (``manager_visible``, ``may_add_goal``); else a 404."""
+    engineer = get_object_or_404(
+        Engineer.objects.visible_to(access).select_related(
+            "user", "team", "manager__user"
+        ),
+        pk=pk,
     )
-
-
-def own_engineer(user) -> Engineer | None:
-    """``user``'s own engineer profile, or None (a staff admin may have none)."""
-    return dashboard_engineers(user).filter(user=user).first()
+    engineer.manager_visible = access.follows(engineer.manager_id)
+    engineer.may_add_goal = engineer.pk in policy.goal_owner_ids(access)
+    return engineer
 
 
 # --- the dashboard -------------------------------------------------------------
@@ -126,29 +112,32 @@ class Dashboard:
     months: int = MONTHS
 
 
-def dashboard_build(*, viewer, engineer: Engineer, now: datetime.datetime) -> Dashboard:
-    """Gather everything the growth dashboard of ``engineer`` shows ``viewer``.
+def dashboard_build(
+    *, viewer, access: Access, engineer: Engineer, now: datetime.datetime
+) -> Dashboard:
+    """Gather everything the growth dashboard of ``engineer`` shows ``viewer``
+    (a user, for their time zone, with their ``access``).
 
-    ``engineer`` comes from :func:`dashboard_engineers` (it carries the
-    ``manager_visible`` annotation).
+    ``engineer`` comes from :func:`dashboard_engineer` (it carries
+    ``manager_visible``).
     """
     zone = viewer.zone
-    is_self = engineer.user_id == viewer.pk
-    goals = list(goals_of(viewer=viewer, engineer=engineer))
+    is_self = engineer.pk == access.engineer_id
+    goals = list(goals_of(viewer=access, engineer=engineer))
     active = [goal for goal in goals if goal.status == GoalStatus.ACTIVE]
     closed = [goal for goal in goals if goal.status != GoalStatus.ACTIVE]
-    covered, uncovered = competency_coverage(viewer=viewer, engineer=engineer, now=now)
+    covered, uncovered = competency_coverage(viewer=access, engineer=engineer, now=now)
     feedback_chart, feedback_total = feedback_by_month(
-        viewer=viewer, engineer=engineer, now=now
+        viewer=access, engineer=engineer, now=now, zone=zone
     )
     learning_chart, learning_hours = learning_by_month(
-        viewer=viewer, engineer=engineer, now=now
+        viewer=access, engineer=engineer, now=now, zone=zone
     )
     # The newest few, with how many wait in all, in one query: the rest of a
     # long backlog is not loaded just to be counted.
     waiting = (
         list(
-            unacknowledged_feedback(viewer=viewer, engineer=engineer).annotate(
+            unacknowledged_feedback(viewer=access, engineer=engineer).annotate(
                 waiting=Window(Count("pk"))
             )[:UNACKNOWLEDGED_SHOWN]
         )
@@ -169,7 +158,7 @@ def dashboard_build(*, viewer, engineer: Engineer, now: datetime.datetime) -> Da
         active_goals=active,
         closed_goals=closed[:CLOSED_GOALS_SHOWN],
         progress_chart=goal_progress_chart(
-            viewer=viewer, engineer=engineer, goals=active, now=now, zone=zone
+            viewer=access, engineer=engineer, goals=active, now=now, zone=zone
         ),
         feedback_chart=feedback_chart,
         feedback_total=feedback_total,
@@ -179,10 +168,10 @@ def dashboard_build(*, viewer, engineer: Engineer, now: datetime.datetime) -> Da
         learning_hours=learning_hours,
         manager=manager,
         mentors=[
-            Person(engineer=m.mentor, visible=m.mentor_visible)
-            for m in active_mentorships(viewer=viewer, engineer=engineer)
+            Person(engineer=m.mentor, visible=access.follows(m.mentor_id))
+            for m in active_mentorships(viewer=access, engineer=engineer)
         ],
-        open_requests=list(open_requests_made(viewer=viewer, engineer=engineer)),
+        open_requests=list(open_requests_made(viewer=access, engineer=engineer)),
         today=now.astimezone(zone).date(),
     )
 
@@ -272,10 +261,9 @@ def _shown_feedback(viewer, engineer: Engineer) -> QuerySet:
 
 
 def feedback_by_month(
-    *, viewer, engineer: Engineer, now: datetime.datetime
+    *, viewer, engineer: Engineer, now: datetime.datetime, zone: datetime.tzinfo
 ) -> tuple[charts.Chart, int]:
     """Feedback notes per month, technical and interpersonal, as a stacked chart."""
-    zone = viewer.zone
     months = month_starts(now, zone)
     start = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
     rows = (
@@ -333,10 +321,9 @@ def competency_coverage(
 
 
 def learning_by_month(
-    *, viewer, engineer: Engineer, now: datetime.datetime
+    *, viewer, engineer: Engineer, now: datetime.datetime, zone: datetime.tzinfo
 ) -> tuple[charts.Chart, Decimal]:
     """Hours of learning the engineer attended per month, up to today."""
-    zone = viewer.zone
     months = month_starts(now, zone)
     today = now.astimezone(zone).date()
     rows = (
@@ -359,18 +346,12 @@ def learning_by_month(
 
 
 def active_mentorships(*, viewer, engineer: Engineer) -> QuerySet:
-    """The engineer's active mentorships, each saying whether the viewer may
-    open the mentor's dashboard."""
+    """The engineer's active mentorships that the viewer may see."""
     return (
         Mentorship.objects.visible_to(viewer)
         .active()
         .filter(mentee=engineer)
         .select_related("mentor__user")
-        .annotate(
-            mentor_visible=Exists(
-                Engineer.objects.visible_to(viewer).filter(pk=OuterRef("mentor_id"))
-            )
-        )
         .order_by("mentor__user__display_name")
     )
 
@@ -383,73 +364,4 @@ def open_requests_made(*, viewer, engineer: Engineer) -> QuerySet:
         .open()
         .filter(requester=engineer)
         .select_related("recipient__user", "competency")
-    )
-
-
-# --- goal pages -----------------------------------------------------------------
-
-
-def goal_list(viewer) -> QuerySet:
-    """Goals ``viewer`` may see, active first, then by target date."""
-    return (
-        Goal.objects.visible_to(viewer)
-        .select_related("engineer__user", "competency")
-        .order_by(
-            ACTIVE_FIRST,
-            F("target_date").asc(nulls_last=True),
-            "engineer__user__display_name",
-            "pk",
-        )
-    )
-
-
-def goal_detail_queryset(viewer) -> QuerySet:
-    """Goals ``viewer`` may open, saying whether they may also edit each one."""
-    return (
-        Goal.objects.visible_to(viewer)
-        .select_related("engineer__user", "competency", "created_by")
-        .annotate(
-            may_edit=Exists(Goal.objects.editable_by(viewer).filter(pk=OuterRef("pk")))
-        )
-        .prefetch_related(
-            Prefetch(
-                "check_ins",
-                queryset=GoalCheckIn.objects.select_related("author"),
-                to_attr="check_in_log",
-            )
-        )
-    )
-
-
-@dataclass(frozen=True)
-class GoalPage:
-    goal: Goal
-    history: list[GoalCheckIn]
-    chart: charts.Chart | None
-    notes: list[FeedbackNote]
-    learning: list[LearningActivity]
-
-
-def goal_page_build(*, viewer, goal: Goal, now: datetime.datetime) -> GoalPage:
-    """A goal with its check-ins (oldest first), their chart, and the feedback
-    and learning linked to it that ``viewer`` may see."""
-    history = list(getattr(goal, "check_in_log", None) or goal.check_ins.all())
-    chart = None
-    if history:
-        chart = charts.progress_line_chart(
-            id=f"goal-{goal.pk}-progress",
-            title=f"Progress on “{goal.title}”",
-            series=[(goal.title, [(c.created_at, c.progress) for c in history])],
-            start=min(goal.created_at, history[0].created_at),
-            end=max(now, history[-1].created_at),
-            zone=viewer.zone,
-        )
-    notes = list(
-        FeedbackNote.objects.visible_to(viewer)
-        .filter(goal=goal)
-        .select_related("author", "competency")
-    )
-    learning = list(LearningActivity.objects.visible_to(viewer).filter(goal=goal))
-    return GoalPage(
-        goal=goal, history=history, chart=chart, notes=notes, learning=learning
     )

@@ -1,0 +1,294 @@
+"""Reads for leading people: the team dashboard and the coaching page.
+
+Each selector builds one page's data in a fixed number of queries, whatever the
+number of people: annotations and subqueries over the viewer's ids
+(``Access``), never a query per row. Pages show names, counts and dates; the
+text of a note or a check-in never comes through here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Team
+from growth.models import (
+    CheckIn,
+    CheckInKind,
+    CompetencyKind,
+    Engineer,
+    FeedbackNote,
+    Goal,
+    Mentorship,
+    Visibility,
+)
+from growth.models.feedback import GIVEN
+from growth.policy import Access
+from growth.selectors.checkins import (
+    MenteeRow,
+    _latest,
+    _with_last_check_in,
+    count_of,
+    mentee_row,
+)
+
+# The technical / interpersonal split looks this far back.
+FEEDBACK_WINDOW = datetime.timedelta(days=90)
+
+
+def days_since(moment, *, today: datetime.date, zone=None) -> int | None:
+    """Whole days from ``moment`` (a date, or an aware datetime read in ``zone``)
+    to ``today``; None for never."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localdate(moment, zone)
+    return (today - moment).days
+
+
+# --- the team dashboard -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    order_by: str
+    # "Days since" columns sort on a date: fewer days means a later date,
+    # and never (no date) means more days than any.
+    since: bool = False
+
+
+COLUMNS = (
+    Column("name", "Name", "user__display_name"),
+    Column("team", "Team", "team__name"),
+    Column("last_feedback_mine", "Days since my feedback", "last_feedback_mine", True),
+    Column("last_feedback", "Days since any feedback", "last_feedback_any", True),
+    Column("technical", "Technical (90 days)", "technical"),
+    Column("interpersonal", "Interpersonal (90 days)", "interpersonal"),
+    Column("goals_at_risk", "Goals at risk", "goals_at_risk"),
+    Column("last_one_on_one", "Days since 1:1", "last_one_on_one", True),
+    Column("unacknowledged", "Unacknowledged", "unacknowledged"),
+)
+COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+
+
+def reports_within(access: Access, *, indirect: bool) -> QuerySet:
+    """Active engineers reporting to the viewer: directly, or with ``indirect``
+    to ``INDIRECT_DEPTH`` levels."""
+    ids = access.report_ids | (access.indirect_report_ids if indirect else frozenset())
+    return Engineer.objects.active().filter(pk__in=ids - access.own_ids)
+
+
+def team_choices(access: Access) -> list[tuple[int, str]]:
+    """The teams of everyone on the viewer's dashboard, at any depth: one query."""
+    people = reports_within(access, indirect=True).values("team_id")
+    return list(Team.objects.filter(pk__in=people).values_list("pk", "name"))
+
+
+def team_table(
+    access: Access,
+    *,
+    zone: datetime.tzinfo,
+    now: datetime.datetime,
+    indirect: bool = False,
+    team: int | None = None,
+    sort: str = "name",
+    direction: str = "asc",
+) -> QuerySet:
+    """The team dashboard's rows for the viewer, a manager, sorted: one query."""
+    today = timezone.localdate(now, zone)
+    own = OuterRef("pk")
+    given = FeedbackNote.objects.filter(engineer=own, visibility__in=GIVEN)
+    recent = given.filter(created_at__gte=now - FEEDBACK_WINDOW)
+    one_on_ones = CheckIn.objects.filter(
+        engineer=own,
+        kind=CheckInKind.ONE_ON_ONE,
+        author=OuterRef("manager__user"),
+    )
+    qs = (
+        reports_within(access, indirect=indirect)
+        .select_related("user", "team", "manager__user")
+        .annotate(
+            last_feedback_mine=_latest(
+                given.filter(author_id=access.user_id), "created_at"
+            ),
+            last_feedback_any=_latest(given, "created_at"),
+            technical=count_of(recent.filter(kind=CompetencyKind.TECHNICAL)),
+            interpersonal=count_of(recent.filter(kind=CompetencyKind.INTERPERSONAL)),
+            goals_at_risk=count_of(
+                Goal.objects.filter(engineer=own).at_risk(now=now, today=today)
+            ),
+            last_one_on_one=_latest(one_on_ones, "held_on"),
+            unacknowledged=count_of(
+                FeedbackNote.objects.filter(engineer=own).unacknowledged()
+            ),
+        )
+    )
+    if team is not None:
+        qs = qs.filter(team_id=team)
+    return qs.order_by(*_ordering(sort, direction))
+
+
+def _ordering(sort: str, direction: str) -> list:
+    column = COLUMNS_BY_KEY.get(sort, COLUMNS[0])
+    ascending = direction != "desc"
+    expression = F(column.order_by)
+    if column.since:
+        # Fewest days first is the latest date first, with "never" last.
+        key = (
+            expression.desc(nulls_last=True)
+            if ascending
+            else expression.asc(nulls_first=True)
+        )
+    else:
+        key = expression.asc() if ascending else expression.desc()
+    return [key, "user__display_name", "pk"]
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    engineer: Engineer
+    is_direct: bool
+    days_since_mine: int | None
+    days_since_any: int | None
+    technical: int
+    interpersonal: int
+    goals_at_risk: int
+    days_since_one_on_one: int | None
+    unacknowledged: int
+
+    @property
+    def interpersonal_missing(self) -> bool:
+        """Technical feedback but no interpersonal in the window: a blind spot."""
+        return self.technical > 0 and self.interpersonal == 0
+
+
+def team_row(
+    engineer: Engineer,
+    *,
+    access: Access,
+    zone: datetime.tzinfo,
+    now: datetime.datetime,
+) -> TeamRow:
+    """One dashboard row from an engineer annotated by :func:`team_table`,
+    with days counted in the viewer's time zone."""
+    today = timezone.localdate(now, zone)
+    return TeamRow(
+        engineer=engineer,
+        is_direct=access.manages(engineer.pk),
+        days_since_mine=days_since(engineer.last_feedback_mine, today=today, zone=zone),
+        days_since_any=days_since(engineer.last_feedback_any, today=today, zone=zone),
+        technical=engineer.technical,
+        interpersonal=engineer.interpersonal,
+        goals_at_risk=engineer.goals_at_risk,
+        days_since_one_on_one=days_since(engineer.last_one_on_one, today=today),
+        unacknowledged=engineer.unacknowledged,
+    )
+
+
+# --- coaching --------------------------------------------------------------------
+
+
+@dataclass
+class CoachedMentor:
+    """How one mentor is doing as a mentor, in counts and dates only."""
+
+    coaching: Mentorship
+    mentees: list[MenteeRow] = field(default_factory=list)
+    technical: int = 0
+    interpersonal: int = 0
+    rated: int = 0
+    rated_actionable: int = 0
+
+    @property
+    def mentor(self) -> Engineer:
+        return self.coaching.mentee
+
+    @property
+    def active_mentees(self) -> int:
+        return len(self.mentees)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.mentees if row.status == "overdue")
+
+    @property
+    def kept(self) -> int:
+        return self.active_mentees - self.overdue
+
+    @property
+    def feedback_given(self) -> int:
+        return self.technical + self.interpersonal
+
+
+def coached_mentors(
+    access: Access, *, zone: datetime.tzinfo, now: datetime.datetime
+) -> list[CoachedMentor]:
+    """The mentors ``user`` coaches and how they are doing: three queries.
+
+    A mentorship's cadence is kept while its next check-in is not past due
+    (due today still counts as kept). Feedback counts are the shared and
+    manager-only notes the mentor gave their current mentees in the last 90
+    days; the actionable share is over every note from them that those mentees
+    acknowledged and rated.
+    """
+    today = timezone.localdate(now, zone)
+    coaching = list(
+        Mentorship.objects.active()
+        .filter(mentor_id__in=access.own_ids, mentee_id__in=access.coached_mentor_ids)
+        .select_related("mentee__user", "mentee__team")
+        .order_by("mentee__user__display_name", "pk")
+    )
+    by_mentor = {row.mentee_id: CoachedMentor(coaching=row) for row in coaching}
+    if not by_mentor:
+        return []
+
+    mentorships = _with_last_check_in(
+        Mentorship.objects.active()
+        .filter(mentor_id__in=by_mentor)
+        .select_related("mentee__user")
+        .order_by("mentee__user__display_name", "pk")
+    )
+    for mentorship in mentorships:
+        by_mentor[mentorship.mentor_id].mentees.append(
+            mentee_row(mentorship, today=today)
+        )
+
+    to_their_mentees = Exists(
+        Mentorship.objects.active().filter(
+            mentor__user=OuterRef("author"), mentee=OuterRef("engineer")
+        )
+    )
+    recent = Q(created_at__gte=now - FEEDBACK_WINDOW)
+    rated = Q(
+        visibility=Visibility.SHARED,
+        acknowledged_at__isnull=False,
+        actionable__isnull=False,
+    )
+    totals = (
+        FeedbackNote.objects.filter(
+            author__engineer__in=by_mentor, visibility__in=GIVEN
+        )
+        .filter(to_their_mentees)
+        .order_by()
+        .values("author__engineer")
+        .annotate(
+            technical=Count("pk", filter=recent & Q(kind=CompetencyKind.TECHNICAL)),
+            interpersonal=Count(
+                "pk", filter=recent & Q(kind=CompetencyKind.INTERPERSONAL)
+            ),
+            rated=Count("pk", filter=rated),
+            rated_actionable=Count("pk", filter=rated & Q(actionable=True)),
+        )
+    )
+    for total in totals:
+        row = by_mentor[total["author__engineer"]]
+        row.technical = total["technical"]
+        row.interpersonal = total["interpersonal"]
+        row.rated = total["rated"]
+        row.rated_actionable = total["rated_actionable"]
+    return list(by_mentor.values())
