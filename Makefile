@@ -54,7 +54,10 @@ screenshots: install
 
 # Time the pages and the reminder sweep for a large organisation, in a database
 # of the benchmark's own (var/bench/, or DATABASE_URL's server): see README.md.
+# The HTTP run needs locust (the bench extra): installed here, not for `make test`.
 bench: install
+	@test $(VENV)/.installed-bench -nt pyproject.toml || { \
+		$(BIN)/python -m pip install --quiet -e '.[dev,bench]' && touch $(VENV)/.installed-bench; }
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.conf import settings
@@ -25,6 +26,7 @@ class BenchDatabase:
     vendor: str  # "sqlite" or "postgresql"
     settings: dict
     label: str  # a file path or a database name, for the report
+    url: str  # as DATABASE_URL, for a server of its own (the HTTP run)
 
     @property
     def name(self) -> str:
@@ -39,8 +41,9 @@ def bench_database(*, vendor: str, scale: float, directory: Path) -> BenchDataba
     """Where the run at ``scale`` keeps its data: never the configured database."""
     user_settings = settings.DATABASES[DEFAULT]
     if vendor == "sqlite":
-        path = directory / f"bench-{scale_tag(scale)}.sqlite3"
-        parsed = dj_database_url.parse(f"sqlite:///{path}", conn_max_age=0)
+        path = directory.absolute() / f"bench-{scale_tag(scale)}.sqlite3"
+        url = f"sqlite:///{path}"
+        parsed = dj_database_url.parse(url, conn_max_age=0)
         # The same options the embedded installation runs with (growth/settings.py).
         parsed["OPTIONS"] = {
             "timeout": 20,
@@ -56,6 +59,7 @@ def bench_database(*, vendor: str, scale: float, directory: Path) -> BenchDataba
         base = parsed["NAME"]
         base = base if base.endswith("_bench") else f"{base}_bench"
         parsed["NAME"] = f"{base}_{scale_tag(scale)}"
+        url = urlsplit(url)._replace(path=f"/{parsed['NAME']}").geturl()
         label = parsed["NAME"]
     else:
         raise ValueError(f"Unknown database {vendor!r}: use sqlite or postgres.")
@@ -64,7 +68,7 @@ def bench_database(*, vendor: str, scale: float, directory: Path) -> BenchDataba
         and parsed.get("HOST", "") == user_settings.get("HOST", "")
     ) or parsed["NAME"] == user_settings.get("TEST", {}).get("NAME"):
         raise ValueError("The bench database must not be the configured one.")
-    return BenchDatabase(vendor=vendor, settings=parsed, label=label)
+    return BenchDatabase(vendor=vendor, settings=parsed, label=label, url=url)
 
 
 def _wrapper(db: BenchDatabase):

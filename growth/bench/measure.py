@@ -4,13 +4,12 @@ Pages are requested in one process with Django's test client, through the whole
 middleware stack, signed in with ``force_login``. After the warm-up the pages are
 requested in turns (floor, each page, the default admin, then again), so that a
 slow moment of the machine falls on every page alike; the ratios stay fair.
-Queries are counted on the last warm-up request.
+Queries are counted on the last warm-up request. Nothing is kept between
+requests: every one builds its page, as for the person who waits for it.
 
-The pages keep their content in the page cache (``growth.pagecache``), so a
-view that repeats one a minute old is what the main figures time. Each page's
-*first view* is timed too, after a change to the organisation that every
-page's stamps include, so nothing is reused: the cost of the first view after
-any change, and the figure that grows with the data if anything does.
+Each timed request is split three ways: SQL (every statement, timed where it
+runs), template rendering (the outermost ``Template.render``, without the SQL
+run lazily from inside it), and the rest (view code, ORM, middleware).
 """
 
 from __future__ import annotations
@@ -18,22 +17,19 @@ from __future__ import annotations
 import contextlib
 import datetime
 import math
-import secrets
-import shutil
 import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import mail
-from django.core.cache import caches
 from django.db import connection, transaction
+from django.template.base import Template
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from growth import pagecache, reminders
+from growth import reminders
 from growth.bench.seed import Cast
 from growth.models import Notification, Reminder
 
@@ -58,7 +54,8 @@ class BenchError(Exception):
 
 
 class QueryCounter:
-    """Count the statements run on the default connection, by their verb.
+    """Count the statements run on the default connection, by their verb, and
+    the seconds they take.
 
     An execute wrapper rather than CaptureQueriesContext: it keeps no SQL and
     has no 9,000-query limit, and a sweep delivering emails runs more.
@@ -66,10 +63,15 @@ class QueryCounter:
 
     def __init__(self):
         self.verbs: Counter = Counter()
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.verbs[sql.lstrip().split(None, 1)[0].upper()] += 1
-        return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
 
     @property
     def total(self) -> int:
@@ -81,35 +83,51 @@ class QueryCounter:
             yield self
 
 
-@contextlib.contextmanager
-def own_cache(directory):
-    """A page cache of the configured kind that is the benchmark's own: Redis
-    under a prefix of its own, or files under ``directory``; emptied
-    afterwards. Yields its kind, for the report."""
-    configured = settings.CACHES["default"]
-    if configured["BACKEND"].endswith("RedisCache"):
-        prefix = f"cultivate-bench-{secrets.token_hex(4)}"
+class RenderClock:
+    """The seconds spent rendering templates, less the SQL ``queries`` saw run
+    meanwhile (a queryset a template evaluates is SQL, not rendering).
+
+    Only the outermost ``Template.render`` is timed: includes, crispy's forms
+    and the admin's templates render inside it and would count twice.
+    """
+
+    def __init__(self, queries: QueryCounter):
+        self.queries = queries
+        self.seconds = 0.0
+        self._depth = 0
+
+    @contextlib.contextmanager
+    def timing(self):
+        original = Template.render
+        clock = self
+
+        def render(template, context):
+            if clock._depth:
+                return original(template, context)
+            clock._depth += 1
+            sql_before = clock.queries.seconds
+            start = time.perf_counter()
+            try:
+                return original(template, context)
+            finally:
+                spent = time.perf_counter() - start
+                clock.seconds += spent - (clock.queries.seconds - sql_before)
+                clock._depth -= 1
+
+        Template.render = render
         try:
-            with override_settings(
-                CACHES={"default": {**configured, "KEY_PREFIX": prefix}}
-            ):
-                yield "Redis"
+            yield self
         finally:
-            redis = caches.create_connection("default")._cache.get_client(write=True)
-            for key in redis.scan_iter(f"{prefix}:*"):
-                redis.delete(key)
-        return
-    location = directory / "cache"
-    shutil.rmtree(location, ignore_errors=True)
-    own = {
-        "BACKEND": "growth.pagecache.FileCache",
-        "LOCATION": location,
-    }
-    try:
-        with override_settings(CACHES={"default": own}):
-            yield "files"
-    finally:
-        shutil.rmtree(location, ignore_errors=True)
+            Template.render = original
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One request's seconds: in all, in SQL, and rendering (SQL aside)."""
+
+    total: float
+    sql: float
+    render: float
 
 
 def _targets(cast: Cast) -> dict[str, tuple[str, str]]:
@@ -140,35 +158,50 @@ def _get(client: Client, url: str):
     return response
 
 
+def _timed(client: Client, url: str, sql: QueryCounter, render: RenderClock) -> Timing:
+    sql_before, render_before = sql.seconds, render.seconds
+    start = time.perf_counter()
+    _get(client, url)
+    return Timing(
+        total=time.perf_counter() - start,
+        sql=sql.seconds - sql_before,
+        render=render.seconds - render_before,
+    )
+
+
 def p95(values: list[float]) -> float:
     """The 95th percentile, by nearest rank: a value that was measured."""
     ordered = sorted(values)
     return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
 
 
-def _first_view(client: Client, url: str, counter: QueryCounter | None = None) -> float:
-    """Time ``url`` with nothing to reuse: the organisation has just changed.
-    With a ``counter``, count its queries too."""
-    pagecache.touch(everyone=True)
-    counting = counter.counting() if counter else contextlib.nullcontext()
-    start = time.perf_counter()
-    with counting:
-        _get(client, url)
-    return time.perf_counter() - start
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
 
 
-def _row(spent: list[float], queries: int, floor: float) -> dict:
+def _row(timings: list[Timing], queries: int, floor: float) -> dict:
+    spent = [t.total for t in timings]
+    median = statistics.median(spent)
+    sql = statistics.median(t.sql for t in timings)
+    render = statistics.median(t.render for t in timings)
     return {
-        "median_ms": round(statistics.median(spent) * 1000, 2),
-        "p95_ms": round(p95(spent) * 1000, 2),
+        "median_ms": _ms(median),
+        "p95_ms": _ms(p95(spent)),
         "queries": queries,
-        "ratio_to_floor": round(statistics.median(spent) / floor, 2),
+        "ratio_to_floor": round(median / floor, 2),
+        # Medians of each part; the rest is what makes them add up to the
+        # median, so the three read as shares of it.
+        "split_ms": {
+            "sql": _ms(sql),
+            "render": _ms(render),
+            "other": _ms(max(median - sql - render, 0.0)),
+        },
     }
 
 
 def measure_pages(cast: Cast, *, requests: int, warmup: int) -> dict[str, dict]:
-    """Return a row per page and reference: median, p95, queries, ratio; and
-    for each page, the same of its first view (``first_view``)."""
+    """Return a row per page and reference: median, p95, queries, ratio to the
+    floor, and where the median's time went (``split_ms``)."""
     with override_settings(**BENCH_SETTINGS):
         clients = {}
         for role in ("engineer", "manager", "admin"):
@@ -181,29 +214,13 @@ def measure_pages(cast: Cast, *, requests: int, warmup: int) -> dict[str, dict]:
                 with QueryCounter().counting() as counter:
                     _get(clients[role], url)
             queries[key] = counter.total
-        times: dict[str, list[float]] = {key: [] for key in targets}
-        first: dict[str, list[float]] = {key: [] for key in PAGES}
-        for _ in range(requests):
-            for key, (role, url) in targets.items():
-                client = clients[role]
-                start = time.perf_counter()
-                _get(client, url)
-                times[key].append(time.perf_counter() - start)
-        # Apart, and after: a first view changes what every page's key includes.
-        first_queries = {}
-        for key in PAGES:
-            role, url = targets[key]
-            _first_view(clients[role], url, counter := QueryCounter())
-            first_queries[key] = counter.total
-        for _ in range(requests):
-            for key in PAGES:
-                role, url = targets[key]
-                first[key].append(_first_view(clients[role], url))
-    floor = statistics.median(times["floor"])
-    rows = {key: _row(spent, queries[key], floor) for key, spent in times.items()}
-    for key in PAGES:
-        rows[key]["first_view"] = _row(first[key], first_queries[key], floor)
-    return rows
+        timings: dict[str, list[Timing]] = {key: [] for key in targets}
+        with QueryCounter().counting() as sql, RenderClock(sql).timing() as render:
+            for _ in range(requests):
+                for key, (role, url) in targets.items():
+                    timings[key].append(_timed(clients[role], url, sql, render))
+    floor = statistics.median(t.total for t in timings["floor"])
+    return {key: _row(spent, queries[key], floor) for key, spent in timings.items()}
 
 
 def sweep_moment(now: datetime.datetime) -> datetime.datetime:

@@ -8,7 +8,8 @@ mentorship and 5,000 feedback requests, so that every page and every reminder
 rule reads real rows. Every choice comes from one ``random.Random(seed)``.
 
 Three people are the benchmark's viewers: an engineer with a long history, a
-manager with 15 direct reports who also mentors, and a staff admin.
+manager with 15 direct reports who also mentors, and a staff admin. The HTTP
+run signs in as more of every role (``people``).
 """
 
 from __future__ import annotations
@@ -312,6 +313,17 @@ class _Organisation:
                 )
             )
         self.mentorship_rows = _insert(Mentorship, rows)
+        if not Mentorship.objects.active().coaching().exists():
+            # A coach whatever the draw (a small organisation may have none): the
+            # head of engineering mentors the bench engineer's mentor. Drawn
+            # from no randomness, so the rest is what earlier seeds made.
+            Mentorship.objects.create(
+                mentor=self.engineers[0],
+                mentee=self.engineers[2],
+                started_on=(self.now - datetime.timedelta(days=30)).date(),
+                focus="Mentoring well",
+                cadence_days=28,
+            )
         self.mentors_of: dict[int, list[int]] = {}
         for m in self.mentorship_rows:
             self.mentors_of.setdefault(m.mentee_id, []).append(m.mentor_id)
@@ -626,6 +638,63 @@ def cast() -> Cast:
         admin=User.objects.get(email=ADMIN_EMAIL),
         manager_team_id=manager.engineer.team_id,
     )
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the HTTP run signs in as: the role they were picked for, and
+    every role they hold (a manager may mentor too), which decides their pages."""
+
+    email: str
+    role: str  # "engineer", "manager", "mentor" or "coach"
+    manager: bool
+    mentor: bool
+    coach: bool
+
+
+def people(count: int) -> list[Person]:
+    """``count`` people of every role for the HTTP run: a coach, a quarter
+    managers, a quarter mentors who manage no one, and engineers who are
+    neither; the bench's own engineer and manager among them. Where the
+    organisation has too few of a role, the others make up the number."""
+    active = Mentorship.objects.active()
+    managers = set(
+        Engineer.objects.filter(reports__isnull=False)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    mentors = set(active.values_list("mentor_id", flat=True))
+    coaches = set(active.coaching().values_list("mentor_id", flat=True))
+    everyone = dict(
+        Engineer.objects.active().order_by("pk").values_list("pk", "user__email")
+    )
+    first = {ENGINEER_EMAIL: 0, MANAGER_EMAIL: 0}
+    ordered = sorted(everyone, key=lambda pk: first.get(everyone[pk], 1))
+    pools = {
+        "coach": [pk for pk in ordered if pk in coaches],
+        "manager": [pk for pk in ordered if pk in managers - coaches],
+        "mentor": [pk for pk in ordered if pk in mentors - managers - coaches],
+        "engineer": [pk for pk in ordered if pk not in managers | mentors],
+    }
+    quotas = {"coach": 1, "manager": count // 4, "mentor": count // 4}
+    quotas["engineer"] = count - sum(quotas.values())
+    picked = {role: pool[: quotas[role]] for role, pool in pools.items()}
+    # Too few of a role: fill from what is left, engineers first.
+    for role in ("engineer", "mentor", "manager", "coach"):
+        spare = [pk for pk in pools[role] if pk not in picked[role]]
+        short = count - sum(map(len, picked.values()))
+        picked[role] += spare[:short]
+    return [
+        Person(
+            email=everyone[pk],
+            role=role,
+            manager=pk in managers,
+            mentor=pk in mentors,
+            coach=pk in coaches,
+        )
+        for role, pks in picked.items()
+        for pk in pks
+    ]
 
 
 def is_seeded(scale: float) -> bool:

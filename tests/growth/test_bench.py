@@ -14,7 +14,8 @@ from growth.models import Engineer, FeedbackNote, Goal, Notification, Reminder
 
 pytestmark = pytest.mark.django_db
 
-ROW = {"median_ms", "p95_ms", "queries", "ratio_to_floor"}
+ROW = {"median_ms", "p95_ms", "queries", "ratio_to_floor", "split_ms"}
+SPLIT = {"sql", "render", "other"}
 MODELS = (User, Engineer, FeedbackNote, Goal, Notification, Reminder)
 
 
@@ -22,7 +23,8 @@ def run_bench(tmp_path, *args, requests="3") -> tuple[dict, str]:
     out = io.StringIO()
     call_command(
         "bench",
-        "--scale", "0.01", "--requests", requests, "--output", str(tmp_path), *args,
+        "--scale", "0.01", "--requests", requests, "--output", str(tmp_path),
+        "--no-http", *args,
         stdout=out, stderr=io.StringIO(),
     )  # fmt: skip
     vendor = "postgresql" if "postgres" in args else "sqlite"
@@ -48,32 +50,35 @@ def test_it_reports_both_scales_and_leaves_the_users_database_alone(cast, tmp_pa
     for run in results["runs"]:
         assert run["database"] == "sqlite"
         assert set(run["pages"]) == set(PAGES)
-        assert run["cache"] == "files"
-        firsts = [page.pop("first_view") for page in run["pages"].values()]
-        for row in [
-            run["floor"],
-            run["default_admin"],
-            *run["pages"].values(),
-            *firsts,
-        ]:
+        assert "http" not in run  # --no-http
+        assert "cache" not in run  # every page is built fresh
+        for row in [run["floor"], run["default_admin"], *run["pages"].values()]:
             assert set(row) == ROW
             assert row["median_ms"] > 0
             assert row["p95_ms"] >= row["median_ms"]
+            split = row["split_ms"]
+            assert set(split) == SPLIT
+            # Every page reads the session and renders a template.
+            assert split["sql"] > 0
+            assert split["render"] > 0
+            assert split["other"] >= 0
+            parts = split["sql"] + split["render"] + split["other"]
+            assert parts == pytest.approx(row["median_ms"], rel=0.1, abs=0.05)
         assert run["floor"]["ratio_to_floor"] == 1
-        for page, first in zip(run["pages"].values(), firsts, strict=True):
-            # A repeated view reuses the page; its first view builds all of it.
-            assert page["queries"] < first["queries"] <= 12
+        for page in run["pages"].values():
+            assert page["queries"] <= 12
         assert set(run["sweep"]) >= {"seconds", "queries", "emails"}
         assert run["sweep"]["emails"] > 0
     assert big["sizes"]["notes"] == 10 * small["sizes"]["notes"]
     for page in PAGES:
         assert big["pages"][page]["queries"] == small["pages"][page]["queries"], page
-    assert "first view" in text
+    assert "sql" in text and "render" in text
+    assert "first view" not in text
     for name in (*PAGES, "floor", "default_admin", "sweep"):
         assert name in text
-    # Without --keep the bench databases are gone afterwards, and its cache.
+    assert "HTTP" not in text
+    # Without --keep the bench databases are gone afterwards.
     assert not list(tmp_path.glob("*.sqlite3"))
-    assert not (tmp_path / "cache").exists()
 
 
 def test_it_reuses_a_kept_database(db, tmp_path):
@@ -109,7 +114,9 @@ def test_the_bench_database_is_never_the_configured_one(settings, tmp_path):
     sqlite = database.bench_database(vendor="sqlite", scale=0.1, directory=tmp_path)
 
     assert db.name == "cultivate_bench_x1"
+    assert db.url == "postgres://postgres@127.0.0.1:5432/cultivate_bench_x1"
     assert sqlite.name == str(tmp_path / "bench-x0_1.sqlite3")
+    assert sqlite.url == f"sqlite:///{tmp_path}/bench-x0_1.sqlite3"
 
 
 def test_p95_is_a_measured_value():

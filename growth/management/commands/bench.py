@@ -2,14 +2,18 @@
 
     python manage.py bench [--scale 1] [--requests 50] [--database sqlite|postgres]
                            [--keep] [--output var/bench]
+                           [--no-http | --http-users 20 --http-seconds 30]
 
 It never touches the configured database: SQLite runs use files under
 ``var/bench/``, PostgreSQL runs a database named after ``DATABASE_URL``'s with
 ``_bench_x1`` (and ``_bench_x0_1``) added, created and dropped on the same server.
+The HTTP run, at the first scale only, needs locust (the ``bench`` extra).
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import logging
 import time
 from dataclasses import asdict
@@ -19,7 +23,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from growth.bench import database, measure, report, seed
+from growth.bench import database, http, measure, report, seed
+
+# Fewer could not be of every role: a coach, a manager, a mentor, an engineer.
+MIN_HTTP_USERS = 4
 
 
 def positive_float(value: str) -> float:
@@ -28,7 +35,8 @@ def positive_float(value: str) -> float:
     except ValueError:
         number = 0
     if not number > 0:
-        raise CommandError(f"--scale must be a number above 0, not {value!r}")
+        # argparse names the option: --scale or --http-seconds.
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {value!r}")
     return number
 
 
@@ -36,7 +44,8 @@ class Command(BaseCommand):
     help = (
         "Benchmark Cultivate for a large organisation, in a database of its own: "
         "seed it, time the pages against a floor and a default admin, at the scale "
-        "and at a tenth of it, time a reminder sweep, and write var/bench/*.json."
+        "and at a tenth of it, time a reminder sweep, load the real server with "
+        "signed-in people at the scale, and write var/bench/*.json."
     )
     # The checks would connect to the configured database; the bench has its own.
     requires_system_checks: list[str] = []
@@ -55,10 +64,19 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=None,
                             help="Where the JSON and SQLite files go (var/bench/).")  # fmt: skip
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--no-http", action="store_true",
+                            help="Skip the HTTP run (gunicorn under locust's load).")  # fmt: skip
+        parser.add_argument("--http-users", type=int, default=20,
+                            help="People signed in at once in the HTTP run (20).")  # fmt: skip
+        parser.add_argument("--http-seconds", type=positive_float, default=30.0,
+                            help="How long they go through their pages (30).")  # fmt: skip
+        parser.add_argument("--http-think", type=float, default=1.0,
+                            help="Seconds between one person's pages, on average (1).")  # fmt: skip
 
     def handle(self, *args, **options):
         if options["requests"] < 1:
             raise CommandError("--requests must be at least 1.")
+        self._check_http(options)
         vendor = options["database"] or (
             "postgres" if settings.DATABASE_URL.startswith("postgres") else "sqlite"
         )
@@ -79,10 +97,9 @@ class Command(BaseCommand):
                     )
                 except ValueError as error:
                     raise CommandError(str(error)) from None
-                # Its own page cache too: the seeding's writes change stamps.
-                with measure.own_cache(directory) as cache_kind:
-                    run = self._run(db, scale, options, warmup)
-                results["runs"].append({**run, "cache": cache_kind})
+                # The HTTP run at the full scale only: what its figures answer.
+                with_http = not options["no_http"] and not results["runs"]
+                results["runs"].append(self._run(db, scale, options, warmup, with_http))
         finally:
             logging.disable(logging.NOTSET)
         text = report.table(results)
@@ -90,9 +107,28 @@ class Command(BaseCommand):
         self.stdout.write(text)
         self.stdout.write(f"\nWrote {path}")
 
-    def _run(self, db, scale: float, options: dict, warmup: int) -> dict:
+    def _check_http(self, options: dict) -> None:
+        """Refuse an HTTP run that cannot happen now, rather than after the seeding."""
+        if options["no_http"]:
+            return
+        if importlib.util.find_spec("locust") is None:
+            raise CommandError(
+                "The HTTP run needs locust: pip install -e '.[bench]' (make bench "
+                "does), or pass --no-http."
+            )
+        if options["http_users"] < MIN_HTTP_USERS:
+            raise CommandError(
+                f"--http-users must be at least {MIN_HTTP_USERS}, one of every role."
+            )
+        if options["http_think"] < 0:
+            raise CommandError("--http-think must not be negative.")
+
+    def _run(
+        self, db, scale: float, options: dict, warmup: int, with_http: bool
+    ) -> dict:
         self.stderr.write(f"Scale {scale:g}: {db.vendor} at {db.label}")
         seeded = self._prepare(db, scale, keep=options["keep"], seed_=options["seed"])
+        load = None
         try:
             with database.using(db):
                 cast = seed.cast()
@@ -103,12 +139,23 @@ class Command(BaseCommand):
                 )
                 self.stderr.write("  timing the reminder sweep")
                 sweep = measure.measure_sweep(now=measure.sweep_moment(timezone.now()))
+                if with_http:
+                    self.stderr.write(
+                        f"  loading gunicorn with {options['http_users']} people "
+                        f"for {options['http_seconds']:g} s"
+                    )
+                    load = http.run(
+                        db,
+                        users=options["http_users"],
+                        seconds=options["http_seconds"],
+                        think=options["http_think"],
+                    )
         except measure.BenchError as error:
             raise CommandError(str(error)) from None
         finally:
             if not options["keep"]:
                 database.drop(db)
-        return {
+        run = {
             "scale": scale,
             "database": "sqlite" if db.vendor == "sqlite" else "postgresql",
             "database_version": version,
@@ -121,6 +168,9 @@ class Command(BaseCommand):
             "pages": {key: rows[key] for key in measure.PAGES},
             "sweep": sweep,
         }
+        if load is not None:
+            run["http"] = load
+        return run
 
     def _prepare(self, db, scale: float, *, keep: bool, seed_: int) -> float | None:
         """Seed a fresh bench database; return the seconds, or None if reused."""
