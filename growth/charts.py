@@ -1,19 +1,25 @@
 """Charts drawn by the server as inline SVG, each with its numbers as a table.
 
-A builder here turns plain numbers into geometry (a small dataclass); the
-templates in templates/growth/charts/ draw it. The page needs no JavaScript and
-no chart library, and a screen reader gets the same numbers from the SVG's
-<title> and <desc> and from the data table drawn under it.
+A builder here turns plain numbers into geometry (a small dataclass), and
+``Chart.as_html()`` writes it out: legend, SVG and table. The page needs no
+JavaScript and no chart library, and a screen reader gets the same numbers from
+the SVG's <title> and <desc> and from the data table drawn under it.
+
+The markup is written in Python rather than by loops of template tags: a year
+of check-ins is hundreds of elements, and each tag costs more than the string
+it makes. Every piece of text goes through ``_esc`` on its way out.
 """
 
 from __future__ import annotations
 
 import datetime
+import html
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 600
 HEIGHT = 220
@@ -114,6 +120,15 @@ class Chart:
     @property
     def x_label_y(self) -> int:
         return self.bottom + 16
+
+    def as_html(self) -> SafeString:
+        """The chart as a ``<figure>``: legend, SVG and the table of its numbers."""
+        parts = ['<figure class="mb-0">\n']
+        _legend(self, parts)
+        _svg(self, parts)
+        _table(self.id, self.table, parts)
+        parts.append("</figure>\n")
+        return mark_safe("".join(parts))
 
 
 def number(value) -> str:
@@ -264,6 +279,7 @@ def progress_line_chart(
     def y_of(percent: float) -> float:
         return bottom - percent / 100 * (bottom - top)
 
+    day_label = _day_labeller(zone)
     lines = []
     rows = []
     styled = []
@@ -276,7 +292,7 @@ def progress_line_chart(
         styled.append(style)
         points = []
         for when, percent in values:
-            day = date_format(when.astimezone(zone).date(), "j M Y")
+            day = day_label(when)
             points.append(
                 Point(
                     x=round(x_of(when), 1),
@@ -316,6 +332,26 @@ def progress_line_chart(
     )
 
 
+def _day_labeller(zone: datetime.tzinfo):
+    """Return a function labelling a moment with its day in ``zone``: 3 Nov 2026.
+
+    The same text as ``date_format(day, "j M Y")``, with the month and year
+    formatted once per month: a year of check-ins is hundreds of dates, and
+    each ``date_format`` call goes through the locale's format lookups again.
+    """
+    months: dict[tuple[int, int], str] = {}
+
+    def label(when: datetime.datetime) -> str:
+        day = when.astimezone(zone).date()
+        key = (day.year, day.month)
+        month = months.get(key)
+        if month is None:
+            month = months[key] = date_format(day, "M Y")
+        return f"{day.day} {month}"
+
+    return label
+
+
 def _month_ticks(start, end, zone, x_of, most: int = 8):
     """A labelled tick at each month start between ``start`` and ``end``."""
     local = start.astimezone(zone)
@@ -330,3 +366,95 @@ def _month_ticks(start, end, zone, x_of, most: int = 8):
         Tick(position=round(x_of(when), 1), label=date_format(when.date(), "M"))
         for when in starts[::every]
     ]
+
+
+# --- writing it out ------------------------------------------------------------
+
+# The escaping Django's templates apply (``django.utils.html.escape`` is this
+# function behind a lazy-string wrapper, which costs more than the escaping).
+_esc = html.escape
+
+
+def _legend(chart: Chart, out: list[str]) -> None:
+    """A swatch per series, only when there is more than one to tell apart."""
+    if len(chart.series) < 2:
+        return
+    width = "10" if chart.bars else "3"
+    out.append('<ul class="list-inline small mb-1">\n')
+    for series in chart.series:
+        dash = f' stroke-dasharray="{series.dash}"' if series.dash else ""
+        out.append(
+            '<li class="list-inline-item">'
+            '<svg width="24" height="10" aria-hidden="true" focusable="false">'
+            f'<line x1="0" y1="5" x2="24" y2="5" stroke="{series.colour}"'
+            f' stroke-width="{width}"{dash} /></svg>\n'
+            f"{_esc(series.name)}</li>\n"
+        )
+    out.append("</ul>\n")
+
+
+def _svg(chart: Chart, out: list[str]) -> None:
+    """The drawing, labelled by its title and description for screen readers."""
+    chart_id = _esc(chart.id)
+    out.append(
+        f'<svg class="chart w-100 h-auto" viewBox="0 0 {chart.width} {chart.height}"'
+        f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
+        ' focusable="false">\n'
+        f'<title id="{chart_id}-title">{_esc(chart.title)}</title>\n'
+        f'<desc id="{chart_id}-desc">{_esc(chart.desc)}</desc>\n'
+    )
+    left, right, bottom = chart.left, chart.right, chart.bottom
+    for tick in chart.y_ticks:
+        y = tick.position
+        out.append(
+            f'<line class="grid" x1="{left}" x2="{right}" y1="{y}" y2="{y}" />'
+            f'<text x="{left - 6}" y="{y}" text-anchor="end"'
+            f' dominant-baseline="middle">{_esc(tick.label)}</text>\n'
+        )
+    out.append(
+        f'<line class="axis" x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" />\n'
+    )
+    label_y = chart.x_label_y
+    for tick in chart.x_ticks:
+        out.append(
+            f'<text x="{tick.position}" y="{label_y}" text-anchor="{tick.anchor}">'
+            f"{_esc(tick.label)}</text>\n"
+        )
+    for bar in chart.bars:
+        out.append(
+            f'<rect class="bar" x="{bar.x}" y="{bar.y}" width="{bar.width}"'
+            f' height="{bar.height}" fill="{bar.colour}">'
+            f"<title>{_esc(bar.label)}</title></rect>\n"
+        )
+    for line in chart.lines:
+        style = line.series
+        dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+        out.append(
+            f'<g class="series" stroke="{style.colour}" fill="{style.colour}">'
+            f'<polyline points="{line.path}" fill="none" stroke-width="2"{dash} />\n'
+        )
+        for point in line.points:
+            out.append(
+                f'<circle class="point" cx="{point.x}" cy="{point.y}" r="4">'
+                f"<title>{_esc(point.label)}</title></circle>\n"
+            )
+        out.append("</g>\n")
+    out.append("</svg>\n")
+
+
+def _table(chart_id: str, table: DataTable, out: list[str]) -> None:
+    """Every number of the chart, one click away: the first cell heads its row."""
+    out.append(
+        '<details class="mt-1">\n'
+        '<summary class="small">Show the numbers as a table</summary>\n'
+        '<div class="table-responsive">\n'
+        f'<table class="table table-sm small mb-0" id="{_esc(chart_id)}-table">\n'
+        f"<caption>{_esc(table.caption)}</caption>\n<thead>\n<tr>"
+    )
+    out.extend(f'<th scope="col">{_esc(heading)}</th>' for heading in table.header)
+    out.append("</tr>\n</thead>\n<tbody>\n")
+    for first, *cells in table.rows:
+        out.append(f'<tr><th scope="row">{_esc(first)}</th>')
+        out.extend(f"<td>{_esc(cell)}</td>" for cell in cells)
+        out.append("</tr>\n")
+    out.append("</tbody>\n</table>\n</div>\n</details>\n")

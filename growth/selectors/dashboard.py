@@ -9,19 +9,21 @@ so a page costs the same number of queries after one month or five years.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
-    OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
-    Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 
@@ -126,24 +128,11 @@ def dashboard_build(
     goals = list(goals_of(viewer=access, engineer=engineer))
     active = [goal for goal in goals if goal.status == GoalStatus.ACTIVE]
     closed = [goal for goal in goals if goal.status != GoalStatus.ACTIVE]
-    covered, uncovered = competency_coverage(viewer=access, engineer=engineer, now=now)
-    feedback_chart, feedback_total = feedback_by_month(
-        viewer=access, engineer=engineer, now=now, zone=zone
-    )
+    feedback = feedback_overview(viewer=access, engineer=engineer, now=now, zone=zone)
     learning_chart, learning_hours = learning_by_month(
         viewer=access, engineer=engineer, now=now, zone=zone
     )
-    # The newest few, with how many wait in all, in one query: the rest of a
-    # long backlog is not loaded just to be counted.
-    waiting = (
-        list(
-            unacknowledged_feedback(viewer=access, engineer=engineer).annotate(
-                waiting=Window(Count("pk"))
-            )[:UNACKNOWLEDGED_SHOWN]
-        )
-        if is_self
-        else []
-    )
+    waiting = newest_unacknowledged(viewer=access, engineer=engineer) if is_self else []
     manager = None
     if engineer.manager_id:
         manager = Person(
@@ -160,10 +149,10 @@ def dashboard_build(
         progress_chart=goal_progress_chart(
             viewer=access, engineer=engineer, goals=active, now=now, zone=zone
         ),
-        feedback_chart=feedback_chart,
-        feedback_total=feedback_total,
-        covered=covered,
-        uncovered=uncovered,
+        feedback_chart=feedback.chart,
+        feedback_total=feedback.total,
+        covered=feedback.covered,
+        uncovered=feedback.uncovered,
         learning_chart=learning_chart,
         learning_hours=learning_hours,
         manager=manager,
@@ -182,7 +171,24 @@ def unacknowledged_feedback(*, viewer, engineer: Engineer) -> QuerySet:
         FeedbackNote.objects.answerable_by(viewer)
         .filter(engineer=engineer)
         .unacknowledged()
-        .select_related("author", "competency", "engineer__user", "goal", "request")
+    )
+
+
+def newest_unacknowledged(*, viewer, engineer: Engineer) -> list[FeedbackNote]:
+    """The newest few unacknowledged notes, each carrying how many wait in all
+    (``waiting``), in one query: the rest of a long backlog is not loaded just
+    to be counted.
+
+    The count is an uncorrelated subquery, run once, rather than a window over
+    the whole backlog: a window makes the database join and sort every waiting
+    note before it can keep three. Only what an answer card shows is joined.
+    """
+    notes = unacknowledged_feedback(viewer=viewer, engineer=engineer)
+    waiting = notes.order_by().values("engineer").annotate(n=Count("pk")).values("n")
+    return list(
+        notes.select_related("author", "competency").annotate(
+            waiting=Subquery(waiting)
+        )[:UNACKNOWLEDGED_SHOWN]
     )
 
 
@@ -191,7 +197,6 @@ def goals_of(*, viewer, engineer: Engineer) -> QuerySet:
     return (
         Goal.objects.visible_to(viewer)
         .filter(engineer=engineer)
-        .select_related("competency")
         .order_by(ACTIVE_FIRST, F("target_date").asc(nulls_last=True), "-updated_at")
     )
 
@@ -260,64 +265,71 @@ def _shown_feedback(viewer, engineer: Engineer) -> QuerySet:
     )
 
 
-def feedback_by_month(
+@dataclass(frozen=True)
+class FeedbackOverview:
+    chart: charts.Chart  # notes per month, technical and interpersonal
+    total: int  # notes in the chart's months
+    covered: list[CompetencyCoverage]  # with feedback lately, most first
+    uncovered: list[Competency]  # active, with none lately
+
+
+def feedback_overview(
     *, viewer, engineer: Engineer, now: datetime.datetime, zone: datetime.tzinfo
-) -> tuple[charts.Chart, int]:
-    """Feedback notes per month, technical and interpersonal, as a stacked chart."""
+) -> FeedbackOverview:
+    """Feedback notes per month as a stacked chart, and which competencies had
+    feedback in the last 90 days (and how much) and which active ones had none.
+
+    Both come from one count of the engineer's recent notes (the
+    note_engineer_recent index) grouped by month, kind, competency and whether
+    it is recent: a few dozen rows however long the history, and never the
+    organisation's notes. The competencies themselves are a second, plain read.
+    """
     months = month_starts(now, zone)
     start = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
+    since = now - datetime.timedelta(days=COVERAGE_DAYS)
     rows = (
         _shown_feedback(viewer, engineer)
-        .filter(created_at__gte=start)
-        .annotate(month=TruncMonth("created_at", tzinfo=zone))
-        .values("month", "kind")
+        .filter(created_at__gte=min(start, since))
+        .values_list(
+            TruncMonth("created_at", tzinfo=zone),
+            "kind",
+            "competency_id",
+            ExpressionWrapper(Q(created_at__gte=since), output_field=BooleanField()),
+        )
         .annotate(count=Count("pk"))
         .order_by()
     )
-    counts = {(_month_key(row["month"]), row["kind"]): row["count"] for row in rows}
+    by_month: Counter[tuple[datetime.date, str]] = Counter()
+    by_competency: Counter[int] = Counter()
+    for month, kind, competency_id, recent, count in rows:
+        by_month[_month_key(month), kind] += count
+        if recent and competency_id is not None:
+            by_competency[competency_id] += count
     kinds = [CompetencyKind.TECHNICAL, CompetencyKind.INTERPERSONAL]
     chart = charts.stacked_bar_chart(
         id="feedback-by-month",
         title="Feedback notes per month",
         categories=[date_format(month, "M Y") for month in months],
         series=[
-            (kind.label, [counts.get((month, kind.value), 0) for month in months])
+            (kind.label, [by_month[month, kind.value] for month in months])
             for kind in kinds
         ],
         unit="notes",
     )
-    return chart, sum(counts.values())
-
-
-def competency_coverage(
-    *, viewer, engineer: Engineer, now: datetime.datetime
-) -> tuple[list[CompetencyCoverage], list[Competency]]:
-    """Competencies with feedback in the last 90 days (and how much), and the
-    active ones with none."""
-    since = now - datetime.timedelta(days=COVERAGE_DAYS)
-    # Counted from the engineer's own recent notes (the note_engineer_recent
-    # index), one small count per competency: never the organisation's notes.
-    recent = (
-        _shown_feedback(viewer, engineer)
-        .filter(created_at__gte=since, competency=OuterRef("pk"))
-        .order_by()
-        .values("competency")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    # A retired competency counts only if it had feedback. Sorted out here, as
-    # a filter on the count would compile (and run) its subquery a second time.
-    competencies = Competency.objects.annotate(
-        recent=Coalesce(Subquery(recent), 0)
-    ).order_by("kind", "name")
     covered, uncovered = [], []
-    for competency in competencies:
-        if competency.recent:
-            covered.append(CompetencyCoverage(competency, competency.recent))
+    for competency in Competency.objects.order_by("kind", "name"):
+        if count := by_competency[competency.pk]:
+            covered.append(CompetencyCoverage(competency, count))
         elif competency.is_active:
+            # A retired competency counts only if it had feedback.
             uncovered.append(competency)
     covered.sort(key=lambda c: (-c.count, c.competency.kind, c.competency.name))
-    return covered, uncovered
+    return FeedbackOverview(
+        chart=chart,
+        total=sum(by_month[month, kind.value] for month in months for kind in kinds),
+        covered=covered,
+        uncovered=uncovered,
+    )
 
 
 def learning_by_month(

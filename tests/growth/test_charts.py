@@ -130,6 +130,17 @@ def test_each_series_is_a_line_with_a_dot_per_value():
     assert html.count('class="point"') == 3
 
 
+def test_a_goal_title_is_escaped_in_the_legend_the_points_and_the_table():
+    day = datetime.datetime(2026, 9, 1, 12, tzinfo=UTC)
+    hostile = '<script>alert("x")</script>'
+    chart = line_chart(series=[(hostile, [(day, 10)]), ("Pair more", [(day, 20)])])
+    html = render_to_string("growth/charts/line_chart.html", {"chart": chart})
+    assert "<script>" not in html
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    # Once in the legend, the dot's title, the table, and the description.
+    assert html.count(escaped) == 4
+
+
 def test_points_sit_by_time_and_percent():
     first, second = line_chart().lines[0].points
     assert first.x == charts.LEFT
