@@ -11,14 +11,45 @@ from __future__ import annotations
 
 import csv
 import itertools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote as urlquote
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    _boolean_icon,
+    _coerce_field_name,
+    result_headers,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    quote,
+    unquote,
+)
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    Field,
+    ForeignKey,
+    ManyToOneRel,
+    Model,
+    OuterRef,
+    Q,
+    TimeField,
+)
 from django.http import (
     Http404,
     HttpResponse,
@@ -27,10 +58,14 @@ from django.http import (
 )
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from growth import privacy, reminders
@@ -526,6 +561,179 @@ class CompetencyAdmin(GrowthAdmin):
 
 # --- feedback --------------------------------------------------------------------
 
+# The admin's own row loop (``items_for_result``) decides, for every cell of
+# every row, which field it is, how to show it, its classes and its link, and
+# renders each row's checkbox through the form templates: about 40 ms for a
+# page of 50 notes. Here each column is worked out once per page and a row is
+# a join of small functions; the HTML is the same, cell for cell.
+
+# Stands for a row's pk in the change link built once for the page.
+_PK = "__pk__"
+
+Cell = Callable[[Model], str]
+
+
+def _icons() -> dict[bool | None, str]:
+    return {value: _boolean_icon(value) for value in (True, False, None)}
+
+
+def _blank(value: Any) -> Any:
+    """A string of spaces shows as empty, as the admin's loop has it."""
+    return "" if isinstance(value, str) and not value.strip() else value
+
+
+def _checkbox() -> Cell:
+    """What ``ModelAdmin.action_checkbox`` renders through a widget's templates."""
+    label = gettext("Select this object for an action - {}")
+    return lambda obj: (
+        f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" '
+        f'value="{escape(obj.pk)}" class="action-select" '
+        f'aria-label="{format_html(label, str(obj))}">'
+    )
+
+
+def _field_text(field: Field, empty: str, linked: bool) -> Callable[[Any], str]:
+    """A field's value as escaped HTML, as ``display_for_field`` shows it."""
+    if getattr(field, "flatchoices", None):
+        labels = {k: conditional_escape(v) for k, v in field.flatchoices}
+        return lambda value: labels.get(_blank(value), empty)
+    if isinstance(field, BooleanField):
+        icons = _icons()
+        return icons.__getitem__
+    if isinstance(field.remote_field, ManyToOneRel):
+        return lambda value: empty if value is None else conditional_escape(value)
+    if isinstance(field, DateTimeField):
+        return lambda value: (
+            empty
+            if value in field.empty_values
+            else escape(formats.localize(timezone.template_localtime(value)))
+        )
+    return lambda value: conditional_escape(
+        display_for_field(_blank(value), field, empty, avoid_link=linked)
+    )
+
+
+def _column(
+    cl: ChangeList, name: Any, index: int, linked: bool
+) -> tuple[Cell, list[str]] | None:
+    """How column ``name`` of a row reads and its classes, or None for a kind
+    of column only the admin's own loop renders."""
+    model_admin = cl.model_admin
+    empty = model_admin.get_empty_value_display()
+    classes = [f"field-{_coerce_field_name(name, index)}"]
+    try:
+        field = _get_non_gfk_field(cl.lookup_opts, name)
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        field = None
+    if field is not None:
+        if field.auto_created:
+            return None
+        if isinstance(field, DateField | TimeField | ForeignKey):
+            classes.append("nowrap")
+        text = _field_text(field, empty, linked)
+        attname = field.name
+        return (lambda obj: text(getattr(obj, attname))), classes
+    if name == "action_checkbox" and (
+        type(model_admin).action_checkbox is admin.ModelAdmin.action_checkbox
+    ):
+        return _checkbox(), ["action-checkbox"]
+    method = name if callable(name) else getattr(model_admin, name, None)
+    if getattr(method, "boolean", False):
+        icons = _icons()
+        return (lambda obj: icons[method(obj)]), classes
+    return None
+
+
+def _change_link(cl: ChangeList) -> tuple[str, str] | None:
+    """A row's change link around its pk, with the list's filters kept, as
+    escaped HTML; built once, where the admin resolves it anew for each row."""
+    opts = cl.opts
+    try:
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=(_PK,),
+            current_app=cl.model_admin.admin_site.name,
+        )
+    except NoReverseMatch:
+        return None
+    url = add_preserved_filters(
+        {"preserved_filters": cl.preserved_filters, "opts": opts}, url
+    )
+    head, _, tail = url.partition(_PK)
+    return escape(head), escape(tail)
+
+
+def _row_cells(cl: ChangeList) -> list[Cell] | None:
+    """One function per column that renders a row's cell, or None when the
+    list needs what only the admin's loop does (list_editable, a popup)."""
+    if getattr(cl, "formset", None) or cl.is_popup:
+        return None
+    links = cl.list_display_links
+    href = _change_link(cl)
+    cells = []
+    first = True
+    for index, name in enumerate(cl.list_display):
+        linked = links is not None and ((first and not links) or name in links)
+        column = _column(cl, name, index, linked)
+        if column is None:
+            return None
+        text, classes = column
+        attrs = f' class="{" ".join(classes)}"'
+        if not linked:
+            cells.append(_cell(text, "td", attrs))
+            continue
+        cells.append(_linked_cell(text, "th" if first else "td", attrs, href))
+        first = False
+    return cells
+
+
+def _cell(text: Cell, tag: str, attrs: str) -> Cell:
+    return lambda obj: f"<{tag}{attrs}>{text(obj)}</{tag}>"
+
+
+def _linked_cell(
+    text: Cell, tag: str, attrs: str, href: tuple[str, str] | None
+) -> Cell:
+    if href is None:
+        return _cell(text, tag, attrs)
+    head, tail = href
+    return lambda obj: (
+        f'<{tag}{attrs}><a href="{head}{_pk_in_path(obj.pk)}{tail}">'
+        f"{text(obj)}</a></{tag}>"
+    )
+
+
+def _pk_in_path(pk: Any) -> str:
+    """The pk as ``reverse()`` puts it in the change link's path, escaped."""
+    if isinstance(pk, int):
+        return str(pk)
+    return escape(urlquote(str(quote(pk)), safe=RFC3986_SUBDELIMS + "/~:@"))
+
+
+class FeedbackNoteChangeList(ChangeList):
+    @cached_property
+    def result_table(self) -> dict[str, Any] | None:
+        """What the ``result_list`` tag hands its template, rows rendered by
+        ``_row_cells``; None to let the tag render them."""
+        cells = _row_cells(self)
+        if cells is None:
+            return None
+        headers = list(result_headers(self))
+        return {
+            "result_headers": headers,
+            "num_sorted_fields": sum(
+                1 for h in headers if h["sortable"] and h["sorted"]
+            ),
+            "result_hidden_fields": [],
+            # A row is one string, where the template would join 11 cells; the
+            # list type says it has no form (a plain list makes the template
+            # try three failing lookups of "form" on each row).
+            "results": [
+                ResultList(None, [mark_safe("".join(cell(obj) for cell in cells))])
+                for obj in self.result_list
+            ],
+        }
+
 
 @admin.register(FeedbackNote)
 class FeedbackNoteAdmin(HistoryAdmin):
@@ -569,6 +777,22 @@ class FeedbackNoteAdmin(HistoryAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
+    # What a page of the list reads: the columns above and the checkboxes'
+    # labels (str(note)), not the notes' text nor every column of three people.
+    list_only = (
+        "created_at",
+        "kind",
+        "sentiment",
+        "visibility",
+        "acknowledged_at",
+        "actionable",
+        "deleted_at",
+        "engineer__user__display_name",
+        "engineer__user__email",
+        "author__display_name",
+        "author__email",
+        "competency__name",
+    )
     # The answer is the engineer's own words and rating: nobody writes it for them.
     readonly_fields = (
         "created_at",
@@ -610,6 +834,15 @@ class FeedbackNoteAdmin(HistoryAdmin):
             },
         ),
     )
+
+    def get_changelist(self, request, **kwargs):
+        return FeedbackNoteChangeList
+
+    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+        # The page's rows read ``list_only``; actions and exports start again
+        # from get_queryset(), with every field.
+        queryset = queryset.only(*self.list_only)
+        return super().get_paginator(request, queryset, per_page, *args, **kwargs)
 
     def get_queryset(self, request):
         # The model's default manager leaves deleted notes out; here they are in.
