@@ -117,7 +117,12 @@ def goal_initial_from_note(note: FeedbackNote) -> dict:
 def _visible_engineers(request):
     if request is None:
         return Engineer.objects.none()
-    return Engineer.objects.visible_to(request.access).select_related("user")
+    # Their names are all the options show.
+    return (
+        Engineer.objects.visible_to(request.access)
+        .select_related("user")
+        .only("user__display_name", "user__email")
+    )
 
 
 class GoalFilter(django_filters.FilterSet):

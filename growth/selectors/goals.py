@@ -28,11 +28,19 @@ ACTIVE_FIRST = Case(
 )
 
 
+# What a row of the goal list shows: no description, and only names.
+LIST_FIELDS = (
+    *("title", "kind", "status", "target_date", "progress"),
+    *("engineer__user__display_name", "engineer__user__email", "competency__name"),
+)
+
+
 def goal_list(viewer) -> QuerySet:
     """Goals ``viewer`` may see, active first, then by target date."""
     return (
         Goal.objects.visible_to(viewer)
         .select_related("engineer__user", "competency")
+        .only(*LIST_FIELDS)
         .order_by(
             ACTIVE_FIRST,
             F("target_date").asc(nulls_last=True),

@@ -98,9 +98,9 @@ def feedback_list(request):
         queryset=selectors.feedback_tab(request.access, tab),
         omit=selectors.TAB_OMITS[tab],
     )
-    page_obj = Paginator(
-        filterset.qs.select_related(*NOTE_RELATED), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page_obj = selectors.feedback_page(
+        filterset.qs, request.GET.get("page"), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "growth/feedback/list.html",
