@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from growth.forms.widgets import QuickSelect
 from growth.selectors.team import COLUMNS
 
 
@@ -11,7 +12,11 @@ class TeamTableForm(forms.Form):
     """The team dashboard's query string: filter, toggle and sort."""
 
     team = forms.TypedChoiceField(
-        label="Team", required=False, coerce=int, empty_value=None
+        label="Team",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuickSelect,
     )
     indirect = forms.BooleanField(
         label="Include indirect reports (their reports, up to three levels)",

@@ -2,8 +2,9 @@
 
 The list, its count and its "About" and "Written by" options all read the
 notes about a set of engineers that are not deleted, by visibility, newest
-first, with their authors: this index holds every column those queries read,
-so they are answered from it without reading a note.
+first, with their authors, and the team page counts their kinds and whether
+they were acknowledged: this index holds every column those queries read, so
+they are answered from it without reading a note.
 """
 
 from django.db import migrations, models
@@ -25,6 +26,8 @@ class Migration(migrations.Migration):
                     "-created_at",
                     "author",
                     "id",
+                    "kind",
+                    "acknowledged_at",
                 ],
                 name="note_list_cover",
             ),

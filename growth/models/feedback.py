@@ -27,6 +27,8 @@ class Visibility(models.TextChoices):
 
 # Feedback that counts as given: notes to self are private thoughts, not feedback.
 GIVEN = (Visibility.SHARED, Visibility.MANAGER)
+# Feedback shared with the engineer that they have not acknowledged yet.
+UNACKNOWLEDGED = Q(visibility=Visibility.SHARED, acknowledged_at__isnull=True)
 
 
 def undo_window() -> datetime.timedelta:
@@ -58,7 +60,7 @@ class FeedbackNoteQuerySet(models.QuerySet):
         return self.filter(kind=CompetencyKind.INTERPERSONAL)
 
     def unacknowledged(self):
-        return self.filter(visibility=Visibility.SHARED, acknowledged_at__isnull=True)
+        return self.filter(UNACKNOWLEDGED)
 
     def deleted(self):
         return self.filter(deleted_at__isnull=False)
@@ -167,8 +169,8 @@ class FeedbackNote(models.Model):
             ),
             models.Index(fields=["author", "-created_at"], name="note_author_recent"),
             # The feedback list's tabs about people, their count and their
-            # "About" and "Written by" choices read only these columns: each is
-            # answered from the index without reading a note.
+            # "About" and "Written by" choices, and the team page's counts,
+            # read only these columns: each is answered from the index alone.
             models.Index(
                 fields=[
                     "engineer",
@@ -177,6 +179,8 @@ class FeedbackNote(models.Model):
                     "-created_at",
                     "author",
                     "id",
+                    "kind",
+                    "acknowledged_at",
                 ],
                 name="note_list_cover",
             ),

@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -75,15 +74,45 @@ class MenteeRow:
     status: str
 
 
-def mentee_rows(access: Access, *, today: datetime.date) -> list[MenteeRow]:
-    """The viewer's active mentorships as a mentor, with when each is due: one query."""
-    qs = _with_last_check_in(
-        Mentorship.objects.active()
-        .filter(mentor_id__in=access.own_ids)
-        .select_related("mentee__user", "mentee__team")
-        .order_by("mentee__user__display_name", "pk")
+@dataclass(frozen=True)
+class MentoringAsMentor:
+    # Active mentorships by mentee name, with when each is due.
+    current: list[MenteeRow]
+    # Ended ones, the latest end first.
+    past: list[Mentorship]
+
+
+def mentoring_as_mentor(access: Access, *, today: datetime.date) -> MentoringAsMentor:
+    """The viewer's mentorships as a mentor, current and past: one query.
+
+    Both lists come from the same rows, split and sorted here: a mentor has a
+    handful, and one query compiles in half the time of two.
+    """
+    mentorships = _with_last_check_in(
+        Mentorship.objects.filter(mentor_id__in=access.own_ids)
+        .select_related("mentee__user")
+        .annotate(
+            check_in_count=count_of(
+                CheckIn.objects.filter(mentorship=OuterRef("pk")), by="mentorship"
+            )
+        )
+        .order_by()
     )
-    return [mentee_row(mentorship, today=today) for mentorship in qs]
+    current, past = [], []
+    for mentorship in mentorships:
+        # What ``Mentorship.objects.active()`` selects, read on the row.
+        (current if mentorship.ended_on is None else past).append(mentorship)
+    current.sort(key=lambda m: (m.mentee.user.display_name, m.pk))
+    past.sort(key=lambda m: (-m.ended_on.toordinal(), m.pk))
+    return MentoringAsMentor(
+        current=[mentee_row(mentorship, today=today) for mentorship in current],
+        past=past,
+    )
+
+
+def mentee_rows(access: Access, *, today: datetime.date) -> list[MenteeRow]:
+    """The viewer's active mentorships as a mentor, with when each is due."""
+    return mentoring_as_mentor(access, today=today).current
 
 
 def mentee_row(mentorship: Mentorship, *, today: datetime.date) -> MenteeRow:
@@ -117,33 +146,25 @@ def report_rows(access: Access) -> QuerySet:
     )
 
 
-def past_mentorships(access: Access) -> QuerySet:
-    """Mentorships the viewer mentored that have ended, newest end first: one query."""
-    return (
-        _with_last_check_in(
-            Mentorship.objects.filter(
-                mentor_id__in=access.own_ids, ended_on__isnull=False
-            )
-        )
-        .annotate(
-            check_in_count=count_of(
-                CheckIn.objects.filter(mentorship=OuterRef("pk")), by="mentorship"
-            )
-        )
-        .select_related("mentee__user")
-        .order_by("-ended_on", "pk")
-    )
-
-
 def recent_check_ins(access: Access, *, limit: int = 10) -> QuerySet:
-    """The check-ins the viewer held most recently, with their open item counts."""
-    return (
+    """The check-ins the viewer held most recently, with their open item counts.
+
+    The latest ``limit`` are picked first, in a subquery, and only they are
+    joined to their people and counted: otherwise PostgreSQL joins and SQLite
+    counts every check-in the viewer ever held before the limit keeps ten.
+    """
+    ordering = ("-held_on", "-pk")
+    latest = (
         CheckIn.objects.filter(author_id=access.user_id)
+        .order_by(*ordering)
+        .values("pk")[:limit]
+    )
+    open_items = ActionItem.objects.filter(check_in=OuterRef("pk"), done_at=None)
+    return (
+        CheckIn.objects.filter(pk__in=latest)
         .select_related("engineer__user")
-        .annotate(
-            open_items=Count("action_items", filter=Q(action_items__done_at=None))
-        )
-        .order_by("-held_on", "-pk")[:limit]
+        .annotate(open_items=count_of(open_items, by="check_in"))
+        .order_by(*ordering)
     )
 
 

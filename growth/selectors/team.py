@@ -1,17 +1,18 @@
 """Reads for leading people: the team dashboard and the coaching page.
 
 Each selector builds one page's data in a fixed number of queries, whatever the
-number of people: annotations and subqueries over the viewer's ids
-(``Access``), never a query per row. Pages show names, counts and dates; the
-text of a note or a check-in never comes through here.
+number of people: subqueries and grouped queries over the viewer's ids
+(``Access``), merged in Python, never a query per row. Pages show names, counts
+and dates; the text of a note or a check-in never comes through here.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Team
@@ -25,7 +26,7 @@ from growth.models import (
     Mentorship,
     Visibility,
 )
-from growth.models.feedback import GIVEN
+from growth.models.feedback import GIVEN, UNACKNOWLEDGED
 from growth.policy import Access
 from growth.selectors.checkins import (
     MenteeRow,
@@ -56,15 +57,16 @@ def days_since(moment, *, today: datetime.date, zone=None) -> int | None:
 class Column:
     key: str
     label: str
-    order_by: str
+    # The row's attribute it sorts on, dotted for a related object's.
+    attribute: str
     # "Days since" columns sort on a date: fewer days means a later date,
     # and never (no date) means more days than any.
     since: bool = False
 
 
 COLUMNS = (
-    Column("name", "Name", "user__display_name"),
-    Column("team", "Team", "team__name"),
+    Column("name", "Name", "user.display_name"),
+    Column("team", "Team", "team.name"),
     Column("last_feedback_mine", "Days since my feedback", "last_feedback_mine", True),
     Column("last_feedback", "Days since any feedback", "last_feedback_any", True),
     Column("technical", "Technical (90 days)", "technical"),
@@ -98,12 +100,17 @@ def team_table(
     team: int | None = None,
     sort: str = "name",
     direction: str = "asc",
-) -> QuerySet:
-    """The team dashboard's rows for the viewer, a manager, sorted: one query."""
+) -> list[Engineer]:
+    """The team dashboard's rows for the viewer, a manager, sorted: two queries.
+
+    The people come with their goals at risk and last 1:1 (two correlated
+    subqueries on small, indexed sets); their notes are counted in one grouped
+    query over the rows' ids and merged here. Sorting happens here too, after
+    the merge, so every column sorts across pages alike: a manager's table is
+    a few hundred rows at most.
+    """
     today = timezone.localdate(now, zone)
     own = OuterRef("pk")
-    given = FeedbackNote.objects.filter(engineer=own, visibility__in=GIVEN)
-    recent = given.filter(created_at__gte=now - FEEDBACK_WINDOW)
     one_on_ones = CheckIn.objects.filter(
         engineer=own,
         kind=CheckInKind.ONE_ON_ONE,
@@ -113,40 +120,90 @@ def team_table(
         reports_within(access, indirect=indirect)
         .select_related("user", "team", "manager__user")
         .annotate(
-            last_feedback_mine=_latest(
-                given.filter(author_id=access.user_id), "created_at"
-            ),
-            last_feedback_any=_latest(given, "created_at"),
-            technical=count_of(recent.filter(kind=CompetencyKind.TECHNICAL)),
-            interpersonal=count_of(recent.filter(kind=CompetencyKind.INTERPERSONAL)),
             goals_at_risk=count_of(
                 Goal.objects.filter(engineer=own).at_risk(now=now, today=today)
             ),
             last_one_on_one=_latest(one_on_ones, "held_on"),
-            unacknowledged=count_of(
-                FeedbackNote.objects.filter(engineer=own).unacknowledged()
-            ),
         )
+        .order_by()
     )
     if team is not None:
         qs = qs.filter(team_id=team)
-    return qs.order_by(*_ordering(sort, direction))
+    engineers = list(qs)
+    totals = _note_totals(access, [e.pk for e in engineers], now=now)
+    for engineer in engineers:
+        for name, value in totals.get(engineer.pk, _NO_NOTES).items():
+            setattr(engineer, name, value)
+    return _sorted(engineers, sort, direction)
 
 
-def _ordering(sort: str, direction: str) -> list:
+# What an engineer nobody has written to counts: no dates, zero notes.
+_NO_NOTES = {
+    "last_feedback_mine": None,
+    "last_feedback_any": None,
+    "technical": 0,
+    "interpersonal": 0,
+    "unacknowledged": 0,
+}
+
+
+def _note_totals(
+    access: Access, engineer_ids: list[int], *, now: datetime.datetime
+) -> dict[int, dict]:
+    """The feedback columns of ``engineer_ids``, keyed by engineer id: one
+    grouped query, a single pass over their notes (the old correlated
+    subqueries read them five times, once per column)."""
+    if not engineer_ids:
+        return {}
+    given = Q(visibility__in=GIVEN)
+    recent = given & Q(created_at__gte=now - FEEDBACK_WINDOW)
+    totals = (
+        FeedbackNote.objects.filter(engineer_id__in=engineer_ids)
+        .order_by()
+        .values("engineer_id")
+        .annotate(
+            last_feedback_mine=Max(
+                "created_at", filter=given & Q(author_id=access.user_id)
+            ),
+            last_feedback_any=Max("created_at", filter=given),
+            technical=Count("pk", filter=recent & Q(kind=CompetencyKind.TECHNICAL)),
+            interpersonal=Count(
+                "pk", filter=recent & Q(kind=CompetencyKind.INTERPERSONAL)
+            ),
+            unacknowledged=Count("pk", filter=UNACKNOWLEDGED),
+        )
+    )
+    return {total.pop("engineer_id"): total for total in totals}
+
+
+def _sort_key(column: Column):
+    """What rows sort on for ``column``: names as people read them ("bob"
+    beside "Bob", not after "Zoe"), the rest as they are."""
+    value = attrgetter(column.attribute)
+    if column.key in ("name", "team"):
+        return lambda engineer: value(engineer).casefold()
+    return value
+
+
+def _sorted(engineers: list[Engineer], sort: str, direction: str) -> list[Engineer]:
+    """``engineers`` by the column ``sort``, then by name and id.
+
+    Days-since columns hold a date: fewest days first is the latest date
+    first, and "never" (no date) counts as more days than any.
+    """
     column = COLUMNS_BY_KEY.get(sort, COLUMNS[0])
     ascending = direction != "desc"
-    expression = F(column.order_by)
-    if column.since:
-        # Fewest days first is the latest date first, with "never" last.
-        key = (
-            expression.desc(nulls_last=True)
-            if ascending
-            else expression.asc(nulls_first=True)
-        )
-    else:
-        key = expression.asc() if ascending else expression.desc()
-    return [key, "user__display_name", "pk"]
+    value = _sort_key(column)
+    # Python's sorts are stable, even reversed: sorting by the tie-break first
+    # keeps ties in name and id order whichever way the column goes.
+    rows = sorted(engineers, key=lambda e: (e.user.display_name.casefold(), e.pk))
+    if not column.since:
+        return sorted(rows, key=value, reverse=not ascending)
+    dated = [e for e in rows if value(e) is not None]
+    never = [e for e in rows if value(e) is None]
+    if ascending:
+        return sorted(dated, key=value, reverse=True) + never
+    return never + sorted(dated, key=value)
 
 
 @dataclass(frozen=True)
@@ -240,7 +297,7 @@ def coached_mentors(
     coaching = list(
         Mentorship.objects.active()
         .filter(mentor_id__in=access.own_ids, mentee_id__in=access.coached_mentor_ids)
-        .select_related("mentee__user", "mentee__team")
+        .select_related("mentee__user")
         .order_by("mentee__user__display_name", "pk")
     )
     by_mentor = {row.mentee_id: CoachedMentor(coaching=row) for row in coaching}
@@ -253,16 +310,19 @@ def coached_mentors(
         .select_related("mentee__user")
         .order_by("mentee__user__display_name", "pk")
     )
+    pairs = set()
     for mentorship in mentorships:
         by_mentor[mentorship.mentor_id].mentees.append(
             mentee_row(mentorship, today=today)
         )
+        pairs.add((mentorship.mentor_id, mentorship.mentee_id))
+    if not pairs:
+        return list(by_mentor.values())
 
-    to_their_mentees = Exists(
-        Mentorship.objects.active().filter(
-            mentor__user=OuterRef("author"), mentee=OuterRef("engineer")
-        )
-    )
+    # Notes from any of these mentors to any of their mentees, counted per
+    # author and engineer; the pairs that are no mentorship are dropped here.
+    # Cheaper than asking the database to check each note's pair.
+    mentor_of_user = {row.mentee.user_id: row.mentee_id for row in coaching}
     recent = Q(created_at__gte=now - FEEDBACK_WINDOW)
     rated = Q(
         visibility=Visibility.SHARED,
@@ -271,11 +331,12 @@ def coached_mentors(
     )
     totals = (
         FeedbackNote.objects.filter(
-            author__engineer__in=by_mentor, visibility__in=GIVEN
+            author_id__in=mentor_of_user,
+            engineer_id__in={mentee for _mentor, mentee in pairs},
+            visibility__in=GIVEN,
         )
-        .filter(to_their_mentees)
         .order_by()
-        .values("author__engineer")
+        .values("author_id", "engineer_id")
         .annotate(
             technical=Count("pk", filter=recent & Q(kind=CompetencyKind.TECHNICAL)),
             interpersonal=Count(
@@ -286,9 +347,12 @@ def coached_mentors(
         )
     )
     for total in totals:
-        row = by_mentor[total["author__engineer"]]
-        row.technical = total["technical"]
-        row.interpersonal = total["interpersonal"]
-        row.rated = total["rated"]
-        row.rated_actionable = total["rated_actionable"]
+        mentor_id = mentor_of_user[total["author_id"]]
+        if (mentor_id, total["engineer_id"]) not in pairs:
+            continue
+        row = by_mentor[mentor_id]
+        row.technical += total["technical"]
+        row.interpersonal += total["interpersonal"]
+        row.rated += total["rated"]
+        row.rated_actionable += total["rated_actionable"]
     return list(by_mentor.values())

@@ -6,8 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from growth import policy
@@ -15,6 +19,7 @@ from growth.forms.checkins import CheckInEditForm, CheckInForm
 from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
 from growth.selectors import checkins as selectors
 from growth.services import checkins as services
+from growth.views.links import url_for_ids
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -27,20 +32,80 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
+def _report_html(engineer: Engineer, links: dict[str, str]) -> SafeString:
+    """A row of "My reports", written here rather than by a template loop,
+    whose tags and lookups cost ~200 µs a row, most of the page's rendering."""
+    if engineer.last_one_on_one_id:
+        last = format_html(
+            '<a href="{}">{}</a>',
+            links["check_in"].format(engineer.last_one_on_one_id),
+            date_format(engineer.last_one_on_one, "j M Y"),
+        )
+    else:
+        last = "none yet"
+    return format_html(
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td>'
+        '<td><a class="btn btn-outline-primary btn-sm" '
+        'href="{}?engineer={}&amp;kind=one_on_one">'
+        'Log 1:1<span class="visually-hidden"> with {}</span></a></td></tr>',
+        links["dashboard"].format(engineer.pk),
+        engineer.name,
+        engineer.team.name,
+        last,
+        links["create"],
+        engineer.pk,
+        engineer.name,
+    )
+
+
+def _recent_html(check_in: CheckIn, links: dict[str, str]) -> SafeString:
+    """An item of "My recent check-ins", written here for the same reason."""
+    open_items = check_in.open_items
+    badge = (
+        format_html(
+            '<span class="badge text-bg-secondary">{} open item{}</span>',
+            open_items,
+            pluralize(open_items),
+        )
+        if open_items
+        else ""
+    )
+    return format_html(
+        '<li class="list-group-item d-flex justify-content-between '
+        'align-items-center"><a href="{}">{} with {} on {}</a>{}</li>',
+        links["check_in"].format(check_in.pk),
+        check_in.get_kind_display(),
+        check_in.engineer.name,
+        date_format(check_in.held_on, "j M Y"),
+        badge,
+    )
+
+
 def mentoring(request):
     """My mentees and my reports, with when we last met."""
     access = request.access
     if not (access.mentor or access.manager):
         raise Http404("Only mentors and managers have a mentoring page.")
     today = timezone.localdate(timezone.now(), request.user.zone)
+    mentorships = selectors.mentoring_as_mentor(access, today=today)
+    reports = list(selectors.report_rows(access)) if access.manager else []
+    links = {
+        "dashboard": url_for_ids("engineer-dashboard"),
+        "check_in": url_for_ids("check-in-detail"),
+        "create": reverse("check-in-create"),
+    }
     return render(
         request,
         "growth/mentoring/mentoring.html",
         {
-            "mentees": selectors.mentee_rows(access, today=today),
-            "reports": selectors.report_rows(access) if access.manager else [],
-            "past": selectors.past_mentorships(access),
-            "recent": selectors.recent_check_ins(access),
+            "mentees": mentorships.current,
+            "reports": reports,
+            "reports_html": [_report_html(e, links) for e in reports],
+            "past": mentorships.past,
+            "recent_html": [
+                _recent_html(c, links) for c in selectors.recent_check_ins(access)
+            ],
+            "check_in_create_url": links["create"],
         },
     )
 

@@ -175,6 +175,51 @@ def test_the_page_never_shows_check_in_notes(client, cast, mias_one_on_one):
     assert b"MIA-ALICE-NOTES" not in response.content
 
 
+def test_past_mentorships_are_the_latest_ended_first(client, cast):
+    for ended_on in (datetime.date(2025, 3, 1), datetime.date(2025, 9, 1)):
+        factories.make_mentorship(
+            cast.max,
+            cast.bob,
+            focus=f"Ended {ended_on:%B}",
+            started_on=datetime.date(2025, 1, 1),
+            ended_on=ended_on,
+        )
+    client.force_login(cast.max.user)
+
+    response = client.get(MENTORING)
+
+    assert [m.focus for m in response.context["past"]] == [
+        "Ended September",
+        "Ended March",
+    ]
+
+
+def test_recent_check_ins_link_to_their_page_with_open_items(client, cast):
+    check_in = factories.make_check_in(cast.mia.user, cast.alice, held_on=day(-2))
+    for description in ("One", "Two"):
+        ActionItem.objects.create(check_in=check_in, description=description)
+    client.force_login(cast.mia.user)
+
+    body = client.get(MENTORING).content.decode()
+
+    assert (
+        f'<a href="{detail_url(check_in)}">1:1 with Alice Engineer on 14 Mar 2026</a>'
+        '<span class="badge text-bg-secondary">2 open items</span>'
+    ) in body
+
+
+def test_names_on_the_page_are_escaped(client, cast):
+    eve = factories.make_engineer("<b>Eve</b>", manager=cast.mia)
+    factories.make_check_in(cast.mia.user, eve, held_on=day(-1))
+    client.force_login(cast.mia.user)
+
+    body = client.get(MENTORING).content.decode()
+
+    assert "<b>Eve</b>" not in body
+    assert "1:1 with &lt;b&gt;Eve&lt;/b&gt; on 15 Mar 2026</a>" in body
+    assert "with &lt;b&gt;Eve&lt;/b&gt;</span>" in body
+
+
 def build_mentees(mentor, count: int) -> None:
     for n in range(count):
         mentee = factories.make_engineer(f"Mentee {n:02}", manager=mentor)
