@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from growth.models import ActionItem, CheckIn, CheckInKind
 from growth import policy
+from growth.models import ActionItem, CheckIn, CheckInKind
 from growth.selectors import checkins as selectors
 from growth.services import checkins as services
 from tests import factories
