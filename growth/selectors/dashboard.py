@@ -9,23 +9,22 @@ so a page costs the same number of queries after one month or five years.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Count,
-    ExpressionWrapper,
     F,
     Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 
 from growth import charts, policy
 from growth.models import (
@@ -51,6 +50,25 @@ CLOSED_GOALS_SHOWN = 5  # achieved or abandoned goals shown under the active one
 UNACKNOWLEDGED_SHOWN = 3  # answer cards on top; the rest are on the feedback page
 
 
+# What a page shows of a person: their name, and a short one (User.__str__ and
+# get_short_name). Joins read only these, never a whole user row.
+NAME = ("display_name", "email")
+
+
+def _name(path: str) -> list[str]:
+    return [f"{path}__{field}" for field in NAME]
+
+
+# The dashboard's header and people: the engineer, their team and manager.
+ENGINEER_HEADER = (
+    "level",
+    "title",
+    "team__name",
+    "manager__user",
+    *_name("user"),
+    *_name("manager__user"),
+)
+
 # --- who ---------------------------------------------------------------------
 
 
@@ -66,9 +84,9 @@ def dashboard_engineer(access: Access, pk: int) -> Engineer:
     """The engineer ``pk`` if the viewer may open their dashboard, ready to draw
     its header (``manager_visible``, ``may_add_goal``); else a 404."""
     engineer = get_object_or_404(
-        Engineer.objects.visible_to(access).select_related(
-            "user", "team", "manager__user"
-        ),
+        Engineer.objects.visible_to(access)
+        .select_related("user", "team", "manager__user")
+        .only(*ENGINEER_HEADER),
         pk=pk,
     )
     engineer.manager_visible = access.follows(engineer.manager_id)
@@ -98,6 +116,7 @@ class Dashboard:
     unacknowledged: list[FeedbackNote]  # the newest few
     unacknowledged_count: int
     active_goals: list[Goal]
+    goal_bars: SafeString  # the active goals, drawn
     closed_goals: list[Goal]
     progress_chart: charts.Chart | None
     feedback_chart: charts.Chart
@@ -124,6 +143,7 @@ def dashboard_build(
     ``manager_visible``).
     """
     zone = viewer.zone
+    today = now.astimezone(zone).date()
     is_self = engineer.pk == access.engineer_id
     goals = list(goals_of(viewer=access, engineer=engineer))
     active = [goal for goal in goals if goal.status == GoalStatus.ACTIVE]
@@ -145,6 +165,7 @@ def dashboard_build(
         unacknowledged=waiting,
         unacknowledged_count=waiting[0].waiting if waiting else 0,
         active_goals=active,
+        goal_bars=charts.goal_bars(active, today=today),
         closed_goals=closed[:CLOSED_GOALS_SHOWN],
         progress_chart=goal_progress_chart(
             viewer=access, engineer=engineer, goals=active, now=now, zone=zone
@@ -161,7 +182,7 @@ def dashboard_build(
             for m in active_mentorships(viewer=access, engineer=engineer)
         ],
         open_requests=list(open_requests_made(viewer=access, engineer=engineer)),
-        today=now.astimezone(zone).date(),
+        today=today,
     )
 
 
@@ -172,6 +193,24 @@ def unacknowledged_feedback(*, viewer, engineer: Engineer) -> QuerySet:
         .filter(engineer=engineer)
         .unacknowledged()
     )
+
+
+# What an answer card (feedback/_answer_card.html) shows of a note.
+ANSWER_CARD = (
+    "kind",
+    "sentiment",
+    "situation",
+    "behaviour",
+    "impact",
+    "suggestion",
+    "created_at",
+    "acknowledged_at",
+    "reply",
+    "replied_at",
+    "actionable",
+    "competency__name",
+    *_name("author"),
+)
 
 
 def newest_unacknowledged(*, viewer, engineer: Engineer) -> list[FeedbackNote]:
@@ -186,9 +225,9 @@ def newest_unacknowledged(*, viewer, engineer: Engineer) -> list[FeedbackNote]:
     notes = unacknowledged_feedback(viewer=viewer, engineer=engineer)
     waiting = notes.order_by().values("engineer").annotate(n=Count("pk")).values("n")
     return list(
-        notes.select_related("author", "competency").annotate(
-            waiting=Subquery(waiting)
-        )[:UNACKNOWLEDGED_SHOWN]
+        notes.select_related("author", "competency")
+        .only(*ANSWER_CARD)
+        .annotate(waiting=Subquery(waiting))[:UNACKNOWLEDGED_SHOWN]
     )
 
 
@@ -198,6 +237,7 @@ def goals_of(*, viewer, engineer: Engineer) -> QuerySet:
         Goal.objects.visible_to(viewer)
         .filter(engineer=engineer)
         .order_by(ACTIVE_FIRST, F("target_date").asc(nulls_last=True), "-updated_at")
+        .only("title", "status", "progress", "target_date")
     )
 
 
@@ -248,8 +288,14 @@ def month_starts(now: datetime.datetime, zone, count: int = MONTHS) -> list:
     return months[::-1]
 
 
-def _month_key(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _local_midnights(days, zone) -> list[datetime.datetime]:
+    return [
+        datetime.datetime.combine(day, datetime.time(), tzinfo=zone) for day in days
+    ]
 
 
 def _shown_feedback(viewer, engineer: Engineer) -> QuerySet:
@@ -285,26 +331,26 @@ def feedback_overview(
     organisation's notes. The competencies themselves are a second, plain read.
     """
     months = month_starts(now, zone)
-    start = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
+    bounds = _local_midnights([*months, _next_month(months[-1])], zone)
     since = now - datetime.timedelta(days=COVERAGE_DAYS)
+    per_month = {
+        f"m{i}": Count("pk", filter=Q(created_at__gte=start, created_at__lt=end))
+        for i, (start, end) in enumerate(itertools.pairwise(bounds))
+    }
     rows = (
         _shown_feedback(viewer, engineer)
-        .filter(created_at__gte=min(start, since))
-        .values_list(
-            TruncMonth("created_at", tzinfo=zone),
-            "kind",
-            "competency_id",
-            ExpressionWrapper(Q(created_at__gte=since), output_field=BooleanField()),
-        )
-        .annotate(count=Count("pk"))
+        .filter(created_at__gte=min(bounds[0], since), created_at__lt=bounds[-1])
+        .values_list("kind", "competency_id")
+        .annotate(**per_month, recent=Count("pk", filter=Q(created_at__gte=since)))
         .order_by()
     )
     by_month: Counter[tuple[datetime.date, str]] = Counter()
     by_competency: Counter[int] = Counter()
-    for month, kind, competency_id, recent, count in rows:
-        by_month[_month_key(month), kind] += count
+    for kind, competency_id, *counts, recent in rows:
+        for month, count in zip(months, counts, strict=True):
+            by_month[month, kind] += count
         if recent and competency_id is not None:
-            by_competency[competency_id] += count
+            by_competency[competency_id] += recent
     kinds = [CompetencyKind.TECHNICAL, CompetencyKind.INTERPERSONAL]
     chart = charts.stacked_bar_chart(
         id="feedback-by-month",
@@ -317,7 +363,9 @@ def feedback_overview(
         unit="notes",
     )
     covered, uncovered = [], []
-    for competency in Competency.objects.order_by("kind", "name"):
+    for competency in Competency.objects.order_by("kind", "name").only(
+        "name", "kind", "is_active"
+    ):
         if count := by_competency[competency.pk]:
             covered.append(CompetencyCoverage(competency, count))
         elif competency.is_active:
@@ -338,20 +386,23 @@ def learning_by_month(
     """Hours of learning the engineer attended per month, up to today."""
     months = month_starts(now, zone)
     today = now.astimezone(zone).date()
-    rows = (
+    per_month = {
+        f"m{i}": Sum("hours", filter=Q(date__gte=start, date__lt=end))
+        for i, (start, end) in enumerate(
+            itertools.pairwise([*months, _next_month(months[-1])])
+        )
+    }
+    sums = (
         LearningActivity.objects.visible_to(viewer)
         .filter(attendees=engineer, date__gte=months[0], date__lte=today)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(hours=Sum("hours"))
-        .order_by()
+        .aggregate(**per_month)
     )
-    hours = {_month_key(row["month"]): row["hours"] or Decimal(0) for row in rows}
+    hours = {month: sums[f"m{i}"] or Decimal(0) for i, month in enumerate(months)}
     chart = charts.stacked_bar_chart(
         id="learning-by-month",
         title="Learning hours per month",
         categories=[date_format(month, "M Y") for month in months],
-        series=[("Hours", [hours.get(month, Decimal(0)) for month in months])],
+        series=[("Hours", [hours[month] for month in months])],
         unit="hours",
     )
     return chart, sum(hours.values(), Decimal(0))
@@ -364,6 +415,7 @@ def active_mentorships(*, viewer, engineer: Engineer) -> QuerySet:
         .active()
         .filter(mentee=engineer)
         .select_related("mentor__user")
+        .only("mentor__user", *_name("mentor__user"))
         .order_by("mentor__user__display_name")
     )
 
@@ -376,4 +428,7 @@ def open_requests_made(*, viewer, engineer: Engineer) -> QuerySet:
         .open()
         .filter(requester=engineer)
         .select_related("recipient__user", "competency")
+        .only(
+            "due_on", "competency__name", "recipient__user", *_name("recipient__user")
+        )
     )

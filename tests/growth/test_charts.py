@@ -9,6 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from growth import charts
+from growth.models import Goal
 
 UTC = datetime.UTC
 
@@ -205,3 +206,30 @@ def test_axes_of_counts_end_at_a_round_number_with_whole_steps(value, top):
 )
 def test_axes_of_amounts_end_at_a_round_number(value, top):
     assert charts.nice_ceiling(value)[0] == pytest.approx(top)
+
+
+# --- goal progress bars ----------------------------------------------------------
+
+
+def test_goal_bars_link_each_goal_and_escape_its_title():
+    goal = Goal(pk=7, title="<b>Ship</b> & tell", progress=40, status="active")
+    html = charts.goal_bars([goal], today=datetime.date(2026, 11, 25))
+    assert 'href="/goals/7/"' in html
+    assert "&lt;b&gt;Ship&lt;/b&gt; &amp; tell" in html and "<b>" not in html
+    assert 'aria-valuenow="40"' in html and '<rect width="40%"' in html
+
+
+@pytest.mark.parametrize(
+    ("target", "badge"),
+    [
+        (datetime.date(2026, 11, 24), "Overdue"),
+        (datetime.date(2026, 11, 25), "Active"),
+        (None, "Active"),
+    ],
+)
+def test_goal_bars_badge_an_overdue_goal(target, badge):
+    goal = Goal(pk=1, title="Lead", progress=0, status="active", target_date=target)
+    html = charts.goal_bars([goal], today=datetime.date(2026, 11, 25))
+    assert f">{badge}</span>" in html
+    assert ("· due 24 Nov 2026" in html) == (target == datetime.date(2026, 11, 24))
+    assert '<rect width="0%"' not in html  # no bar drawn at zero
