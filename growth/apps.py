@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_delete
 
 
@@ -23,3 +24,10 @@ class GrowthConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="user-history",
         )
+
+
+class CultivateAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with Cultivate's site (``growth.admin_site``)."""
+
+    default = False  # named in INSTALLED_APPS; "growth" means GrowthConfig
+    default_site = "growth.admin_site.CultivateAdminSite"

@@ -102,7 +102,7 @@ else:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "growth.apps.CultivateAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
