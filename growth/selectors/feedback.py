@@ -13,15 +13,21 @@ from growth.policy import Access
 TABS = {"received": "Received", "given": "Given", "people": "About my people"}
 TAB_OMITS = {"received": ("engineer", "team"), "given": ("author",), "people": ()}
 # What a row of the list shows: no goal, none of the observation but the
-# suggestion, and of the people and competency only their names.
-LIST_RELATED = ("author", "engineer__user", "engineer__team", "competency")
+# suggestion, and of the people, team and competency only their names. The
+# page's query reads the note's own columns; the names are the filter's
+# options (``name_rows``), read already.
 LIST_FIELDS = (
-    *("created_at", "kind", "sentiment", "visibility", "suggestion"),
+    *("pk", "created_at", "kind", "sentiment", "visibility", "suggestion"),
     *("acknowledged_at", "reply", "actionable"),
-    *("author__display_name", "author__email"),
-    *("engineer__user__display_name", "engineer__user__email"),
-    *("engineer__team__name", "competency__name"),
+    *("author_id", "engineer_id", "competency_id"),
 )
+# Each name a row shows, and where a note's own row finds it.
+NAMES = {
+    "author": ("author__display_name", "author__email"),
+    "engineer": ("engineer__user__display_name", "engineer__user__email"),
+    "team": ("engineer__team__name",),
+    "competency": ("competency__name",),
+}
 
 
 def feedback_tabs(access: Access) -> list[tuple[str, str]]:
@@ -49,12 +55,14 @@ def feedback_tab(access: Access, tab: str) -> QuerySet:
 
 class _PagedByIds:
     """``notes`` as a paginator reads them: a page is the notes whose ids the
-    page's slice of ``notes`` holds, in one query.
+    page's slice of ``notes`` holds, as ``LIST_FIELDS`` dictionaries, in one
+    query.
 
     Sliced as it is, the database would sort every matching note, joins and
     long texts included, to keep 25; the ids alone come from the list's
     covering index (``note_list_cover``) without reading a row, and then only
-    the page's rows are read.
+    the page's rows are read, by id. (A window count beside those ids would
+    save the count's query, but cost SQLite more than the query does.)
     """
 
     def __init__(self, notes: QuerySet):
@@ -64,12 +72,48 @@ class _PagedByIds:
     def count(self) -> int:
         return self.notes.count()
 
-    def __getitem__(self, page: slice) -> QuerySet:
+    def __getitem__(self, page: slice) -> list[dict]:
+        # In the model's order, as ``notes`` are; the ids went through the
+        # policy and the filters, so the page's query need not repeat them.
         ids = self.notes.values("pk")[page]
-        page = self.notes.filter(pk__in=ids)
-        return page.select_related(*LIST_RELATED).only(*LIST_FIELDS)
+        return list(FeedbackNote.objects.filter(pk__in=ids).values(*LIST_FIELDS))
 
 
 def feedback_page(notes: QuerySet, number, *, per_page: int) -> Page:
-    """Page ``number`` of ``notes`` (the last one if it is past the end)."""
+    """Page ``number`` of ``notes`` (the last one if it is past the end), each
+    note a dictionary of ``LIST_FIELDS``."""
     return Paginator(_PagedByIds(notes), per_page).get_page(number)
+
+
+def name_rows(rows: list[dict], names: dict[str, dict[int, str]]) -> None:
+    """Give each row of a page its ``NAMES``, from ``names`` (the list
+    filter's options, by id, and ``"team"`` by engineer id).
+
+    A name is looked for only if ``names`` holds its kind (the columns a tab
+    shows are the filters it has). A row whose name is not there, a note
+    written since the options were read, is read again with its names.
+    """
+    columns = {"author": "author_id", "engineer": "engineer_id"}
+    columns |= {"team": "engineer_id", "competency": "competency_id"}
+    unnamed = set()
+    for row in rows:
+        for name, column in columns.items():
+            if name not in names:
+                continue
+            pk = row[column]
+            if pk is None:
+                row[name] = None
+            elif (label := names[name].get(pk)) is not None:
+                row[name] = label
+            else:
+                unnamed.add(row["pk"])
+    if not unnamed:
+        return
+    fields = [field for name in names for field in NAMES.get(name, ())]
+    again = FeedbackNote.objects.filter(pk__in=unnamed).values("pk", *fields)
+    found = {row["pk"]: row for row in again}
+    for row in rows:
+        if (read := found.get(row["pk"])) is not None:
+            for name in names:
+                if name in NAMES:
+                    row[name] = next((read[f] for f in NAMES[name] if read[f]), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,8 +13,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import (
+    Truncator,
+    add_truncation_text,
+    calculate_truncate_chars_length,
+)
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from growth import policy
@@ -36,6 +44,7 @@ from growth.services.feedback import (
     feedback_note_restore,
     feedback_note_update,
 )
+from growth.views.links import url_for_ids
 
 PAGE_SIZE = 25
 NOTE_RELATED = ("author", "engineer__user", "engineer__team", "competency", "goal")
@@ -83,6 +92,81 @@ def querystring_without_page(request, *names: str) -> str:
     return query.urlencode()
 
 
+# What a row of the list writes beside the note's own words.
+_KINDS = dict(CompetencyKind.choices)
+_SENTIMENTS = {
+    "praise": '<span class="badge text-bg-success">Praise</span>',
+    "constructive": '<span class="badge text-bg-primary">Constructive</span>',
+}
+_WHO_SEES = {Visibility.SHARED: "Shared", Visibility.MANAGER: "Manager only"}
+_NOT_SHARED = '<span class="text-body-secondary">—</span>'
+_NOT_READ = '<span class="badge text-bg-warning">Not read yet</span>'
+_RATED = {True: " · actionable", False: " · not actionable", None: ""}
+
+
+def _shorten(text: str, length: int = 100) -> str:
+    """``truncatechars``, without its walk over every character when the text
+    is ASCII: then no character combines, and normalising changes nothing."""
+    if not text.isascii():
+        return Truncator(text).chars(length)
+    if len(text) <= length:
+        return text
+    return add_truncation_text(text[: calculate_truncate_chars_length(length, None)])
+
+
+def _read_cell(note: dict) -> str:
+    if note["visibility"] != Visibility.SHARED:
+        return _NOT_SHARED
+    if not note["acknowledged_at"]:
+        return _NOT_READ
+    replied = " · replied" if note["reply"] else ""
+    return f"Yes{replied}{_RATED[note['actionable']]}"
+
+
+def _note_row(note: dict, tab: str, detail_url: str) -> SafeString:
+    """One row of the list (a ``LIST_FIELDS`` dictionary with its names, as
+    ``selectors.feedback.name_rows`` gives them), written here rather
+    than by a template loop, whose tags, filters and lookups were most of the
+    page's rendering. Every text is escaped as the template escaped it
+    (``html.escape`` is what Django's ``escape`` calls).
+    ``detail_url`` is the note's link with ``{}`` for its id."""
+    written = timezone.localtime(note["created_at"])  # in the viewer's zone
+    day = f"{written.day} {MONTHS_3[written.month].title()} {written.year:04d}"
+    # ``isoformat`` is the ``c`` date format.
+    cells = [
+        f'<tr><td class="text-nowrap"><time datetime="{written.isoformat()}">'
+        f"{escape(day)}</time></td>"
+    ]
+    if tab != "received":
+        engineer, team = note["engineer"], note["team"]
+        cells.append(
+            f"<td>{escape(engineer)}"
+            f'<span class="d-block small text-body-secondary">{escape(team)}</span></td>'
+        )
+    if tab != "given":
+        author = note["author"]
+        cells.append(f"<td>{escape(author or 'a former employee')}</td>")
+    competency = note["competency"]
+    if competency:
+        competency = (
+            f'<span class="badge text-bg-light border">{escape(competency)}</span>'
+        )
+    sentiment = _SENTIMENTS.get(note["sentiment"], _SENTIMENTS["constructive"])
+    cells.append(
+        f'<td><span class="badge text-bg-light border">{_KINDS[note["kind"]]}</span>'
+        f"{competency or ''}{sentiment}</td>"
+    )
+    if tab != "received":
+        who_sees = _WHO_SEES.get(note["visibility"], "Note to self")
+        cells.append(f'<td class="small">{who_sees}</td>')
+    link = escape(detail_url.format(note["pk"]))
+    cells.append(
+        f'<td class="small">{_read_cell(note)}</td>'
+        f'<td><a href="{link}">{escape(_shorten(note["suggestion"]))}</a></td></tr>'
+    )
+    return mark_safe("".join(cells))
+
+
 @require_GET
 @in_viewer_zone
 def feedback_list(request):
@@ -101,6 +185,8 @@ def feedback_list(request):
     page_obj = selectors.feedback_page(
         filterset.qs, request.GET.get("page"), per_page=PAGE_SIZE
     )
+    selectors.name_rows(page_obj.object_list, filterset.names)
+    detail_url = url_for_ids("feedback-detail")
     return render(
         request,
         "growth/feedback/list.html",
@@ -109,6 +195,9 @@ def feedback_list(request):
             "tabs": tabs,
             "filter": filterset,
             "page_obj": page_obj,
+            "rows_html": mark_safe(
+                "".join(_note_row(note, tab, detail_url) for note in page_obj)
+            ),
             "querystring_without_page": querystring_without_page(request),
         },
     )
