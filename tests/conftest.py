@@ -120,6 +120,13 @@ def cast(db) -> Cast:
     )
 
 
+@pytest.fixture
+def staff_client(client, cast):
+    """A client signed in as the cast's superuser, for the admin."""
+    client.force_login(cast.staff)
+    return client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
     """The subprocesses some tests start (Celery workers, a second process)

@@ -12,12 +12,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, cast):
-    client.force_login(cast.staff)
-    return client
-
-
 def add_user_form(**fields):
     data = {
         "email": "nia@example.com",

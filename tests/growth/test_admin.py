@@ -58,12 +58,6 @@ NOT_ADDABLE = ("growth.reminderrule", "growth.reminder")
 
 
 @pytest.fixture
-def staff_client(client, cast):
-    client.force_login(cast.staff)
-    return client
-
-
-@pytest.fixture
 def world(cast):
     """One of everything, about alice, so that every admin page has rows."""
     goal = factories.make_goal(cast.alice, title="Own the release train")

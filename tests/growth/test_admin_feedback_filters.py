@@ -18,12 +18,6 @@ CHANGELIST = reverse("admin:growth_feedbacknote_changelist")
 
 
 @pytest.fixture
-def staff_client(client, cast):
-    client.force_login(cast.staff)
-    return client
-
-
-@pytest.fixture
 def notes(cast):
     """A note to find, and a team whose name needs escaping."""
     Team.objects.create(name='R&D "<b>" team')

@@ -21,12 +21,6 @@ CHANGELIST = reverse("admin:growth_feedbacknote_changelist")
 
 
 @pytest.fixture
-def staff_client(client, cast):
-    client.force_login(cast.staff)
-    return client
-
-
-@pytest.fixture
 def notes(cast):
     """Notes that take every branch of a cell: answered or not, rated yes, no
     or not at all, deleted, without a competency, by a nameless author and by
