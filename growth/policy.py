@@ -294,6 +294,16 @@ def feedback_requests_visible_to(who, qs: QuerySet) -> QuerySet:
     return qs.filter(Q(requester_id__in=own) | Q(recipient_id__in=own))
 
 
+def feedback_requests_declinable_by(who, qs: QuerySet) -> QuerySet:
+    """Requests ``who`` may decline: the ones asked of them."""
+    return qs.filter(recipient_id__in=access_of(who).own_ids)
+
+
+def feedback_requests_cancellable_by(who, qs: QuerySet) -> QuerySet:
+    """Requests ``who`` may withdraw: the ones they made."""
+    return qs.filter(requester_id__in=access_of(who).own_ids)
+
+
 def feedback_requests_fulfillable_by(who, qs: QuerySet | None = None) -> QuerySet:
     qs = FeedbackRequest.objects.all() if qs is None else qs
     return qs.open().filter(recipient_id__in=access_of(who).own_ids)

@@ -363,7 +363,7 @@ def feedback_request_decline(
     """Close an open request, as the person who was asked."""
     return _close(
         feedback_request=feedback_request,
-        mine=FeedbackRequest.objects.visible_to(user).filter(recipient__user=user),
+        mine=policy.feedback_requests_declinable_by(user, FeedbackRequest.objects),
         status=RequestStatus.DECLINED,
         now=now,
         not_mine="Only the person asked can decline a request.",
@@ -376,7 +376,7 @@ def feedback_request_cancel(
     """Withdraw an open request, as the person who asked."""
     return _close(
         feedback_request=feedback_request,
-        mine=FeedbackRequest.objects.visible_to(user).filter(requester__user=user),
+        mine=policy.feedback_requests_cancellable_by(user, FeedbackRequest.objects),
         status=RequestStatus.CANCELLED,
         now=now,
         not_mine="Only the person who asked can cancel a request.",

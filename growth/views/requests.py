@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from growth import policy
 from growth.forms.feedback import FeedbackRequestForm, add_service_errors
 from growth.models import Engineer, FeedbackRequest, RequestStatus
 from growth.services.feedback import (
@@ -123,11 +124,14 @@ def request_detail(request, pk: int):
     )
 
 
-def _close(request, pk: int, *, side: str, service, done: str):
+def _close(request, pk: int, *, rule, service, done: str):
     feedback_request = get_object_or_404(
-        FeedbackRequest.objects.visible_to(request.access)
-        .filter(**{f"{side}__user": request.user})
-        .select_related("requester__user", "recipient__user"),
+        rule(
+            request.access,
+            FeedbackRequest.objects.select_related(
+                "requester__user", "recipient__user"
+            ),
+        ),
         pk=pk,
     )
     try:
@@ -147,7 +151,7 @@ def request_decline(request, pk: int):
     return _close(
         request,
         pk,
-        side="recipient",
+        rule=policy.feedback_requests_declinable_by,
         service=feedback_request_decline,
         done="You declined {feedback_request.requester}'s request.",
     )
@@ -159,7 +163,7 @@ def request_cancel(request, pk: int):
     return _close(
         request,
         pk,
-        side="requester",
+        rule=policy.feedback_requests_cancellable_by,
         service=feedback_request_cancel,
         done="Your request to {feedback_request.recipient} is cancelled.",
     )

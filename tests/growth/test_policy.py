@@ -514,6 +514,26 @@ def test_action_items_are_ticked_by_their_author_and_engineer(cast, person, may_
     assert toggleable.filter(pk=item.pk).exists() is may_toggle
 
 
+@pytest.mark.parametrize(
+    ("person", "may_decline", "may_cancel"),
+    [
+        ("alice", False, True),  # she asked
+        ("mia", True, False),  # she was asked
+        ("bob", False, False),
+        ("skip", False, False),  # mia's manager: the request is still not his
+    ],
+)
+def test_the_person_asked_declines_and_the_one_who_asked_cancels(
+    cast, person, may_decline, may_cancel
+):
+    asked = factories.make_request(cast.alice, cast.mia)
+    user = getattr(cast, person).user
+    declinable = policy.feedback_requests_declinable_by(user, FeedbackRequest.objects)
+    cancellable = policy.feedback_requests_cancellable_by(user, FeedbackRequest.objects)
+    assert declinable.filter(pk=asked.pk).exists() is may_decline
+    assert cancellable.filter(pk=asked.pk).exists() is may_cancel
+
+
 # --- the viewer's ids, once per request ------------------------------------------
 
 
