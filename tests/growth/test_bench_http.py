@@ -178,3 +178,15 @@ def test_without_locust_it_says_how_to_get_it(tmp_path, monkeypatch):
 def test_it_names_the_option_whose_number_is_wrong(tmp_path):
     with pytest.raises(CommandError, match="--http-seconds: must be a number above 0"):
         call_command("bench", "--output", str(tmp_path), "--http-seconds", "0")
+
+
+def test_it_asks_for_locust_before_seeding_when_it_is_missing(tmp_path, monkeypatch):
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "locust" else find_spec(name, *args),
+    )
+    with pytest.raises(CommandError, match=r"needs locust.*--no-http"):
+        call_command("bench", "--output", str(tmp_path))
+    assert not list(tmp_path.iterdir())

@@ -111,17 +111,17 @@ class Command(BaseCommand):
         """Refuse an HTTP run that cannot happen now, rather than after the seeding."""
         if options["no_http"]:
             return
-        if importlib.util.find_spec("locust") is None:
-            raise CommandError(
-                "The HTTP run needs locust: pip install -e '.[bench]' (make bench "
-                "does), or pass --no-http."
-            )
         if options["http_users"] < MIN_HTTP_USERS:
             raise CommandError(
                 f"--http-users must be at least {MIN_HTTP_USERS}, one of every role."
             )
         if options["http_think"] < 0:
             raise CommandError("--http-think must not be negative.")
+        if importlib.util.find_spec("locust") is None:
+            raise CommandError(
+                "The HTTP run needs locust: pip install -e '.[bench]' (make bench "
+                "does), or pass --no-http."
+            )
 
     def _run(
         self, db, scale: float, options: dict, warmup: int, with_http: bool
