@@ -36,6 +36,7 @@ from growth.models import (
 )
 from growth.models.feedback import GIVEN
 from growth.models.goals import GOAL_DUE_SOON, goal_is_at_risk
+from growth.selectors.checkins import latest_of
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +99,6 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _latest(qs, field_name: str) -> Subquery:
-    return Subquery(qs.order_by(f"-{field_name}", "-pk").values(field_name)[:1])
-
-
 def _reports_of_active_managers():
     """Active engineers whose manager is active too: who managers hear about."""
     return Engineer.objects.active().filter(
@@ -127,7 +124,7 @@ def feedback_due(rule: ReminderRule, clock: Clock) -> list[Row]:
     rows = (
         _reports_of_active_managers()
         .filter(start_date__lte=clock.latest_today - datetime.timedelta(days=n))
-        .annotate(last=_latest(mine, "created_at"))
+        .annotate(last=latest_of(mine, "created_at"))
         .filter(Q(last__isnull=True) | Q(last__lt=clock.at_least_days_ago(n)))
         .order_by("manager__user_id", "user__display_name", "pk")
         .values_list(
@@ -165,10 +162,10 @@ def interpersonal_gap(rule: ReminderRule, clock: Clock) -> list[Row]:
         _reports_of_active_managers()
         .filter(start_date__lte=clock.latest_today - datetime.timedelta(days=n))
         .annotate(
-            last_technical=_latest(
+            last_technical=latest_of(
                 given.filter(kind=CompetencyKind.TECHNICAL), "created_at"
             ),
-            last_interpersonal=_latest(
+            last_interpersonal=latest_of(
                 given.filter(kind=CompetencyKind.INTERPERSONAL), "created_at"
             ),
         )
@@ -222,7 +219,7 @@ def checkin_due(rule: ReminderRule, clock: Clock) -> list[Row]:
             mentee__is_active=True,
             mentee__user__is_active=True,
         )
-        .annotate(last=_latest(theirs, "held_on"))
+        .annotate(last=latest_of(theirs, "held_on"))
         .order_by("mentor__user_id", "mentee__user__display_name", "pk")
         .values_list(
             "mentor__user_id",
@@ -265,7 +262,7 @@ def goal_deadline(rule: ReminderRule, clock: Clock) -> list[Row]:
             updated_at__lt=stale_before,
         )
         .annotate(
-            last_check_in=_latest(
+            last_check_in=latest_of(
                 GoalCheckIn.objects.filter(goal=OuterRef("pk")), "created_at"
             )
         )
@@ -368,12 +365,12 @@ def weekly_digest(rule: ReminderRule, clock: Clock) -> list[Row]:
     rows = list(
         _reports_of_active_managers()
         .annotate(
-            last_mine=_latest(
+            last_mine=latest_of(
                 given.filter(author=OuterRef("manager__user")), "created_at"
             ),
-            last_any=_latest(given, "created_at"),
+            last_any=latest_of(given, "created_at"),
             unacknowledged=Subquery(unacknowledged),
-            last_one_on_one=_latest(one_on_ones, "held_on"),
+            last_one_on_one=latest_of(one_on_ones, "held_on"),
         )
         .order_by("manager__user_id", "user__display_name", "pk")
         .values_list(
@@ -430,7 +427,7 @@ def _goals_maybe_at_risk(clock: Clock) -> dict[int, list[_GoalDates]]:
             target_date__lte=clock.latest_today + GOAL_DUE_SOON,
         )
         .annotate(
-            last_check_in=_latest(
+            last_check_in=latest_of(
                 GoalCheckIn.objects.filter(goal=OuterRef("pk")), "created_at"
             )
         )

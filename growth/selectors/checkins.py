@@ -24,7 +24,7 @@ from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
 from growth.policy import Access
 
 
-def _latest(qs: QuerySet, field_name: str, *tiebreak: str) -> Subquery:
+def latest_of(qs: QuerySet, field_name: str, *tiebreak: str) -> Subquery:
     """The newest value of ``field_name`` in ``qs``, as a subquery."""
     newest = qs.order_by(f"-{field_name}", *tiebreak).values(field_name)[:1]
     return Subquery(newest)
@@ -53,13 +53,13 @@ def cadence_status(due_on: datetime.date, today: datetime.date) -> str:
     return "ok"
 
 
-def _with_last_check_in(qs: QuerySet) -> QuerySet:
+def with_last_check_in(qs: QuerySet) -> QuerySet:
     """Annotate mentorships with the date and id of their last check-in."""
     theirs = CheckIn.objects.filter(
         mentorship=OuterRef("pk"), kind=CheckInKind.MENTORING
     )
     return qs.annotate(
-        last_held_on=_latest(theirs, "held_on", "-pk"),
+        last_held_on=latest_of(theirs, "held_on", "-pk"),
         last_check_in_id=Subquery(theirs.order_by("-held_on", "-pk").values("pk")[:1]),
     )
 
@@ -88,7 +88,7 @@ def mentoring_as_mentor(access: Access, *, today: datetime.date) -> MentoringAsM
     Both lists come from the same rows, split and sorted here: a mentor has a
     handful, and one query compiles in half the time of two.
     """
-    mentorships = _with_last_check_in(
+    mentorships = with_last_check_in(
         Mentorship.objects.filter(mentor_id__in=access.own_ids)
         .select_related("mentee__user")
         .annotate(
@@ -116,7 +116,7 @@ def mentee_rows(access: Access, *, today: datetime.date) -> list[MenteeRow]:
 
 
 def mentee_row(mentorship: Mentorship, *, today: datetime.date) -> MenteeRow:
-    """A mentorship annotated by ``_with_last_check_in``, with when it is due."""
+    """A mentorship annotated by ``with_last_check_in``, with when it is due."""
     due_on = check_in_due_on(
         last_held_on=mentorship.last_held_on,
         started_on=mentorship.started_on,
@@ -137,7 +137,7 @@ def report_rows(access: Access) -> QuerySet:
         .filter(pk__in=access.report_ids)
         .select_related("user", "team")
         .annotate(
-            last_one_on_one=_latest(theirs, "held_on", "-pk"),
+            last_one_on_one=latest_of(theirs, "held_on", "-pk"),
             last_one_on_one_id=Subquery(
                 theirs.order_by("-held_on", "-pk").values("pk")[:1]
             ),

@@ -30,10 +30,10 @@ from growth.models.feedback import GIVEN, UNACKNOWLEDGED
 from growth.policy import Access
 from growth.selectors.checkins import (
     MenteeRow,
-    _latest,
-    _with_last_check_in,
     count_of,
+    latest_of,
     mentee_row,
+    with_last_check_in,
 )
 
 # The technical / interpersonal split looks this far back.
@@ -123,7 +123,7 @@ def team_table(
             goals_at_risk=count_of(
                 Goal.objects.filter(engineer=own).at_risk(now=now, today=today)
             ),
-            last_one_on_one=_latest(one_on_ones, "held_on"),
+            last_one_on_one=latest_of(one_on_ones, "held_on"),
         )
         .order_by()
     )
@@ -304,7 +304,7 @@ def coached_mentors(
     if not by_mentor:
         return []
 
-    mentorships = _with_last_check_in(
+    mentorships = with_last_check_in(
         Mentorship.objects.active()
         .filter(mentor_id__in=by_mentor)
         .select_related("mentee__user")
