@@ -1,5 +1,6 @@
 """Per-request set-up the pages rely on."""
 
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
 from growth.policy import access_of
@@ -17,3 +18,22 @@ class AccessMiddleware:
     def __call__(self, request):
         request.access = SimpleLazyObject(lambda: access_of(request.user))
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Keep a signed-in person's pages theirs: ``Cache-Control: private,
+    no-store`` on every response built for them that does not say otherwise,
+    so that neither a shared proxy nor the browser's back button after
+    signing out shows one to someone else. (Static files are served before
+    this runs, and stay cacheable.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

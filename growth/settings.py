@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # request.access: who the viewer is here, for every rule and guard.
     "growth.middleware.AccessMiddleware",
+    # A signed-in person's pages are kept by no cache on the way.
+    "growth.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Lets the change history record who made each change.
