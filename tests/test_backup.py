@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,8 +60,22 @@ def populate(cast) -> None:
     )
 
 
+# A dump keeps times to the millisecond. A time whose microseconds are under
+# 1,000 is dumped as "…:35.000Z", restored as exactly :35, and dumped again as
+# "…:35Z": the same moment, written two ways.
+WHOLE_SECOND = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.000(Z|[+-]\d\d:\d\d)$")
+
+
+def _same_moment(value):
+    if isinstance(value, str):
+        return WHOLE_SECOND.sub(r"\1\2", value)
+    return value
+
+
 def _records(path: Path) -> list[dict]:
     records = json.loads(path.read_text(encoding="utf-8"))
+    for record in records:
+        record["fields"] = {k: _same_moment(v) for k, v in record["fields"].items()}
     return sorted(records, key=lambda r: (r["model"], json.dumps(r.get("pk"))))
 
 
