@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and
-# Google Sheets; an apostrophe in front makes it plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula (or, with "|", a DDE call) to
+# Excel, LibreOffice and Google Sheets, the full-width forms included: some
+# of them read "＝" as "=". An apostrophe in front makes the cell plain text.
+FORMULA_STARTS = (
+    *("=", "+", "-", "@", "|", "\t", "\r"),
+    *("\uff1d", "\uff0b", "\uff0d", "\uff20", "\uff5c"),  # ＝ ＋ － ＠ ｜
+)
+# Quotes and separators a spreadsheet may read as the start of a new cell, so
+# that a formula behind them runs all the same (OWASP's CSV injection advice).
+CELL_STARTS = "\"',;"
 
 
 def csv_cell(value) -> str:
@@ -17,4 +24,5 @@ def csv_cell(value) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    runs = text.lstrip(CELL_STARTS).startswith(FORMULA_STARTS)
+    return "'" + text if runs else text
