@@ -1,5 +1,6 @@
 """Per-request set-up the pages rely on."""
 
+from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 
@@ -37,3 +38,26 @@ class PrivatePagesMiddleware:
         if signed_in and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class UnstorableInputMiddleware:
+    """Refuse a request whose query string or form holds a NUL character with
+    a 400: no database column can store one (PostgreSQL raises an error, and
+    the admin's filters turned it into a 500), and no person types one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request.GET) or (
+            request.method == "POST" and _holds_nul(request.POST)
+        ):
+            return HttpResponseBadRequest("The request holds a NUL character.")
+        return self.get_response(request)
+
+
+def _holds_nul(data) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in data.lists()
+    )
