@@ -41,18 +41,17 @@ class PrivatePagesMiddleware:
 
 
 class UnstorableInputMiddleware:
-    """Refuse a request whose query string or form holds a NUL character with
-    a 400: no database column can store one (PostgreSQL raises an error, and
-    the admin's filters turned it into a 500), and no person types one."""
+    """Refuse a query string holding a NUL character with a 400: no database
+    column can store one (PostgreSQL raises an error, and the admin's filters
+    turned it into a 500), and no link holds one. Forms need no such guard:
+    their fields refuse it with an error of their own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _holds_nul(request.GET) or (
-            request.method == "POST" and _holds_nul(request.POST)
-        ):
-            return HttpResponseBadRequest("The request holds a NUL character.")
+        if _holds_nul(request.GET):
+            return HttpResponseBadRequest("The address holds a NUL character.")
         return self.get_response(request)
 
 
