@@ -17,11 +17,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import (
-    Truncator,
-    add_truncation_text,
-    calculate_truncate_chars_length,
-)
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from growth import policy
@@ -104,16 +100,6 @@ _NOT_READ = '<span class="badge text-bg-warning">Not read yet</span>'
 _RATED = {True: " · actionable", False: " · not actionable", None: ""}
 
 
-def _shorten(text: str, length: int = 100) -> str:
-    """``truncatechars``, without its walk over every character when the text
-    is ASCII: then no character combines, and normalising changes nothing."""
-    if not text.isascii():
-        return Truncator(text).chars(length)
-    if len(text) <= length:
-        return text
-    return add_truncation_text(text[: calculate_truncate_chars_length(length, None)])
-
-
 def _read_cell(note: dict) -> str:
     if note["visibility"] != Visibility.SHARED:
         return _NOT_SHARED
@@ -162,7 +148,7 @@ def _note_row(note: dict, tab: str, detail_url: str) -> SafeString:
     link = escape(detail_url.format(note["pk"]))
     cells.append(
         f'<td class="small">{_read_cell(note)}</td>'
-        f'<td><a href="{link}">{escape(_shorten(note["suggestion"]))}</a></td></tr>'
+        f'<td><a href="{link}">{escape(Truncator(note["suggestion"]).chars(100))}</a></td></tr>'
     )
     return mark_safe("".join(cells))
 
