@@ -152,10 +152,19 @@ def _note_totals(
 ) -> dict[int, dict]:
     """The feedback columns of ``engineer_ids``, keyed by engineer id: one
     grouped query, a single pass over their notes (the old correlated
-    subqueries read them five times, once per column)."""
+    subqueries read them five times, once per column).
+
+    Direct reports count the notes their manager may read (shared and
+    manager-only); indirect reports count shared notes only.
+    """
     if not engineer_ids:
         return {}
+    # Manager-only notes count for direct reports alone: a skip-level manager
+    # may not read them, so even their number must not travel up the chain.
+    indirect = [pk for pk in engineer_ids if not access.manages(pk)]
     given = Q(visibility__in=GIVEN)
+    if indirect:
+        given &= ~Q(visibility=Visibility.MANAGER, engineer_id__in=indirect)
     recent = given & Q(created_at__gte=now - FEEDBACK_WINDOW)
     totals = (
         FeedbackNote.objects.filter(engineer_id__in=engineer_ids)

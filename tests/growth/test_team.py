@@ -196,6 +196,42 @@ def test_an_indirect_reports_last_one_on_one_is_with_their_own_manager(cast):
     assert table["Mia Manager"].days_since_one_on_one is None
 
 
+def test_a_skip_level_counts_only_shared_notes_about_indirect_reports(cast):
+    # The README's promise: private content never travels up the chain, so
+    # not even the number of manager-only notes about an indirect report.
+    factories.make_note(cast.mia.user, cast.alice, created_at=ago(2))
+    factories.make_note(
+        cast.mia.user, cast.alice, created_at=ago(1), visibility=Visibility.MANAGER
+    )
+
+    alice = rows(cast.skip.user, indirect=True)["Alice Engineer"]
+
+    assert alice.technical == 1
+    assert alice.days_since_any == 2
+
+
+def test_a_skip_level_sees_no_change_when_a_manager_only_note_comes_or_goes(cast):
+    before = rows(cast.skip.user, indirect=True)["Alice Engineer"]
+    note = factories.make_note(
+        cast.mia.user, cast.alice, created_at=ago(1), visibility=Visibility.MANAGER
+    )
+    during = rows(cast.skip.user, indirect=True)["Alice Engineer"]
+    note.delete()
+
+    assert during == before
+
+
+def test_a_manager_counts_manager_only_notes_about_direct_reports(cast):
+    factories.make_note(
+        cast.max.user, cast.alice, created_at=ago(1), visibility=Visibility.MANAGER
+    )
+
+    alice = rows(cast.mia.user)["Alice Engineer"]
+
+    assert alice.technical == 1
+    assert alice.days_since_any == 1
+
+
 # --- who is on the table ------------------------------------------------------
 
 
