@@ -297,10 +297,11 @@ def coached_mentors(
     """The mentors ``user`` coaches and how they are doing: three queries.
 
     A mentorship's cadence is kept while its next check-in is not past due
-    (due today still counts as kept). Feedback counts are the shared and
-    manager-only notes the mentor gave their current mentees in the last 90
-    days; the actionable share is over every note from them that those mentees
-    acknowledged and rated.
+    (due today still counts as kept). Feedback counts are the shared notes the
+    mentor gave their current mentees in the last 90 days: a coach may not read
+    a manager-only note, so its number is not shown either. The actionable
+    share is over every note from them that those mentees acknowledged and
+    rated.
     """
     today = timezone.localdate(now, zone)
     coaching = list(
@@ -342,7 +343,7 @@ def coached_mentors(
         FeedbackNote.objects.filter(
             author_id__in=mentor_of_user,
             engineer_id__in={mentee for _mentor, mentee in pairs},
-            visibility__in=GIVEN,
+            visibility=Visibility.SHARED,
         )
         .order_by()
         .values("author_id", "engineer_id")
