@@ -8,7 +8,9 @@ exactly what was sent, after Django's own normalisations:
 
 - a form's CharField strips leading and trailing whitespace (``str.strip``);
 - a NUL character is refused (``ProhibitNullCharactersValidator``);
-- ``max_length`` counts characters of the stripped text.
+- a line break is one character: ``\r\n`` and ``\r`` are stored as ``\n``;
+- every free-text field has its limit (``growth/models/limits.py``), counted in
+  characters of the stripped text.
 
 Hypothesis runs every example in one database transaction, so each example
 counts rows before and after itself.
@@ -38,6 +40,7 @@ from growth.models import (
     Goal,
     GoalCheckIn,
     LearningActivity,
+    limits,
 )
 from growth.services.checkins import ACTION_ITEM_MAX_LENGTH
 from growth.services.goals import TARGET_DATE_GRACE
@@ -86,7 +89,7 @@ date_values = st.one_of(
 
 def expected_text(value: str, *, required: bool, max_length: int | None = None):
     """(is it valid, what is stored) for a form CharField."""
-    stored = value.strip()
+    stored = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if "\x00" in value:
         return False, None
     if required and not stored:
@@ -156,7 +159,10 @@ def test_the_feedback_note_form(client, cast, values):
             **values,
         },
     )
-    outcome = {name: expected_text(values[name], required=True) for name in NOTE_TEXT}
+    outcome = {
+        name: expected_text(values[name], required=True, max_length=limits.NOTE_PART)
+        for name in NOTE_TEXT
+    }
     if all(ok for ok, _ in outcome.values()):
         event("saved")
         assert response.status_code == 302
@@ -176,7 +182,7 @@ def test_the_reply_form(client, cast, reply):
     note = factories.make_note(cast.mia.user, cast.alice)
     client.force_login(cast.alice.user)
     response = client.post(reverse("feedback-reply", args=[note.pk]), {"reply": reply})
-    ok, stored = expected_text(reply, required=True, max_length=5000)
+    ok, stored = expected_text(reply, required=True, max_length=limits.REPLY)
     note.refresh_from_db()
     if ok:
         event("saved")
@@ -200,7 +206,9 @@ def test_the_feedback_request_form(client, cast, message, due_on):
         reverse("request-create"),
         {"recipient": recipient.pk, "message": message, "due_on": due_on},
     )
-    message_ok, stored = expected_text(message, required=True)
+    message_ok, stored = expected_text(
+        message, required=True, max_length=limits.REQUEST_MESSAGE
+    )
     day = parsed_date(due_on)
     due_ok = day is not None and day >= today()
     if message_ok and due_ok:
@@ -236,8 +244,12 @@ def test_the_goal_form(client, cast, title, description, target_date, kind):
             "target_date": target_date,
         },
     )
-    title_ok, title_stored = expected_text(title, required=True, max_length=200)
-    description_ok, description_stored = expected_text(description, required=False)
+    title_ok, title_stored = expected_text(
+        title, required=True, max_length=limits.GOAL_TITLE
+    )
+    description_ok, description_stored = expected_text(
+        description, required=False, max_length=limits.GOAL_DESCRIPTION
+    )
     day = parsed_date(target_date)
     kind_ok = kind in ("technical", "interpersonal", "career")
     checks = {
@@ -286,7 +298,9 @@ def test_the_goal_check_in_form(client, cast, progress, note):
     except ValueError:
         number = None
     progress_ok = number is not None and 0 <= number <= 100
-    note_ok, note_stored = expected_text(note, required=False)
+    note_ok, note_stored = expected_text(
+        note, required=False, max_length=limits.GOAL_CHECK_IN_NOTE
+    )
     if progress_ok and note_ok:
         event("saved")
         assert response.status_code == 302
@@ -305,6 +319,9 @@ def test_the_goal_check_in_form(client, cast, progress, note):
 
 def expected_items(value: str):
     if "\x00" in value:
+        return False, None
+    box_ok, _ = expected_text(value, required=False, max_length=limits.ACTION_ITEMS_BOX)
+    if not box_ok:
         return False, None
     items = [line.strip() for line in value.strip().splitlines() if line.strip()]
     if any(len(item) > ACTION_ITEM_MAX_LENGTH for item in items):
@@ -333,7 +350,9 @@ def test_the_check_in_form(client, cast, held_on, notes, items):
     )
     day = parsed_date(held_on)
     date_ok = day is not None and day <= today()
-    notes_ok, notes_stored = expected_text(notes, required=False)
+    notes_ok, notes_stored = expected_text(
+        notes, required=False, max_length=limits.CHECK_IN_NOTES
+    )
     items_ok, items_stored = expected_items(items)
     checks = {"held_on": date_ok, "notes": notes_ok, "action_items": items_ok}
     if all(checks.values()):
@@ -396,8 +415,12 @@ def test_the_learning_form(client, cast, title, description, day, hours):
             "attendees": [cast.alice.pk],
         },
     )
-    title_ok, title_stored = expected_text(title, required=True, max_length=200)
-    description_ok, description_stored = expected_text(description, required=False)
+    title_ok, title_stored = expected_text(
+        title, required=True, max_length=limits.LEARNING_TITLE
+    )
+    description_ok, description_stored = expected_text(
+        description, required=False, max_length=limits.LEARNING_DESCRIPTION
+    )
     date = parsed_date(day)
     # As the form has it: a year ahead at most (28 February after a 29th).
     date_ok = date is not None and date <= one_year_after(today())
@@ -474,7 +497,9 @@ def test_the_goal_edit_form(client, cast, title, status):
         reverse("goal-edit", args=[goal.pk]),
         {"title": title, "kind": "career", "status": status, "description": ""},
     )
-    title_ok, title_stored = expected_text(title, required=True, max_length=200)
+    title_ok, title_stored = expected_text(
+        title, required=True, max_length=limits.GOAL_TITLE
+    )
     status_ok = status in ("active", "achieved")
     after = row(goal)
     if title_ok and status_ok:
@@ -509,7 +534,9 @@ def test_the_check_in_edit_form(client, cast, notes, held_on, items, remove):
     day = parsed_date(held_on)
     checks = {
         "held_on": day is not None and day <= today(),
-        "notes": expected_text(notes, required=False)[0],
+        "notes": expected_text(notes, required=False, max_length=limits.CHECK_IN_NOTES)[
+            0
+        ],
         "action_items": expected_items(items)[0],
     }
     after = (row(check_in), list(check_in.action_items.values()))
@@ -546,7 +573,10 @@ def test_the_feedback_edit_form_on_an_answered_note(client, cast, values):
             "sentiment": "praise",
         },
     )
-    outcome = {name: expected_text(values[name], required=True) for name in NOTE_TEXT}
+    outcome = {
+        name: expected_text(values[name], required=True, max_length=limits.NOTE_PART)
+        for name in NOTE_TEXT
+    }
     after = row(note)
     if all(ok for ok, _ in outcome.values()):
         event("saved")

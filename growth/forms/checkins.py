@@ -10,7 +10,8 @@ import datetime
 
 from django import forms
 
-from growth.models import ActionItem, CheckIn
+from growth.forms.text import CountedCharField, CountedTextarea
+from growth.models import ActionItem, CheckIn, limits
 from growth.services.checkins import ACTION_ITEM_MAX_LENGTH
 
 
@@ -19,10 +20,11 @@ def _lines(text: str) -> list[str]:
 
 
 class CheckInForm(forms.ModelForm):
-    action_items = forms.CharField(
+    action_items = CountedCharField(
         label="Action items",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.ACTION_ITEMS_BOX,
+        widget=CountedTextarea(attrs={"rows": 4}),
         help_text=f"One per line, up to {ACTION_ITEM_MAX_LENGTH} characters each.",
     )
 
@@ -32,7 +34,7 @@ class CheckInForm(forms.ModelForm):
         labels = {"held_on": "Date held", "notes": "Shared notes"}
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 8}),
+            "notes": CountedTextarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args, today: datetime.date, **kwargs):

@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from growth import policy
+from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import (
     Competency,
@@ -26,9 +27,11 @@ from growth.models import (
     Goal,
     Sentiment,
     Visibility,
+    limits,
 )
 
 TEXTAREA_ROWS = 3
+NOTE_PARTS = ("situation", "behaviour", "impact", "suggestion")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -132,27 +135,27 @@ class FeedbackNoteForm(forms.ModelForm):
             "kind": forms.RadioSelect,
             "sentiment": forms.RadioSelect,
             "visibility": forms.RadioSelect,
-            "situation": forms.Textarea(
+            "situation": CountedTextarea(
                 attrs={
                     "rows": TEXTAREA_ROWS,
                     "placeholder": "In Tuesday's incident review…",
                 }
             ),
-            "behaviour": forms.Textarea(
+            "behaviour": CountedTextarea(
                 attrs={
                     "rows": TEXTAREA_ROWS,
                     "placeholder": "…you walked us through the timeline and named "
                     "your own mistake first…",
                 }
             ),
-            "impact": forms.Textarea(
+            "impact": CountedTextarea(
                 attrs={
                     "rows": TEXTAREA_ROWS,
                     "placeholder": "…so others owned theirs too, and we found the "
                     "root cause in twenty minutes.",
                 }
             ),
-            "suggestion": forms.Textarea(
+            "suggestion": CountedTextarea(
                 attrs={
                     "rows": TEXTAREA_ROWS,
                     "placeholder": "Keep doing it — and add your timeline format to "
@@ -172,7 +175,11 @@ class FeedbackNoteForm(forms.ModelForm):
     ):
         instance = kwargs.get("instance")
         if instance is None:
-            kwargs["instance"] = FeedbackNote(author=author)
+            # Parts the form refuses stay None, so the model's own "cannot be
+            # blank" check does not report them a second time.
+            kwargs["instance"] = FeedbackNote(
+                author=author, **dict.fromkeys(NOTE_PARTS)
+            )
         elif instance.pk:
             engineer = instance.engineer
         if feedback_request is not None:
@@ -339,10 +346,10 @@ class FeedbackNoteForm(forms.ModelForm):
 
 
 class FeedbackReplyForm(forms.Form):
-    reply = forms.CharField(
+    reply = CountedCharField(
         label="Your reply",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": TEXTAREA_ROWS}),
+        max_length=limits.REPLY,
+        widget=CountedTextarea(attrs={"rows": TEXTAREA_ROWS}),
         error_messages={
             "required": "Write a reply, or acknowledge the note without one."
         },
@@ -388,7 +395,7 @@ class FeedbackRequestForm(forms.ModelForm):
             "due_on": "A date while it is still fresh in their mind.",
         }
         widgets = {
-            "message": forms.Textarea(
+            "message": CountedTextarea(
                 attrs={
                     "rows": 4,
                     "placeholder": "I ran Tuesday's incident review for the first "

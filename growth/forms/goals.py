@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
+from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import (
     Competency,
@@ -16,6 +17,7 @@ from growth.models import (
     Goal,
     GoalKind,
     GoalStatus,
+    limits,
 )
 
 
@@ -46,7 +48,7 @@ class GoalForm(forms.ModelForm):
             "target_date": "Optional. When you want to get there by.",
         }
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": CountedTextarea(attrs={"rows": 4}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
@@ -84,16 +86,26 @@ class GoalCheckInForm(forms.Form):
         help_text="From 0 to 100 per cent.",
         widget=forms.NumberInput(attrs={"step": 1}),
     )
-    note = forms.CharField(
+    note = CountedCharField(
         label="Note",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.GOAL_CHECK_IN_NOTE,
+        widget=CountedTextarea(attrs={"rows": 3}),
         help_text="Optional. What moved, what is in the way.",
     )
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, ending "…" when shortened."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def goal_initial_from_note(note: FeedbackNote) -> dict:
-    """Prefill a goal from shared feedback: its competency, kind and suggestion."""
+    """Prefill a goal from shared feedback: its competency, kind and suggestion.
+
+    The title and the quote are shortened to fit the goal's limits: a prefill
+    the engineer sees and edits before saving, never text saved cut.
+    """
     suggestion = note.suggestion.strip()
     first_line = suggestion.splitlines()[0] if suggestion else ""
     summary = Truncator(first_line).chars(120)
@@ -106,11 +118,13 @@ def goal_initial_from_note(note: FeedbackNote) -> dict:
     quoted = "\n".join(f"> {line}" for line in suggestion.splitlines())
     author = note.author or "a former employee"
     day = date_format(timezone.localtime(note.created_at).date(), "j M Y")
+    heading = f"From feedback by {author} on {day}:\n"
     return {
-        "title": Truncator(title).chars(200),
+        "title": _shorten(title, limits.GOAL_TITLE),
         "kind": note.kind,
         "competency": note.competency_id,
-        "description": f"From feedback by {author} on {day}:\n{quoted}",
+        "description": heading
+        + _shorten(quoted, limits.GOAL_DESCRIPTION - len(heading)),
     }
 
 

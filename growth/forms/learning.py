@@ -11,6 +11,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.db.models import Q
 
+from growth.forms.text import CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import Engineer, Goal, GoalStatus, LearningActivity, LearningKind
 
@@ -65,7 +66,7 @@ class LearningActivityForm(forms.ModelForm):
             "hours": forms.NumberInput(
                 attrs={"min": "0.1", "max": "200", "step": "0.1"}
             ),
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": CountedTextarea(attrs={"rows": 4}),
             "attendees": forms.CheckboxSelectMultiple,
             "led_by": QuickSelect,  # every active engineer
             "goal": QuickSelect,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from growth.forms.text import CountedCharField
 from growth.forms.widgets import QuickSelect
 from growth.models import NOTICE_KIND_CHOICES
 
@@ -30,4 +31,5 @@ class ProfileForm(forms.ModelForm):
         model = get_user_model()
         fields = ["display_name", "time_zone"]
         labels = {"display_name": "Display name", "time_zone": "Time zone"}
+        field_classes = {"display_name": CountedCharField}
         widgets = {"time_zone": QuickSelect}  # some six hundred zones

@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from growth.models import limits
+from growth.models.limits import LimitedCharField, LimitedTextField, within_limits
+
 
 class CheckInKind(models.TextChoices):
     ONE_ON_ONE = "one_on_one", "1:1"
@@ -51,7 +54,8 @@ class CheckIn(models.Model):
         related_name="check_ins",
     )
     held_on = models.DateField(default=timezone.localdate)
-    notes = models.TextField(
+    notes = LimitedTextField(
+        max_length=limits.CHECK_IN_NOTES,
         blank=True,
         help_text="Shared notes: the engineer, their manager and, for mentoring, their mentors read them.",
     )
@@ -80,6 +84,7 @@ class CheckIn(models.Model):
                     "A mentoring check-in belongs to a mentorship; a 1:1 does not."
                 ),
             ),
+            within_limits("checkin_text_within_limits", notes=limits.CHECK_IN_NOTES),
         ]
 
     def __str__(self):
@@ -113,12 +118,17 @@ class ActionItem(models.Model):
     check_in = models.ForeignKey(
         CheckIn, on_delete=models.CASCADE, related_name="action_items"
     )
-    description = models.CharField(max_length=300)
+    description = LimitedCharField(max_length=limits.ACTION_ITEM)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            within_limits(
+                "actionitem_text_within_limits", description=limits.ACTION_ITEM
+            ),
+        ]
 
     def __str__(self):
         return self.description

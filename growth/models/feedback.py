@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from growth.models import limits
+from growth.models.limits import LimitedTextField, within_limits
 from growth.models.people import CompetencyKind
 
 
@@ -102,13 +104,21 @@ class FeedbackNote(models.Model):
         related_name="feedback_notes",
     )
     sentiment = models.CharField(max_length=20, choices=Sentiment.choices)
-    situation = models.TextField(help_text="When and where: the context you observed.")
-    behaviour = models.TextField(help_text="What they did or said, as you saw it.")
-    impact = models.TextField(
-        help_text="What it changed for the team, the code or you."
+    situation = LimitedTextField(
+        max_length=limits.NOTE_PART,
+        help_text="When and where: the context you observed.",
     )
-    suggestion = models.TextField(
-        help_text="A concrete next step: what to keep doing, or what to try instead."
+    behaviour = LimitedTextField(
+        max_length=limits.NOTE_PART,
+        help_text="What they did or said, as you saw it.",
+    )
+    impact = LimitedTextField(
+        max_length=limits.NOTE_PART,
+        help_text="What it changed for the team, the code or you.",
+    )
+    suggestion = LimitedTextField(
+        max_length=limits.NOTE_PART,
+        help_text="A concrete next step: what to keep doing, or what to try instead.",
     )
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.SHARED
@@ -132,7 +142,7 @@ class FeedbackNote(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    reply = models.TextField(blank=True)
+    reply = LimitedTextField(max_length=limits.REPLY, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     actionable = models.BooleanField(
         "was this actionable?",
@@ -199,6 +209,14 @@ class FeedbackNote(models.Model):
                 condition=Q(reply="") | Q(replied_at__isnull=False),
                 name="note_reply_has_time",
                 violation_error_message="A reply needs the time it was made.",
+            ),
+            within_limits(
+                "note_text_within_limits",
+                situation=limits.NOTE_PART,
+                behaviour=limits.NOTE_PART,
+                impact=limits.NOTE_PART,
+                suggestion=limits.NOTE_PART,
+                reply=limits.REPLY,
             ),
         ]
 
@@ -276,8 +294,10 @@ class FeedbackRequest(models.Model):
         related_name="feedback_requests_received",
         help_text="The person asked to give feedback.",
     )
-    message = models.TextField(
-        blank=True, help_text="What you would like feedback on, and why."
+    message = LimitedTextField(
+        max_length=limits.REQUEST_MESSAGE,
+        blank=True,
+        help_text="What you would like feedback on, and why.",
     )
     competency = models.ForeignKey(
         "growth.Competency",
@@ -319,6 +339,7 @@ class FeedbackRequest(models.Model):
                 name="request_closed_at_matches_status",
                 violation_error_message="A closed request needs the time it was closed.",
             ),
+            within_limits("request_text_within_limits", message=limits.REQUEST_MESSAGE),
         ]
 
     def __str__(self):

@@ -11,6 +11,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from growth.models import limits
+from growth.models.limits import LimitedCharField, LimitedTextField, within_limits
+
 
 class GoalKind(models.TextChoices):
     TECHNICAL = "technical", "Technical"
@@ -92,8 +95,8 @@ class Goal(models.Model):
     engineer = models.ForeignKey(
         "growth.Engineer", on_delete=models.CASCADE, related_name="goals"
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = LimitedCharField(max_length=limits.GOAL_TITLE)
+    description = LimitedTextField(max_length=limits.GOAL_DESCRIPTION, blank=True)
     kind = models.CharField(max_length=20, choices=GoalKind.choices)
     competency = models.ForeignKey(
         "growth.Competency",
@@ -132,6 +135,11 @@ class Goal(models.Model):
                 condition=Q(progress__gte=0) & Q(progress__lte=100),
                 name="goal_progress_0_100",
                 violation_error_message="Progress must be between 0 and 100.",
+            ),
+            within_limits(
+                "goal_text_within_limits",
+                title=limits.GOAL_TITLE,
+                description=limits.GOAL_DESCRIPTION,
             ),
         ]
 
@@ -177,7 +185,7 @@ class GoalCheckIn(models.Model):
         related_name="+",
     )
     progress = models.PositiveSmallIntegerField(help_text="0 to 100 per cent.")
-    note = models.TextField(blank=True)
+    note = LimitedTextField(max_length=limits.GOAL_CHECK_IN_NOTE, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = GoalCheckInQuerySet.as_manager()
@@ -193,6 +201,9 @@ class GoalCheckIn(models.Model):
                 condition=Q(progress__gte=0) & Q(progress__lte=100),
                 name="goalcheckin_progress_0_100",
                 violation_error_message="Progress must be between 0 and 100.",
+            ),
+            within_limits(
+                "goalcheckin_text_within_limits", note=limits.GOAL_CHECK_IN_NOTE
             ),
         ]
 

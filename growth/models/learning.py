@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from growth.models import limits
+from growth.models.limits import LimitedCharField, LimitedTextField, within_limits
+
 
 class LearningKind(models.TextChoices):
     LEARNING_DAY = "learning_day", "Learning day"
@@ -28,7 +31,6 @@ class LearningActivityQuerySet(models.QuerySet):
         from growth import policy
 
         return policy.learning_visible_to(user, self)
-
     def editable_by(self, user):
         from growth import policy
 
@@ -39,8 +41,8 @@ class LearningActivity(models.Model):
     """Time spent learning, by one engineer or many together."""
 
     kind = models.CharField(max_length=20, choices=LearningKind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = LimitedCharField(max_length=limits.LEARNING_TITLE)
+    description = LimitedTextField(max_length=limits.LEARNING_DESCRIPTION, blank=True)
     date = models.DateField(default=timezone.localdate, db_index=True)
     hours = models.DecimalField(
         max_digits=5,
@@ -84,6 +86,11 @@ class LearningActivity(models.Model):
                 condition=Q(hours__gt=Decimal("0")) & Q(hours__lte=Decimal("200")),
                 name="learning_hours_range",
                 violation_error_message="Hours must be more than 0 and at most 200.",
+            ),
+            within_limits(
+                "learning_text_within_limits",
+                title=limits.LEARNING_TITLE,
+                description=limits.LEARNING_DESCRIPTION,
             ),
         ]
 

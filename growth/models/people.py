@@ -10,6 +10,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from growth.models import limits
+from growth.models.limits import LimitedCharField, LimitedTextField, within_limits
+
 
 class Level(models.TextChoices):
     JUNIOR = "junior", "Junior"
@@ -60,8 +63,8 @@ class Engineer(models.Model):
     track = models.CharField(
         max_length=20, choices=Track.choices, default=Track.INDIVIDUAL
     )
-    title = models.CharField(
-        max_length=100, blank=True, help_text="e.g. Backend engineer"
+    title = LimitedCharField(
+        max_length=limits.ENGINEER_TITLE, blank=True, help_text="e.g. Backend engineer"
     )
     start_date = models.DateField(default=timezone.localdate)
     is_active = models.BooleanField(
@@ -89,6 +92,7 @@ class Engineer(models.Model):
                 name="engineer_not_own_manager",
                 violation_error_message="An engineer cannot be their own manager.",
             ),
+            within_limits("engineer_text_within_limits", title=limits.ENGINEER_TITLE),
         ]
 
     def __str__(self):
@@ -180,8 +184,10 @@ class Mentorship(models.Model):
         blank=True,
         help_text="Set when the mentorship ends; empty while active.",
     )
-    focus = models.CharField(
-        max_length=200, blank=True, help_text="What the mentorship is about."
+    focus = LimitedCharField(
+        max_length=limits.MENTORSHIP_FOCUS,
+        blank=True,
+        help_text="What the mentorship is about.",
     )
     cadence_days = models.PositiveSmallIntegerField(
         "check-in cadence (days)",
@@ -224,6 +230,9 @@ class Mentorship(models.Model):
                 name="mentorship_cadence_range",
                 violation_error_message="The check-in cadence must be 1 to 365 days.",
             ),
+            within_limits(
+                "mentorship_text_within_limits", focus=limits.MENTORSHIP_FOCUS
+            ),
         ]
 
     def __str__(self):
@@ -261,9 +270,9 @@ class CompetencyKind(models.TextChoices):
 class Competency(models.Model):
     """A named skill that feedback and goals refer to."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = LimitedCharField(max_length=limits.COMPETENCY_NAME, unique=True)
     kind = models.CharField(max_length=20, choices=CompetencyKind.choices)
-    description = models.TextField(blank=True)
+    description = LimitedTextField(max_length=limits.COMPETENCY_DESCRIPTION, blank=True)
     is_active = models.BooleanField(
         "active", default=True, help_text="Retired competencies are kept for history."
     )
@@ -271,6 +280,13 @@ class Competency(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         verbose_name_plural = "competencies"
+        constraints = [
+            within_limits(
+                "competency_text_within_limits",
+                name=limits.COMPETENCY_NAME,
+                description=limits.COMPETENCY_DESCRIPTION,
+            ),
+        ]
 
     def __str__(self):
         return self.name

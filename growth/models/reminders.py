@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from growth.models import limits
+from growth.models.limits import LimitedTextField, within_limits
+
 
 class ReminderKind(models.TextChoices):
     FEEDBACK_DUE = "feedback_due", "Feedback due"
@@ -87,7 +90,9 @@ class ReminderRule(models.Model):
         default=Weekday.MONDAY,
         help_text="The day the weekly digest goes out.",
     )
-    description = models.TextField(blank=True)
+    description = LimitedTextField(
+        max_length=limits.REMINDER_RULE_DESCRIPTION, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
     last_swept_at = models.DateTimeField(
         null=True,
@@ -113,6 +118,10 @@ class ReminderRule(models.Model):
                 condition=Q(cadence_days__lte=366),
                 name="reminderrule_cadence_at_most_a_year",
                 violation_error_message="The cadence can be at most 366 days.",
+            ),
+            within_limits(
+                "reminderrule_text_within_limits",
+                description=limits.REMINDER_RULE_DESCRIPTION,
             ),
         ]
 

@@ -279,6 +279,11 @@ def feedback_note_reply(
         raise ValidationError(
             {"reply": "Write a reply, or acknowledge the note without one."}
         )
+    # _answer writes with update(), which no model validation sees.
+    try:
+        FeedbackNote._meta.get_field("reply").run_validators(reply)
+    except ValidationError as error:
+        raise ValidationError({"reply": error.messages}) from None
     return _answer(note=note, user=user, now=now, reply=reply, replied_at=now)
 
 
