@@ -1,12 +1,20 @@
 import functools
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Q
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from accounts.names import validate_display_name_free
 
 
 @functools.cache
@@ -81,6 +89,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Staff may sign in to the admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to sign the person out everywhere (accounts.sessions).",
+    )
 
     objects = UserManager()
 
@@ -94,6 +107,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(
                 Lower("email"), name="accounts_user_email_ci_unique"
             ),
+            # SQLite does not hold a varchar to its length; this does.
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("display_name"), 150)),
+                name="accounts_user_display_name_limit",
+            ),
         ]
 
     def __str__(self):
@@ -102,6 +120,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        validate_display_name_free(self)
 
     def get_full_name(self):
         return self.display_name
@@ -113,16 +132,97 @@ class User(AbstractBaseUser, PermissionsMixin):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    # Django signs each session with a hash of the password, so a new password
+    # signs out every other session. The generation joins it for closing an
+    # account: raising it (``accounts.sessions.user_sessions_end``) flushes, at
+    # its next request, any session whose row was not there to delete.
+    def get_session_auth_hash(self):
+        return self._session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hash(secret=secret)
+
+    def _session_auth_hash(self, secret=None) -> str:
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class Session(AbstractBaseSession):
+    """A signed-in session that knows whose it is, so closing an account can
+    delete its sessions at once (``accounts.sessions``)."""
+
+    # No constraint in the database: a session saved just after its user was
+    # deleted must not fail the request. Deleting a user through Django still
+    # deletes their sessions.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="sessions",
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.sessions import SessionStore
+
+        return SessionStore
+
+
+class NameChange(models.Model):
+    """One change of a person's display name: what it was, what it became,
+    who changed it and when. Nothing edits or deletes a change but erasure."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="name_changes"
+    )
+    old_name = models.CharField(max_length=150)
+    new_name = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the person who changed it was erased.",
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name}"
+
 
 class Team(models.Model):
     """A team of engineers; cross-team views group by it."""
 
     name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # The backstop for writes that skip validation; growth's models
+            # keep their limits the same way (growth/models/limits.py).
+            models.CheckConstraint(
+                condition=Q(
+                    LessThanOrEqual(Length("name"), 100),
+                    LessThanOrEqual(Length("description"), 2000),
+                ),
+                name="accounts_team_text_limits",
+            ),
+        ]
 
     def __str__(self):
         return self.name

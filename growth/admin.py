@@ -92,6 +92,7 @@ from growth.models import (
     ReminderStatus,
 )
 from growth.services.feedback import feedback_note_restore, feedback_requests_reopen
+from growth.services.people import engineer_active_set
 from growth.spreadsheets import csv_cell
 
 # --- CSV export, on every changelist of the site ------------------------------
@@ -375,6 +376,13 @@ class EngineerAdmin(GrowthAdmin):
     @admin.display(description="name", ordering="user__display_name")
     def name(self, engineer):
         return engineer.user.display_name
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            # The account follows: whoever is marked as gone is signed out
+            # everywhere at once and cannot sign in again.
+            engineer_active_set(engineer=obj, active=obj.is_active)
 
     # --- people's data: a subject-access export, and erasing who left ---------
 

@@ -27,7 +27,9 @@ from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 
-from accounts.models import User
+from accounts.models import NameChange, User
+from accounts.names import name_and_email
+from accounts.sessions import user_sessions_end
 from growth.exports import (
     check_in_record,
     goal_check_in_record,
@@ -117,6 +119,19 @@ def subject_access_export(
             "staff": user.is_staff,
             "date_joined": in_zone(user.date_joined, zone),
             "last_login": in_zone(user.last_login, zone),
+            "name_history": [
+                {
+                    "old_name": change.old_name,
+                    "new_name": change.new_name,
+                    "changed_at": in_zone(change.changed_at, zone),
+                    "changed_by": change.changed_by.email
+                    if change.changed_by
+                    else None,
+                }
+                for change in NameChange.objects.filter(user=user)
+                .select_related("changed_by")
+                .order_by("changed_at", "pk")
+            ],
         },
         "profile": None,
         "feedback_about_them": [],
@@ -534,7 +549,11 @@ def erase_person(*, user: User, by: User) -> None:
     Notification.objects.filter(recipient=user).delete()
     Reminder.objects.filter(recipient=user).delete()
     ReminderPreference.objects.filter(user=user).delete()
-    _unname(name, email)
+    # Their earlier names go; the renames they made of others stay, unsigned.
+    NameChange.objects.filter(user=user).delete()
+    NameChange.objects.filter(changed_by=user).update(changed_by=None)
+    # A note's notification names its author with their email beside.
+    _unname(name_and_email(name, email), name, email)
     AccessAttempt.objects.filter(username__iexact=email).delete()
     AccessFailureLog.objects.filter(username__iexact=email).delete()
     AccessLog.objects.filter(username__iexact=email).delete()
@@ -549,3 +568,4 @@ def erase_person(*, user: User, by: User) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    user_sessions_end(user=user)

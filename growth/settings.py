@@ -208,8 +208,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-growth"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions live in the database, so a Redis outage never signs anyone out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so a Redis outage never signs anyone out;
+# Django's database engine, with each session's user in a column of its own,
+# so deactivating a person deletes their sessions at once (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 
 # Sign-in lockout (django-axes): five failures for one email from one address
 # lock that pair out for 15 minutes, whether or not the account exists, so the

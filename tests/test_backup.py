@@ -38,6 +38,7 @@ DUMP = [
     "--exclude=contenttypes",
     "--exclude=auth.permission",
     "--exclude=sessions",
+    "--exclude=accounts.session",
 ]
 
 

@@ -78,7 +78,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert (tmp_path / "var" / "celery" / "queue").is_dir()
     assert values["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert values["email_path"] == str(tmp_path / "var" / "mail")
-    assert values["session_engine"] == "django.contrib.sessions.backends.db"
+    assert values["session_engine"] == "accounts.sessions"
     # Nothing is cached on disk: Django's cache lives in each process's memory.
     assert values["cache"] == "LocMemCache"
     assert not (tmp_path / "var" / "cache").exists()

@@ -134,6 +134,7 @@ class FeedbackNoteFilter(django_filters.FilterSet):
         for name in omit:
             del self.filters[name]
         self._team_of: dict[int, int] = {}
+        self._email_of: dict[int, str] = {}
         self.names: dict[str, dict[int, str]] = {}
         self._offer_choices()
 
@@ -162,6 +163,9 @@ class FeedbackNoteFilter(django_filters.FilterSet):
                 engineer_id: teams[team_id]
                 for engineer_id, team_id in self._team_of.items()
             }
+        if "author" in self.names:
+            # An author's email under their name: a name alone could be another's.
+            self.names["author_email"] = self._email_of
 
     def _people_in_queryset(self) -> dict[str, list[tuple[int, str]]]:
         """The engineers and authors of ``queryset``'s notes, as options.
@@ -216,6 +220,7 @@ class FeedbackNoteFilter(django_filters.FilterSet):
                 self._team_of[engineer_id] = team_id
             if user_id in author_ids:
                 options["author"].append((user_id, label))
+                self._email_of[user_id] = email
         return options
 
     def filter_acknowledged(self, queryset, name, value):

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from django.urls import reverse
 
+from accounts.names import name_and_email
 from growth import emails
 from growth.models import (
     EventKind,
@@ -101,16 +102,19 @@ def notify_feedback_received(
     """Tell the engineer that shared feedback was logged about them.
 
     Call it in the transaction that saves the note. The email names the author,
-    the kind and the competency, and links to the note; it never quotes it.
+    with their email address (a name alone could be another's), the kind and
+    the competency, and links to the note; it never quotes it.
     """
     if note.visibility != Visibility.SHARED:
         return None
     recipient = note.engineer.user
     author = str(note.author) if note.author else "A former employee"
+    signed = name_and_email(author, note.author.email) if note.author else author
     kind = note.get_kind_display().lower()
     payload = {
         "note_id": note.pk,
         "author_name": author,
+        "author_email": note.author.email if note.author else "",
         "kind": kind,
         "competency": str(note.competency) if note.competency_id else "",
         "logged_on": _local_date(note.created_at or now, recipient),
@@ -122,7 +126,7 @@ def notify_feedback_received(
         subject=emails.subject_for(EventKind.FEEDBACK_RECEIVED, payload),
         payload=payload,
         url=reverse("feedback-detail", args=[note.pk]),
-        message=f"{author} left you {kind} feedback.",
+        message=f"{signed} left you {kind} feedback.",
         now=now,
     )
 

@@ -24,6 +24,7 @@ LIST_FIELDS = (
 # Each name a row shows, and where a note's own row finds it.
 NAMES = {
     "author": ("author__display_name", "author__email"),
+    "author_email": ("author__email",),
     "engineer": ("engineer__user__display_name", "engineer__user__email"),
     "team": ("engineer__team__name",),
     "competency": ("competency__name",),
@@ -93,7 +94,8 @@ def name_rows(rows: list[dict], names: dict[str, dict[int, str]]) -> None:
     shows are the filters it has). A row whose name is not there, a note
     written since the options were read, is read again with its names.
     """
-    columns = {"author": "author_id", "engineer": "engineer_id"}
+    columns = {"author": "author_id", "author_email": "author_id"}
+    columns |= {"engineer": "engineer_id"}
     columns |= {"team": "engineer_id", "competency": "competency_id"}
     unnamed = set()
     for row in rows:

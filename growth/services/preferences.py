@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from accounts.names import name_change_record
 from growth.models import NOTICE_KIND_CHOICES, ReminderPreference
 
 NOTICE_KINDS = tuple(kind for kind, _label in NOTICE_KIND_CHOICES)
@@ -61,9 +62,15 @@ def profile_update(
     enabled_kinds: Iterable[str],
     now: datetime.datetime,
 ) -> None:
-    """Save ``user``'s name, time zone and reminder emails together, or none of them."""
+    """Save ``user``'s name, time zone and reminder emails together, or none of them.
+
+    The form has checked that no other active person has the name
+    (``accounts.names``); a change of name is kept in its history.
+    """
     with transaction.atomic():
+        old_name = user.display_name
         user.display_name = display_name
         user.time_zone = time_zone
         user.save(update_fields=["display_name", "time_zone"])
+        name_change_record(user=user, old_name=old_name, by=user, now=now)
         reminder_preferences_set(user=user, enabled_kinds=enabled_kinds, now=now)

@@ -130,8 +130,11 @@ def _note_row(note: dict, tab: str, detail_url: str) -> SafeString:
             f'<span class="d-block small text-body-secondary">{escape(team)}</span></td>'
         )
     if tab != "given":
-        author = note["author"]
-        cells.append(f"<td>{escape(author or 'a former employee')}</td>")
+        author, email = note["author"], note.get("author_email")
+        signed = ""
+        if author and email:
+            signed = f'<span class="d-block small text-body-secondary">{escape(email)}</span>'
+        cells.append(f"<td>{escape(author or 'a former employee')}{signed}</td>")
     competency = note["competency"]
     if competency:
         competency = (

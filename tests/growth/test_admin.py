@@ -142,6 +142,11 @@ def engineer_form(engineer, **fields):
 # --- every page answers ----------------------------------------------------------
 
 
+# Sessions hold sign-in secrets and are in no admin, as Django's are not;
+# a person's earlier names are read on their page (an inline).
+NOT_LISTED = {"accounts.session", "accounts.namechange"}
+
+
 def _own_models(app_label):
     """The app's models, less the change-history tables: those are read on
     each tracked object's "History" page, not listed on their own."""
@@ -149,6 +154,7 @@ def _own_models(app_label):
         model
         for model in apps.get_app_config(app_label).get_models()
         if not issubclass(model, HistoricalChanges)
+        and model._meta.label_lower not in NOT_LISTED
     ]
 
 

@@ -35,7 +35,10 @@ TEMPLATE_ROW = """
     </td>
   {% endif %}
   {% if tab != "given" %}
-    <td>{{ note.author|default:"a former employee" }}</td>
+    <td>
+      {{ note.author|default:"a former employee" }}
+      {% if note.author %}<span class="d-block small text-body-secondary">{{ note.author.email }}</span>{% endif %}
+    </td>
   {% endif %}
   <td>
     <span class="badge text-bg-light border">{{ note.get_kind_display }}</span>

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import NameChange, User
 from growth import privacy
 from growth.history import record_change
 from growth.models import (
@@ -169,6 +169,13 @@ def her_world(cast, zelda, left):
     AccessAttempt.objects.create(
         username=EMAIL, ip_address="203.0.113.9", failures_since_start=2
     )
+    NameChange.objects.create(
+        user=zelda.user,
+        old_name="Zelda Before",
+        new_name=NAME,
+        changed_at=timezone.now(),
+        changed_by=c.staff,
+    )
     return world
 
 
@@ -186,6 +193,9 @@ def test_the_export_holds_every_note_about_the_person_whoever_may_read_it(
     data = json.loads(response.content)
 
     assert data["account"]["email"] == EMAIL
+    (rename,) = data["account"]["name_history"]
+    assert (rename["old_name"], rename["new_name"]) == ("Zelda Before", NAME)
+    assert rename["changed_by"] == cast.staff.email
     assert data["profile"]["manager"] == "Mia Manager"
     about = {note["situation"] for note in data["feedback_about_them"]}
     assert about == {

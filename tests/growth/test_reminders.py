@@ -429,7 +429,9 @@ def test_shared_feedback_tells_the_engineer_once_in_app_and_by_email(
         f"note-{note.pk}",
     )
     [notice] = Notification.objects.filter(recipient=org.alice.user)
-    assert notice.message == "Mia Manager left you technical feedback."
+    assert notice.message == (
+        f"Mia Manager ({org.mia.user.email}) left you technical feedback."
+    )
     assert notice.url == f"/feedback/{note.pk}/"
     assert broker.ids() == [first.pk]
     assert deliver(first.pk, now=NOW) == ReminderStatus.SENT

@@ -98,7 +98,9 @@ def test_create_saves_a_shared_note_and_notifies_the_engineer(cast):
     assert notification.recipient == cast.alice.user
     assert notification.kind == EventKind.FEEDBACK_RECEIVED
     assert notification.created_at == NOW
-    assert notification.message == "Bob Peer left you technical feedback."
+    assert notification.message == (
+        f"Bob Peer ({cast.bob.user.email}) left you technical feedback."
+    )
     assert notification.url == f"/feedback/{note.pk}/"
 
 

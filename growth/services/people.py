@@ -1,0 +1,31 @@
+"""People coming and going: one way in and out, whoever does it.
+
+The admin calls these today; an import or single sign-on will call them too,
+so that a person marked as gone is out everywhere at once.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.sessions import user_sessions_end
+from growth.models import Engineer
+
+
+def engineer_active_set(*, engineer: Engineer, active: bool) -> None:
+    """Mark ``engineer`` as working here (``active``) or gone, with their account.
+
+    An engineer marked as gone whose account stayed open could still sign in
+    and, if they managed people, read their reports' notes: the account
+    follows the profile, and leaving ends every session at once. Coming back
+    opens the account again, with a fresh sign-in.
+    """
+    with transaction.atomic():
+        Engineer.objects.filter(pk=engineer.pk).update(is_active=active)
+        engineer.is_active = active
+        user = engineer.user
+        if user.is_active != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+        if not active:
+            user_sessions_end(user=user)
