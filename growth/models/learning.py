@@ -31,6 +31,13 @@ class LearningActivityQuerySet(models.QuerySet):
         from growth import policy
 
         return policy.learning_visible_to(user, self)
+
+    def attended_visible_to(self, user, engineer_id: int):
+        """Activities one engineer attended that ``user`` may see."""
+        from growth import policy
+
+        return policy.learning_attended_visible_to(user, engineer_id, self)
+
     def editable_by(self, user):
         from growth import policy
 

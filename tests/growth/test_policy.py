@@ -642,3 +642,36 @@ def test_staff_without_a_profile_have_no_relationships(cast):
     assert access.member and access.engineer_id is None
     assert access.followed_ids == frozenset()
     assert access.unread_notifications == 1
+
+
+# --- the narrowed rules: the same answers, asked about one engineer ------------
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_notes_about_one_engineer_are_the_visible_notes_about_them(cast, world, who):
+    user = person(cast, who)
+    for engineer in Engineer.objects.all():
+        narrowed = FeedbackNote.objects.about_visible_to(user, engineer.pk)
+        visible = FeedbackNote.objects.visible_to(user).filter(engineer=engineer)
+        assert set(narrowed) == set(visible), engineer
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_learning_one_engineer_attended_is_the_visible_learning_they_attended(
+    cast, world, who
+):
+    user = person(cast, who)
+    for engineer in Engineer.objects.all():
+        narrowed = LearningActivity.objects.attended_visible_to(user, engineer.pk)
+        visible = LearningActivity.objects.visible_to(user).filter(attendees=engineer)
+        assert set(narrowed) == set(visible), engineer
+
+
+@pytest.mark.parametrize("who", EVERYONE)
+def test_check_ins_of_goals_are_the_visible_check_ins_of_those_goals(cast, world, who):
+    user = person(cast, who)
+    goals = list(Goal.objects.all())
+    narrowed = GoalCheckIn.objects.of_visible_to(user, goals)
+    visible = GoalCheckIn.objects.visible_to(user).filter(goal__in=goals)
+    assert set(narrowed) == set(visible)
+    assert set(visible) or who not in ("engineer", "manager", "mentor")
