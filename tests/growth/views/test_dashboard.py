@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from growth.models import Competency, GoalStatus, LearningKind, Visibility
+from growth.models import Competency, Goal, GoalStatus, LearningKind, Visibility
 from tests import factories
 
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC)
@@ -285,6 +285,27 @@ def test_goals_come_active_first_with_a_progress_bar(client, cast):
     assert response.text.index("Lead a design review") < response.text.index(
         "Ship the cache"
     )
+
+
+def test_recently_closed_goals_are_the_latest_closed_whatever_their_target(
+    client, cast
+):
+    closed = []
+    for n in range(7):
+        goal = factories.make_goal(
+            cast.alice,
+            title=f"Closed {n}",
+            status="achieved",
+            target_date=datetime.date(2026, 1, 7) - datetime.timedelta(days=n),
+        )
+        # The latest closed has the latest target: target order would show
+        # the two oldest instead.
+        Goal.objects.filter(pk=goal.pk).update(updated_at=at(n))
+        closed.append(goal)
+
+    dash = get(client, cast.alice.user, "/me/").context["dash"]
+
+    assert dash.closed_goals == closed[:5]
 
 
 def test_the_progress_chart_draws_a_line_per_active_goal(client, cast):
