@@ -269,22 +269,40 @@ def feedback_notes_visible_to(who, qs: QuerySet) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class NotesAbout:
+    """What of the notes about one engineer a person may read, as data: the
+    rule below, and the dashboard's hand-written read, both come from it."""
+
+    engineer_id: int
+    # Notes of these visibilities, whoever wrote them...
+    visibilities: tuple[str, ...]
+    # ...and every note this user wrote (None: nobody's).
+    author_id: int | None
+
+
+def notes_about(who, engineer_id: int) -> NotesAbout:
+    access = access_of(who)
+    if access.manages(engineer_id):
+        visibilities = (Visibility.SHARED.value, Visibility.MANAGER.value)
+    elif engineer_id in access.own_ids | access.mentee_ids:
+        visibilities = (Visibility.SHARED.value,)
+    else:
+        visibilities = ()
+    return NotesAbout(engineer_id, visibilities, access.user_id)
+
+
 def feedback_notes_about_visible_to(who, engineer_id: int, qs: QuerySet) -> QuerySet:
     """The notes about ``engineer_id`` that ``who`` may read: the rule above for
     one engineer, with the terms that cannot match them left out, so the
     database tests one condition a row instead of three."""
-    access = access_of(who)
-    if not access.member:
+    about = notes_about(who, engineer_id)
+    if about.author_id is None:
         return qs.none()
-    qs = qs.filter(engineer_id=engineer_id)
-    theirs = Q(author_id=access.user_id)
-    if access.manages(engineer_id):
-        return qs.filter(
-            theirs | Q(visibility__in=[Visibility.SHARED, Visibility.MANAGER])
-        )
-    if engineer_id in access.own_ids | access.mentee_ids:
-        return qs.filter(theirs | Q(visibility=Visibility.SHARED))
-    return qs.filter(theirs)
+    readable = Q(author_id=about.author_id)
+    if about.visibilities:
+        readable |= Q(visibility__in=about.visibilities)
+    return qs.filter(readable, engineer_id=engineer_id)
 
 
 def feedback_notes_editable_by(who, qs: QuerySet) -> QuerySet:

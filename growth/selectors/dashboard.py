@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     QuerySet,
@@ -312,15 +313,58 @@ def _local_midnights(days, zone) -> list[datetime.datetime]:
     ]
 
 
-def _shown_feedback(viewer, engineer: Engineer) -> QuerySet:
-    """Feedback given to the engineer that the viewer may read.
+# The feedback chart's read, written by hand as policy.py writes Access's: the
+# ORM compiled it in about 0.7 ms of a dashboard's 15, the database runs it in
+# 0.1. Each note comes back as its kind, competency, the index of its month
+# among the chart's (-1 before them) and whether it is recent, so no date is
+# parsed either. Who may read which note is the policy's (``notes_about``);
+# notes to self are private jottings, not feedback given, never counted, not
+# even the viewer's own; deleted notes are gone. A test holds the rows to the
+# ORM's ``FeedbackNote.objects.about_visible_to``.
+_FEEDBACK_ROWS_SQL = """
+SELECT kind, competency_id, CASE {months} ELSE -1 END,
+       CASE WHEN created_at >= %s THEN 1 ELSE 0 END
+FROM {note}
+WHERE engineer_id = %s AND deleted_at IS NULL AND visibility <> %s
+  AND created_at >= %s AND created_at < %s
+  AND (author_id = %s{visible})
+"""
 
-    Notes to self are private jottings, not feedback given, so they are never
-    counted, not even the viewer's own.
-    """
-    return FeedbackNote.objects.about_visible_to(viewer, engineer.pk).exclude(
-        visibility=Visibility.SELF
+
+def feedback_rows(
+    about: policy.NotesAbout, *, bounds: list[datetime.datetime], since
+) -> list[tuple[str, int | None, int, int]]:
+    """The notes about ``about.engineer_id`` it allows, from ``bounds[0]`` (or
+    ``since``, if earlier) to ``bounds[-1]``: (kind, competency id, month index
+    among ``bounds``, 1 if at or after ``since`` else 0)."""
+    if about.author_id is None:
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    starts = bounds[:-1]
+    months = " ".join(
+        f"WHEN created_at >= %s THEN {i}" for i in range(len(starts) - 1, -1, -1)
     )
+    visible = ""
+    if about.visibilities:
+        visible = f" OR visibility IN ({', '.join(['%s'] * len(about.visibilities))})"
+    sql = _FEEDBACK_ROWS_SQL.format(
+        months=months,
+        note=connection.ops.quote_name(FeedbackNote._meta.db_table),
+        visible=visible,
+    )
+    params = [
+        *(adapt(start) for start in reversed(starts)),
+        adapt(since),
+        about.engineer_id,
+        Visibility.SELF.value,
+        adapt(min(bounds[0], since)),
+        adapt(bounds[-1]),
+        about.author_id,
+        *about.visibilities,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _month_of(moment, starts: list) -> int | None:
@@ -345,26 +389,21 @@ def feedback_overview(
     feedback in the last 90 days (and how much) and which active ones had none.
 
     Both are counted here from one read of the engineer's notes of the last six
-    months (the note_engineer_recent index): a few hundred small rows at most,
-    which Python sorts into months faster than the ORM compiles a count per
-    month. The competencies themselves are a second, plain read.
+    months (``feedback_rows``, on the note_engineer_recent index): a few
+    hundred small rows at most. The competencies are a second, plain read.
     """
     months = month_starts(now, zone)
     bounds = _local_midnights([*months, _next_month(months[-1])], zone)
     since = now - datetime.timedelta(days=COVERAGE_DAYS)
-    rows = (
-        _shown_feedback(viewer, engineer)
-        .filter(created_at__gte=min(bounds[0], since), created_at__lt=bounds[-1])
-        .order_by()
-        .values_list("kind", "competency_id", "created_at")
+    rows = feedback_rows(
+        policy.notes_about(viewer, engineer.pk), bounds=bounds, since=since
     )
     by_month: Counter[tuple[int, str]] = Counter()
     by_competency: Counter[int] = Counter()
-    for kind, competency_id, created_at in rows:
-        month = _month_of(created_at, bounds)
-        if month is not None:
+    for kind, competency_id, month, recent in rows:
+        if month >= 0:
             by_month[month, kind] += 1
-        if created_at >= since and competency_id is not None:
+        if recent and competency_id is not None:
             by_competency[competency_id] += 1
     kinds = [CompetencyKind.TECHNICAL, CompetencyKind.INTERPERSONAL]
     indexes = range(len(months))

@@ -1,0 +1,104 @@
+"""The dashboard's hand-written reads give what the ORM's policy querysets
+give, for every person, every engineer and notes on every boundary."""
+
+import bisect
+import datetime
+import zoneinfo
+from collections import Counter
+
+import pytest
+
+from growth import policy
+from growth.models import FeedbackNote, Visibility
+from growth.selectors import dashboard
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.UTC)
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+PEOPLE = ("alice", "mia", "max", "olivia", "skip", "bob", "carol", "cora")
+
+
+def bounds_and_since(zone=PARIS):
+    months = dashboard.month_starts(NOW, zone)
+    bounds = dashboard._local_midnights(
+        [*months, dashboard._next_month(months[-1])], zone
+    )
+    return bounds, NOW - datetime.timedelta(days=dashboard.COVERAGE_DAYS)
+
+
+@pytest.fixture
+def notes(cast):
+    """Notes about alice and bob of every visibility, by several people, on
+    and around the month boundaries and the 90-day line, and one deleted."""
+    bounds, since = bounds_and_since()
+    second = datetime.timedelta(seconds=1)
+    moments = [
+        bounds[0] - second,  # before the chart
+        bounds[0],
+        bounds[1] - second,
+        bounds[1],
+        since - second,
+        since,
+        bounds[-1] - second,
+        bounds[-1],  # after it
+    ]
+    kinds = ["technical", "interpersonal"]
+    authors = [cast.mia.user, cast.max.user, cast.bob.user, cast.alice.user]
+    made = []
+    for i, when in enumerate(moments):
+        for visibility in Visibility:
+            for engineer in (cast.alice, cast.bob):
+                made.append(
+                    factories.make_note(
+                        authors[i % len(authors)],
+                        engineer,
+                        kind=kinds[i % 2],
+                        created_at=when,
+                        visibility=visibility,
+                    )
+                )
+    made[6].delete()  # shared, about alice, on the first day of the chart
+    return made
+
+
+def expected(user, engineer, bounds, since) -> Counter:
+    """The rows as the ORM's rule gives them, bucketed here."""
+    rows = Counter()
+    for note in (
+        FeedbackNote.objects.about_visible_to(user, engineer.pk)
+        .exclude(visibility=Visibility.SELF)
+        .filter(created_at__gte=min(bounds[0], since), created_at__lt=bounds[-1])
+    ):
+        month = bisect.bisect_right(bounds, note.created_at) - 1
+        rows[
+            note.kind,
+            note.competency_id,
+            month if month < len(bounds) - 1 else -1,
+            int(note.created_at >= since),
+        ] += 1
+    return rows
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_feedback_rows_are_the_notes_the_policy_lets_them_read(cast, notes, who):
+    user = getattr(cast, who).user
+    bounds, since = bounds_and_since()
+    for engineer in (cast.alice, cast.bob):
+        about = policy.notes_about(user, engineer.pk)
+        rows = Counter(
+            tuple(row)
+            for row in dashboard.feedback_rows(about, bounds=bounds, since=since)
+        )
+        assert rows == expected(user, engineer, bounds, since), engineer
+
+
+def test_the_feedback_rows_hold_every_month_and_the_90_day_line(cast, notes):
+    bounds, since = bounds_and_since()
+    about = policy.notes_about(cast.mia.user, cast.alice.pk)
+    rows = dashboard.feedback_rows(about, bounds=bounds, since=since)
+    # Shared and manager-only notes at six moments inside the chart's months.
+    assert len(rows) == 11  # one deleted
+    assert {month for _kind, _competency, month, _recent in rows} == {0, 1, 2, 5}
+    assert sum(recent for *_rest, recent in rows) == 4
