@@ -374,12 +374,16 @@ def goal_check_ins_visible_to(who, qs: QuerySet) -> QuerySet:
     return qs.filter(goal__engineer_id__in=access_of(who).followed_ids)
 
 
-def goal_check_ins_of_visible_to(who, goals, qs: QuerySet) -> QuerySet:
-    """The check-ins of ``goals`` (already read) that ``who`` may read. A
-    check-in has its goal's readers, so the test is on the goals, here, and
-    the database is asked for no join."""
+def goals_with_readable_check_ins(who, goals) -> list[int]:
+    """The ids of ``goals`` (already read) whose check-ins ``who`` may read: a
+    check-in has its goal's readers, so the test is on the goals, here."""
     followed = access_of(who).followed_ids
-    return qs.filter(goal_id__in=[g.pk for g in goals if g.engineer_id in followed])
+    return [goal.pk for goal in goals if goal.engineer_id in followed]
+
+
+def goal_check_ins_of_visible_to(who, goals, qs: QuerySet) -> QuerySet:
+    """The check-ins of ``goals`` that ``who`` may read, without a join."""
+    return qs.filter(goal_id__in=goals_with_readable_check_ins(who, goals))
 
 
 def goal_check_ins_editable_by(who, qs: QuerySet) -> QuerySet:

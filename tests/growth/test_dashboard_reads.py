@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from growth import policy
-from growth.models import FeedbackNote, Visibility
+from growth.models import FeedbackNote, GoalCheckIn, Visibility
 from growth.selectors import dashboard
 from tests import factories
 
@@ -102,3 +102,36 @@ def test_the_feedback_rows_hold_every_month_and_the_90_day_line(cast, notes):
     assert len(rows) == 11  # one deleted
     assert {month for _kind, _competency, month, _recent in rows} == {0, 1, 2, 5}
     assert sum(recent for *_rest, recent in rows) == 4
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_check_in_rows_are_the_check_ins_the_policy_lets_them_read(cast, who):
+    user = getattr(cast, who).user
+    since = NOW - datetime.timedelta(days=30)
+    goals = [
+        factories.make_goal(cast.alice, title="Alice's"),
+        factories.make_goal(cast.bob, title="Bob's"),
+    ]
+    for goal in goals:
+        for days, progress in ((31, 5), (30, 10), (2, 40)):
+            factories.make_goal_check_in(
+                goal,
+                goal.engineer.user,
+                progress,
+                created_at=NOW - datetime.timedelta(days=days),
+            )
+
+    rows = dashboard.check_in_rows(
+        policy.goals_with_readable_check_ins(user, goals), since=since
+    )
+
+    assert rows == [
+        (check_in.goal_id, check_in.progress, check_in.created_at)
+        for check_in in GoalCheckIn.objects.of_visible_to(user, goals)
+        .filter(created_at__gte=since)
+        .order_by("created_at", "pk")
+    ]
+    assert all(when.tzinfo is not None for *_rest, when in rows)
+    # Two a goal at and after the line: alice's for her and her mentor, both
+    # goals' for mia, who manages alice and bob, none for anyone else.
+    assert len(rows) == {"alice": 2, "max": 2, "mia": 4, "bob": 2}.get(who, 0)
