@@ -35,6 +35,7 @@ from django.contrib.admin.utils import (
     unquote,
 )
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
@@ -92,6 +93,7 @@ from growth.models import (
     ReminderStatus,
 )
 from growth.services.feedback import feedback_note_restore, feedback_requests_reopen
+from growth.services.learning import learning_attendees_set
 from growth.services.people import engineer_active_set
 from growth.spreadsheets import csv_cell
 
@@ -1147,6 +1149,28 @@ class LearningActivityAdmin(GrowthAdmin):
     @admin.display(description="attendees", ordering="attendees_total")
     def attendee_count(self, activity):
         return activity.attendees_total
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name != "attendees":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # The admin leaves out a relation with a through model of its own, as it
+        # cannot fill the other columns; save_related() dates each attendance.
+        db = kwargs.get("using")
+        kwargs.setdefault(
+            "widget", AutocompleteSelectMultiple(db_field, self.admin_site, using=db)
+        )
+        queryset = self.get_field_queryset(db, db_field, request)
+        if queryset is not None:
+            kwargs.setdefault("queryset", queryset)
+        return db_field.formfield(**kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # The form would save the attendees with a set() that leaves the new
+        # attendances undated, which the table refuses; the service dates them,
+        # and moves the others to the activity's date if it changed.
+        attendees = form.cleaned_data.pop("attendees")
+        super().save_related(request, form, formsets, change)
+        learning_attendees_set(activity=form.instance, attendees=attendees)
 
 
 # --- reminders -------------------------------------------------------------------

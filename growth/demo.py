@@ -48,6 +48,7 @@ from growth.demo_words import (
 )
 from growth.models import (
     ActionItem,
+    Attendance,
     CheckIn,
     CheckInKind,
     Competency,
@@ -993,13 +994,16 @@ class _Builder:
             )
         rows = [activity for activity, _ in activities]
         LearningActivity.objects.bulk_create(rows, batch_size=200)
-        through = LearningActivity.attendees.through
         links = [
-            through(learningactivity_id=activity.pk, engineer_id=self.eng[key].pk)
+            Attendance(
+                learningactivity_id=activity.pk,
+                engineer_id=self.eng[key].pk,
+                date=activity.date,
+            )
             for activity, keys in activities
             for key in keys
         ]
-        through.objects.bulk_create(links, batch_size=500)
+        Attendance.objects.bulk_create(links, batch_size=500)
         ours = LearningActivity.objects.filter(pk__in=[row.pk for row in rows])
         ours.update(updated_at=F("created_at"))
         return rows

@@ -37,6 +37,7 @@ from growth.models import (
     CheckInKind,
     Engineer,
     FeedbackRequest,
+    LearningActivity,
     Mentorship,
     Notification,
     Visibility,
@@ -459,15 +460,17 @@ def learning_visible_to(who, qs: QuerySet) -> QuerySet:
     )
 
 
-def learning_attended_visible_to(who, engineer_id: int, qs: QuerySet) -> QuerySet:
-    """The activities ``engineer_id`` attended that ``who`` may see. Whoever
-    follows the engineer sees every one (the attendance itself is what lets
-    them), so only anyone else pays for the rule's per-row test."""
-    qs = qs.filter(attendees=engineer_id)
+def attendances_visible_to(who, engineer_id: int, qs: QuerySet) -> QuerySet:
+    """The attendances of ``engineer_id`` at activities ``who`` may see.
+    Whoever follows the engineer sees every one (the attendance itself is what
+    lets them), so only anyone else pays for the rule's per-row test."""
+    qs = qs.filter(engineer_id=engineer_id)
     access = access_of(who)
     if access.follows(engineer_id):
         return qs
-    return learning_visible_to(access, qs)
+    return qs.filter(
+        learningactivity__in=learning_visible_to(access, LearningActivity.objects.all())
+    )
 
 
 def learning_editable_by(who, qs: QuerySet) -> QuerySet:

@@ -107,7 +107,7 @@ def make_learning(logged_by, *, attendees=(), **fields) -> LearningActivity:
     }
     defaults.update(fields)
     activity = LearningActivity.objects.create(logged_by=logged_by, **defaults)
-    activity.attendees.set(attendees)
+    activity.attendees.set(attendees, through_defaults={"date": activity.date})
     return activity
 
 

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from accounts.models import Team, User
 from growth.models import (
     ActionItem,
+    Attendance,
     CheckIn,
     CheckInKind,
     Competency,
@@ -601,11 +602,14 @@ class _Organisation:
             )
             attendees.append(people)
         created = _insert(LearningActivity, rows)
-        through = LearningActivity.attendees.through
         _insert(
-            through,
+            Attendance,
             (
-                through(learningactivity_id=activity.pk, engineer_id=engineer)
+                Attendance(
+                    learningactivity_id=activity.pk,
+                    engineer_id=engineer,
+                    date=activity.date,
+                )
                 for activity, people in zip(created, attendees, strict=True)
                 for engineer in people
             ),

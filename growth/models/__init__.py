@@ -7,7 +7,12 @@ from growth.models.feedback import (
     Visibility,
 )
 from growth.models.goals import Goal, GoalCheckIn, GoalKind, GoalStatus
-from growth.models.learning import PUBLIC_LEARNING_KINDS, LearningActivity, LearningKind
+from growth.models.learning import (
+    PUBLIC_LEARNING_KINDS,
+    Attendance,
+    LearningActivity,
+    LearningKind,
+)
 from growth.models.people import (
     Competency,
     CompetencyKind,
@@ -34,6 +39,7 @@ __all__ = [
     "NOTICE_KIND_CHOICES",
     "PUBLIC_LEARNING_KINDS",
     "ActionItem",
+    "Attendance",
     "CheckIn",
     "CheckInKind",
     "Competency",

@@ -32,12 +32,6 @@ class LearningActivityQuerySet(models.QuerySet):
 
         return policy.learning_visible_to(user, self)
 
-    def attended_visible_to(self, user, engineer_id: int):
-        """Activities one engineer attended that ``user`` may see."""
-        from growth import policy
-
-        return policy.learning_attended_visible_to(user, engineer_id, self)
-
     def editable_by(self, user):
         from growth import policy
 
@@ -65,7 +59,10 @@ class LearningActivity(models.Model):
         help_text="Who ran the session, if anyone.",
     )
     attendees = models.ManyToManyField(
-        "growth.Engineer", related_name="learning_activities", blank=True
+        "growth.Engineer",
+        through="growth.Attendance",
+        related_name="learning_activities",
+        blank=True,
     )
     goal = models.ForeignKey(
         "growth.Goal",
@@ -103,3 +100,50 @@ class LearningActivity(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def of_visible_to(self, user, engineer_id: int):
+        """One engineer's attendances of activities ``user`` may see."""
+        from growth import policy
+
+        return policy.attendances_visible_to(user, engineer_id, self)
+
+
+class Attendance(models.Model):
+    """One engineer's attendance of one activity: the rows behind
+    ``LearningActivity.attendees``, in the table Django made for them."""
+
+    learningactivity = models.ForeignKey(
+        LearningActivity, on_delete=models.CASCADE, related_name="attendances"
+    )
+    engineer = models.ForeignKey(
+        "growth.Engineer", on_delete=models.CASCADE, related_name="attendances"
+    )
+    date = models.DateField(
+        help_text="The activity's date, kept equal to it by the services and the "
+        "admin: it lets one engineer's attendances in a period be read without the "
+        "activities."
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        db_table = "growth_learningactivity_attendees"
+        indexes = [
+            # One engineer's attendances in a period, for the dashboard's hours
+            # per month. With the activity in the key too, the join behind
+            # ``filter(attendees=…)`` is answered from the index alone.
+            models.Index(
+                fields=["engineer", "date", "learningactivity"],
+                name="attendance_engineer_date",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learningactivity", "engineer"], name="attendance_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Engineer {self.engineer_id} at activity {self.learningactivity_id}"

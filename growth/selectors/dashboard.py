@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString
 
 from growth import charts, policy
 from growth.models import (
+    Attendance,
     Competency,
     CompetencyKind,
     Engineer,
@@ -34,7 +35,6 @@ from growth.models import (
     Goal,
     GoalCheckIn,
     GoalStatus,
-    LearningActivity,
     Mentorship,
     Visibility,
 )
@@ -470,10 +470,9 @@ def learning_by_month(
     today = now.astimezone(zone).date()
     starts = [*months, _next_month(months[-1])]
     rows = (
-        LearningActivity.objects.attended_visible_to(viewer, engineer.pk)
+        Attendance.objects.of_visible_to(viewer, engineer.pk)
         .filter(date__gte=months[0], date__lte=today)
-        .order_by()
-        .values_list("date", "hours")
+        .values_list("date", "learningactivity__hours")
     )
     hours = [Decimal(0)] * len(months)
     for day, spent in rows:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from growth.models import Engineer, Goal, LearningActivity
+from growth.models import Attendance, Engineer, Goal, LearningActivity
 
 
 def learning_activity_create(
@@ -37,7 +37,7 @@ def learning_activity_create(
             logged_by=logged_by,
             created_at=now,
         )
-        activity.attendees.set(attendees)
+        learning_attendees_set(activity=activity, attendees=attendees)
     return activity
 
 
@@ -67,5 +67,22 @@ def learning_activity_update(
         for name, value in fields.items():
             setattr(activity, name, value)
         activity.save(update_fields=[*fields, "updated_at"])
-        activity.attendees.set(attendees)
+        learning_attendees_set(activity=activity, attendees=attendees)
     return activity
+
+
+def learning_attendees_set(
+    *, activity: LearningActivity, attendees: Iterable[Engineer]
+) -> None:
+    """Make ``attendees`` the people who attended the saved ``activity``, every
+    attendance dated as the activity is.
+
+    The dashboard reads an engineer's learning by the attendances' dates alone,
+    so each write of an activity's date or attendees goes through here.
+    """
+    with transaction.atomic():
+        activity.attendees.set(attendees, through_defaults={"date": activity.date})
+        # set() keeps whoever was already there as they were: on the old date.
+        Attendance.objects.filter(learningactivity=activity).exclude(
+            date=activity.date
+        ).update(date=activity.date)

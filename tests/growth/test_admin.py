@@ -143,8 +143,9 @@ def engineer_form(engineer, **fields):
 
 
 # Sessions hold sign-in secrets and are in no admin, as Django's are not;
-# a person's earlier names are read on their page (an inline).
-NOT_LISTED = {"accounts.session", "accounts.namechange"}
+# a person's earlier names are read on their page (an inline); attendances are
+# an activity's attendees, edited there so that each keeps the activity's date.
+NOT_LISTED = {"accounts.session", "accounts.namechange", "growth.attendance"}
 
 
 def _own_models(app_label):

@@ -362,7 +362,7 @@ def test_the_leader_edits_a_session_without_seeing_or_losing_a_private_goal(
 
 
 def test_an_attendee_who_has_left_stays_on_an_edit(client, cast, course):
-    course.attendees.add(cast.olivia)
+    course.attendees.add(cast.olivia, through_defaults={"date": course.date})
     cast.olivia.is_active = False
     cast.olivia.save()
     signed_in(client, cast.alice)
