@@ -22,6 +22,7 @@ from growth.models import FeedbackNote, Goal
 from growth.selectors import dashboard
 from growth.selectors import goals as selectors
 from growth.services import goals as services
+from growth.views.feedback import int_or_none
 
 PAGE_SIZE = 25
 
@@ -68,9 +69,11 @@ def goal_create(request):
     engineers = dashboard.goal_engineers(request.access)
     wanted = request.GET.get("engineer")
     if wanted:
-        if not wanted.isdigit():
+        # Not isdigit(): "²" is a digit, and 5,000 of them a number, that
+        # int() cannot read.
+        if (engineer_id := int_or_none(wanted)) is None:
             raise Http404("No such engineer.")
-        engineer = get_object_or_404(engineers, pk=wanted)
+        engineer = get_object_or_404(engineers, pk=engineer_id)
     else:
         engineer = get_object_or_404(engineers, user=request.user)
     form = GoalForm(request.POST or None, instance=Goal(engineer=engineer))
