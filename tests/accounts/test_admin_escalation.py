@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests import factories
+from tests.admin_forms import user_form
 
 pytestmark = pytest.mark.django_db
 
@@ -55,23 +56,6 @@ def change_url(user) -> str:
 
 def password_url(user) -> str:
     return reverse("admin:auth_user_password_change", args=[user.pk])
-
-
-def user_form(user, **fields) -> dict:
-    """The user's change form as saved, with ``fields`` changed."""
-    data = {
-        "email": user.email,
-        "display_name": user.display_name,
-        "time_zone": user.time_zone,
-        "name_changes-TOTAL_FORMS": "0",
-        "name_changes-INITIAL_FORMS": "0",
-        "name_changes-MIN_NUM_FORMS": "0",
-        "name_changes-MAX_NUM_FORMS": "0",
-    }
-    if user.is_active:
-        data["is_active"] = "on"
-    data.update(fields)
-    return data
 
 
 def powers(user) -> tuple:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import Session, User
 from accounts.sessions import user_sessions_end
 from growth.models import Engineer
+from tests.admin_forms import engineer_form, user_form
 
 pytestmark = pytest.mark.django_db
 
@@ -50,58 +51,19 @@ def admin_browser(cast) -> Client:
     return browser
 
 
-def user_form(user, **fields) -> dict:
-    data = {
-        "email": user.email,
-        "display_name": user.display_name,
-        "time_zone": user.time_zone,
-        "name_changes-TOTAL_FORMS": "0",
-        "name_changes-INITIAL_FORMS": "0",
-        "name_changes-MIN_NUM_FORMS": "0",
-        "name_changes-MAX_NUM_FORMS": "0",
-    }
-    data.update(fields)
-    return data
-
-
-def engineer_form(engineer, **fields) -> dict:
-    data = {
-        "user": engineer.user_id,
-        "team": engineer.team_id,
-        "manager": engineer.manager_id or "",
-        "title": engineer.title,
-        "level": engineer.level,
-        "track": engineer.track,
-        "start_date": engineer.start_date.isoformat(),
-    }
-    for prefix in ("mentorships_as_mentor", "mentorships_as_mentee"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(fields)
-    return data
-
-
 def set_user_active(admin: Client, user, active: bool) -> None:
-    fields = {"is_active": "on"} if active else {}
     response = admin.post(
         reverse("admin:accounts_user_change", args=[user.pk]),
-        user_form(user, **fields),
+        user_form(user, is_active="on" if active else None),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(pk=user.pk).is_active is active
 
 
 def set_engineer_active(admin: Client, engineer, active: bool) -> None:
-    fields = {"is_active": "on"} if active else {}
     response = admin.post(
         reverse("admin:growth_engineer_change", args=[engineer.pk]),
-        engineer_form(engineer, **fields),
+        engineer_form(engineer, is_active="on" if active else None),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Engineer.objects.get(pk=engineer.pk).is_active is active

@@ -17,6 +17,7 @@ from accounts.names import name_key
 from growth.models import Engineer, Notification
 from growth.services.feedback import feedback_note_create
 from tests import factories
+from tests.admin_forms import user_form
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +33,6 @@ def profile_form(**fields) -> dict:
 def rename_self(client, user, name):
     client.force_login(user)
     return client.post(reverse("profile"), profile_form(display_name=name))
-
-
-def user_form(user, **fields) -> dict:
-    data = {
-        "email": user.email,
-        "display_name": user.display_name,
-        "time_zone": user.time_zone,
-        "name_changes-TOTAL_FORMS": "0",
-        "name_changes-INITIAL_FORMS": "0",
-        "name_changes-MIN_NUM_FORMS": "0",
-        "name_changes-MAX_NUM_FORMS": "0",
-    }
-    if user.is_active:
-        data["is_active"] = "on"
-    data.update(fields)
-    return data
 
 
 def add_form(**fields) -> dict:

@@ -33,6 +33,7 @@ from growth.models import (
 )
 from growth.spreadsheets import csv_cell
 from tests import factories
+from tests.admin_forms import engineer_form
 from tests.pages import fresh_queries
 
 pytestmark = pytest.mark.django_db
@@ -111,30 +112,6 @@ def export(client, model, objects):
 
 def mentorship_form(**fields):
     data = {"started_on": "2026-02-01", "cadence_days": "14", "focus": ""}
-    data.update(fields)
-    return data
-
-
-def engineer_form(engineer, **fields):
-    data = {
-        "user": engineer.user_id,
-        "team": engineer.team_id,
-        "manager": engineer.manager_id or "",
-        "title": engineer.title,
-        "level": engineer.level,
-        "track": engineer.track,
-        "start_date": engineer.start_date.isoformat(),
-        "is_active": "on",
-    }
-    for prefix in ("mentorships_as_mentor", "mentorships_as_mentee"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
     data.update(fields)
     return data
 
