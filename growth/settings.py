@@ -83,9 +83,34 @@ def email_settings(url: str) -> dict:
     )
 
 
+def site_url_for(bind: str) -> str:
+    """Return the address a browser on this machine reaches gunicorn's ``bind`` at."""
+    if bind.startswith(("unix:", "fd://")):
+        return "http://127.0.0.1:8000"
+    host, port = bind, "8000"  # gunicorn's port when BIND names none
+    if ":" in bind and not bind.endswith("]"):
+        host, port = bind.rsplit(":", 1)
+    # Listening on every address: this machine answers on its loopback.
+    if host in {"", "0.0.0.0", "[::]"}:
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# Production sits behind a TLS proxy: HTTPS-only cookies, HSTS and a redirect
+# to https://. `make run` serves plain HTTP on this machine and says
+# DJANGO_HTTPS=0, which turns the three off (and matters only with DEBUG off).
+HTTPS = env_bool("DJANGO_HTTPS", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and (SECRET_KEY_FILE := env_str("SECRET_KEY_FILE")):
+    # `make run` keeps a key it generated once in var/secret-key.
+    try:
+        SECRET_KEY = Path(SECRET_KEY_FILE).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY_FILE {SECRET_KEY_FILE!r} cannot be read: {error.strerror}"
+        ) from None
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if DEBUG:
     # A development key: never used once DJANGO_DEBUG=0, which demands a real one.
@@ -99,7 +124,10 @@ else:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG=0")
 
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where gunicorn listens (the Procfile's web line); the links in emails and
+# `make run`'s banner follow it unless SITE_URL names the public address.
+BIND = env_str("BIND", "127.0.0.1:8000")
+SITE_URL = (env_str("SITE_URL") or site_url_for(BIND)).rstrip("/")
 
 DJANGO_APPS = [
     "growth.apps.CultivateAdminConfig",  # django.contrib.admin, our site
@@ -377,7 +405,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-if not DEBUG:
+if not DEBUG and HTTPS:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -388,4 +416,5 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+if not DEBUG:
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

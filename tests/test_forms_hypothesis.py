@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User, time_zone_choices
-from growth.forms.learning import one_year_after
+from growth.forms import dates
 from growth.models import (
     ActionItem,
     CheckIn,
@@ -110,6 +110,10 @@ def parsed_date(value: str) -> datetime.date | None:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def within(day: datetime.date | None, bounds: tuple[datetime.date, ...]) -> bool:
+    return day is not None and bounds[0] <= day <= bounds[1]
 
 
 def field_errors(response, name: str) -> list[str]:
@@ -210,7 +214,7 @@ def test_the_feedback_request_form(client, cast, message, due_on):
         message, required=True, max_length=limits.REQUEST_MESSAGE
     )
     day = parsed_date(due_on)
-    due_ok = day is not None and day >= today()
+    due_ok = within(day, dates.request_due_range(today()))
     if message_ok and due_ok:
         event("saved")
         assert response.status_code == 302
@@ -255,7 +259,8 @@ def test_the_goal_form(client, cast, title, description, target_date, kind):
     checks = {
         "title": title_ok,
         "description": description_ok,
-        "target_date": target_date == "" or day is not None,
+        "target_date": target_date == ""
+        or within(day, dates.goal_target_range(today())),
         "kind": kind_ok,
     }
     if all(checks.values()):
@@ -349,7 +354,7 @@ def test_the_check_in_form(client, cast, held_on, notes, items):
         {"held_on": held_on, "notes": notes, "action_items": items},
     )
     day = parsed_date(held_on)
-    date_ok = day is not None and day <= today()
+    date_ok = within(day, dates.check_in_range(today()))
     notes_ok, notes_stored = expected_text(
         notes, required=False, max_length=limits.CHECK_IN_NOTES
     )
@@ -422,8 +427,8 @@ def test_the_learning_form(client, cast, title, description, day, hours):
         description, required=False, max_length=limits.LEARNING_DESCRIPTION
     )
     date = parsed_date(day)
-    # As the form has it: a year ahead at most (28 February after a 29th).
-    date_ok = date is not None and date <= one_year_after(today())
+    # As the form has it: from 2000 to a year ahead (28 February after a 29th).
+    date_ok = within(date, dates.learning_range(today()))
     hours_ok, hours_stored = expected_hours(hours)
     checks = {
         "title": title_ok,
@@ -533,7 +538,7 @@ def test_the_check_in_edit_form(client, cast, notes, held_on, items, remove):
     response = client.post(reverse("check-in-edit", args=[check_in.pk]), data)
     day = parsed_date(held_on)
     checks = {
-        "held_on": day is not None and day <= today(),
+        "held_on": within(day, dates.check_in_range(today())),
         "notes": expected_text(notes, required=False, max_length=limits.CHECK_IN_NOTES)[
             0
         ],

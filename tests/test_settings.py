@@ -2,13 +2,14 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from growth.settings import email_settings, env_bool
+from growth.settings import email_settings, env_bool, site_url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,12 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "session_engine": settings.SESSION_ENGINE,
     "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1],
+    "secret_key": settings.SECRET_KEY,
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+    "site_url": settings.SITE_URL,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+    "secure_cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
 }))
 """
 
@@ -47,6 +54,8 @@ def load_settings(tmp_path, **env):
                 "SECRET_KEY",
                 "ALLOWED_HOSTS",
                 "CULTIVATE_",
+                "BIND",
+                "SITE_URL",
             )
         )
     }
@@ -141,6 +150,97 @@ def test_production_starts_with_its_secrets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
+
+
+def test_production_keeps_https_only_by_default(tmp_path):
+    result = load_settings(
+        tmp_path, DJANGO_DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="a.example"
+    )
+    values = json.loads(result.stdout)
+    assert values["ssl_redirect"] is True
+    assert values["hsts"] == 31536000
+    assert values["secure_cookies"] == [True, True]
+
+
+def run_env(**make_vars) -> dict[str, str]:
+    """The environment `make run` serves with, as the Makefile spells it."""
+    result = subprocess.run(
+        ["make", "-s", "run-env", *(f"{k}={v}" for k, v in make_vars.items())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(line.split("=", 1) for line in result.stdout.splitlines())
+
+
+needs_make = pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+
+
+@needs_make
+def test_make_run_serves_without_debug_over_plain_http(tmp_path):
+    env = run_env()
+    assert env["SECRET_KEY_FILE"] == str(ROOT / "var" / "secret-key")
+    key_file = tmp_path / "secret-key"
+    key_file.write_text("k" * 60 + "\n")
+    result = load_settings(tmp_path, **{**env, "SECRET_KEY_FILE": str(key_file)})
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["debug"] is False
+    assert values["secret_key"] == "k" * 60
+    assert values["ssl_redirect"] is False
+    assert values["hsts"] == 0
+    assert values["secure_cookies"] == [False, False]
+    assert {"127.0.0.1", "localhost"} <= set(values["allowed_hosts"])
+    assert values["site_url"] == "http://127.0.0.1:8000"
+
+
+@needs_make
+def test_make_run_follows_bind_for_hosts_and_links(tmp_path):
+    env = run_env(BIND="cultivate.lan:9000")
+    key_file = tmp_path / "secret-key"
+    key_file.write_text("k" * 60)
+    result = load_settings(tmp_path, **{**env, "SECRET_KEY_FILE": str(key_file)})
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert "cultivate.lan" in values["allowed_hosts"]
+    assert values["site_url"] == "http://cultivate.lan:9000"
+
+
+def test_a_missing_secret_key_file_is_refused_by_name(tmp_path):
+    result = load_settings(
+        tmp_path,
+        DJANGO_DEBUG="0",
+        SECRET_KEY_FILE=str(tmp_path / "nowhere"),
+        ALLOWED_HOSTS="a.example",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE" in result.stderr
+
+
+def test_site_url_follows_bind_unless_given(tmp_path):
+    values = json.loads(load_settings(tmp_path, BIND="127.0.0.1:8123").stdout)
+    assert values["site_url"] == "http://127.0.0.1:8123"
+    given = load_settings(
+        tmp_path, BIND="0.0.0.0:8123", SITE_URL="https://cultivate.example.com/"
+    )
+    assert json.loads(given.stdout)["site_url"] == "https://cultivate.example.com"
+
+
+@pytest.mark.parametrize(
+    ("bind", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("localhost:9000", "http://localhost:9000"),
+        ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+        ("[::1]:8001", "http://[::1]:8001"),
+        ("[::1]", "http://[::1]:8000"),
+        ("example.lan", "http://example.lan:8000"),
+        ("unix:/run/cultivate.sock", "http://127.0.0.1:8000"),
+    ],
+)
+def test_site_url_for_reads_gunicorns_bind(bind, url):
+    assert site_url_for(bind) == url
 
 
 def test_a_bad_boolean_is_refused_by_name(tmp_path):

@@ -10,6 +10,7 @@ import datetime
 
 from django import forms
 
+from growth.forms import dates
 from growth.forms.text import CountedCharField, CountedTextarea
 from growth.models import ActionItem, CheckIn, limits
 from growth.services.checkins import ACTION_ITEM_MAX_LENGTH
@@ -40,16 +41,18 @@ class CheckInForm(forms.ModelForm):
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        dates.bound(self.fields["held_on"], dates.check_in_range(today))
         self.fields["notes"].help_text = (
             "The engineer reads these, as do their manager and, for mentoring, "
             "their mentors."
         )
 
     def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > self.today:
-            raise forms.ValidationError("A check-in cannot be in the future.")
-        return held_on
+        return dates.check_within(
+            self.cleaned_data["held_on"],
+            dates.check_in_range(self.today),
+            today=self.today,
+        )
 
     def clean_action_items(self) -> list[str]:
         items = _lines(self.cleaned_data["action_items"])

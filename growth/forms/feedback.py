@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from growth import policy
+from growth.forms import dates
 from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import (
@@ -427,13 +428,14 @@ class FeedbackRequestForm(forms.ModelForm):
         )
         competency.choices = competency_choices(competency.queryset)
         self.fields["message"].required = True
-        self.fields["due_on"].widget.attrs["min"] = today.isoformat()
+        dates.bound(self.fields["due_on"], dates.request_due_range(today))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
     def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on < self.today:
-            raise ValidationError("Pick today or a later date.")
-        return due_on
+        return dates.check_within(
+            self.cleaned_data["due_on"],
+            dates.request_due_range(self.today),
+            today=self.today,
+        )

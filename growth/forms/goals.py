@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import Truncator
 
+from growth.forms import dates
 from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import (
@@ -52,8 +55,10 @@ class GoalForm(forms.ModelForm):
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
+        dates.bound(self.fields["target_date"], dates.goal_target_range(today))
         if self.instance.pk is None and not self.instance.title:
             # Left blank, the title is reported once, by the form, not again
             # by the model's own check.
@@ -64,6 +69,13 @@ class GoalForm(forms.ModelForm):
             self.fields["competency"].queryset = Competency.objects.filter(
                 is_active=True
             ) | Competency.objects.filter(pk=current)
+
+    def clean_target_date(self):
+        return dates.check_within(
+            self.cleaned_data["target_date"],
+            dates.goal_target_range(self.today),
+            today=self.today,
+        )
 
 
 class GoalEditForm(GoalForm):
@@ -76,6 +88,19 @@ class GoalEditForm(GoalForm):
             "status": "Mark it achieved when you got there, or abandoned when it "
             "no longer matters.",
         }
+
+
+class GoalFromNoteForm(GoalForm):
+    """A goal from feedback: the same, but it asks when, so it is checked on."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        target_date = self.fields["target_date"]
+        target_date.required = True
+        target_date.help_text = (
+            "When you want to get there by: a date keeps the feedback from drifting."
+        )
+        target_date.error_messages["required"] = "Pick a date to get there by."
 
 
 class GoalCheckInForm(forms.Form):
@@ -95,27 +120,54 @@ class GoalCheckInForm(forms.Form):
     )
 
 
+# A title someone reads at a glance in a list: the suggestion's first sentence,
+# cut at a word when longer.
+FROM_NOTE_TITLE = 60
+
+# Quote marks and list bullets someone typed at the start of a line.
+_LEADING_MARKS = re.compile(r"^(?:\s*(?:>|[-*•]\s)\s*)+")
+
+
 def _shorten(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` characters, ending "…" when shortened."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _at_a_word(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut between words, ending "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _first_sentence(text: str) -> str:
+    for line in text.splitlines():
+        line = _LEADING_MARKS.sub("", line).strip()
+        if line:
+            sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
+            return sentence.rstrip(".")
+    return ""
+
+
 def goal_initial_from_note(note: FeedbackNote) -> dict:
     """Prefill a goal from shared feedback: its competency, kind and suggestion.
 
-    The title and the quote are shortened to fit the goal's limits: a prefill
-    the engineer sees and edits before saving, never text saved cut.
+    The title is short (the suggestion's first sentence, cut at a word); the
+    suggestion itself goes into the description, shortened to fit the goal's
+    limit: a prefill the engineer sees and edits before saving, never text
+    saved cut.
     """
     suggestion = note.suggestion.strip()
-    first_line = suggestion.splitlines()[0] if suggestion else ""
-    summary = Truncator(first_line).chars(120)
-    if note.competency_id:
-        title = (
-            f"{note.competency.name}: {summary}" if summary else note.competency.name
-        )
+    summary = _at_a_word(_first_sentence(suggestion), FROM_NOTE_TITLE)
+    if summary:
+        title = summary
+    elif note.competency_id:
+        title = f"Grow in {note.competency.name}"
     else:
-        title = summary or "Act on feedback"
-    quoted = "\n".join(f"> {line}" for line in suggestion.splitlines())
+        title = "Act on feedback"
     author = note.author or "a former employee"
     day = date_format(timezone.localtime(note.created_at).date(), "j M Y")
     heading = f"From feedback by {author} on {day}:\n"
@@ -124,7 +176,7 @@ def goal_initial_from_note(note: FeedbackNote) -> dict:
         "kind": note.kind,
         "competency": note.competency_id,
         "description": heading
-        + _shorten(quoted, limits.GOAL_DESCRIPTION - len(heading)),
+        + _shorten(suggestion, limits.GOAL_DESCRIPTION - len(heading)),
     }
 
 

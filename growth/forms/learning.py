@@ -11,18 +11,12 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.db.models import Q
 
+from growth.forms import dates
 from growth.forms.text import CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import Engineer, Goal, GoalStatus, LearningActivity, LearningKind
 
 MAX_HOURS = Decimal("200")
-
-
-def one_year_after(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 class LearningActivityForm(forms.ModelForm):
@@ -75,6 +69,7 @@ class LearningActivityForm(forms.ModelForm):
     def __init__(self, *args, user, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        dates.bound(self.fields["date"], dates.learning_range(today))
         self.fields["kind"].choices = [("", "Choose a kind"), *LearningKind.choices]
         # The model's default date is a callable; its hidden copy is noise here.
         self.fields["date"].show_hidden_initial = False
@@ -137,13 +132,12 @@ class LearningActivityForm(forms.ModelForm):
         return helper
 
     def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > one_year_after(self.today):
-            raise forms.ValidationError(
-                "That is more than a year ahead; log it nearer the time.",
-                code="too_far_ahead",
-            )
-        return date
+        # Planned learning may be logged up to a year ahead, not further.
+        return dates.check_within(
+            self.cleaned_data["date"],
+            dates.learning_range(self.today),
+            today=self.today,
+        )
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]

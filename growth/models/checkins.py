@@ -16,6 +16,11 @@ class CheckInKind(models.TextChoices):
     ONE_ON_ONE = "one_on_one", "1:1"
     MENTORING = "mentoring", "Mentoring"
 
+    @property
+    def noun(self) -> str:
+        """The kind inside a sentence: "Log a 1:1", "Log a mentoring check-in"."""
+        return "1:1" if self is CheckInKind.ONE_ON_ONE else "mentoring check-in"
+
 
 class CheckInQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -110,6 +115,10 @@ class CheckIn(models.Model):
             raise ValidationError(
                 {"engineer": "The engineer must be the mentorship's mentee."}
             )
+
+    @property
+    def kind_noun(self) -> str:
+        return CheckInKind(self.kind).noun
 
 
 class ActionItem(models.Model):

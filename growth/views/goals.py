@@ -16,6 +16,7 @@ from growth.forms.goals import (
     GoalEditForm,
     GoalFilter,
     GoalForm,
+    GoalFromNoteForm,
     goal_initial_from_note,
 )
 from growth.models import FeedbackNote, Goal
@@ -76,7 +77,11 @@ def goal_create(request):
         engineer = get_object_or_404(engineers, pk=engineer_id)
     else:
         engineer = get_object_or_404(engineers, user=request.user)
-    form = GoalForm(request.POST or None, instance=Goal(engineer=engineer))
+    form = GoalForm(
+        request.POST or None,
+        instance=Goal(engineer=engineer),
+        today=timezone.localdate(timezone=request.user.zone),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             goal = services.goal_create(
@@ -128,7 +133,11 @@ def goal_edit(request, pk: int):
     goal = get_object_or_404(
         Goal.objects.editable_by(request.access).select_related("engineer__user"), pk=pk
     )
-    form = GoalEditForm(request.POST or None, instance=goal)
+    form = GoalEditForm(
+        request.POST or None,
+        instance=goal,
+        today=timezone.localdate(timezone=request.user.zone),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update(
@@ -186,10 +195,11 @@ def goal_from_note(request, pk: int):
         ),
         pk=pk,
     )
-    form = GoalForm(
+    form = GoalFromNoteForm(
         request.POST or None,
         instance=Goal(engineer=note.engineer),
         initial=None if request.method == "POST" else goal_initial_from_note(note),
+        today=timezone.localdate(timezone=request.user.zone),
     )
     if request.method == "POST" and form.is_valid():
         try:

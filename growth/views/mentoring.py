@@ -179,7 +179,7 @@ def check_in_create(request):
             "form": form,
             "engineer": engineer,
             "kind": kind,
-            "kind_label": CheckInKind(kind).label,
+            "kind_noun": CheckInKind(kind).noun,
             "mentorship": mentorship,
             "carry_over": carry_over,
         },

@@ -361,8 +361,8 @@ def test_the_admin_refuses_text_over_the_limit_with_a_field_error(client, cast):
 
 
 def test_a_goal_from_long_feedback_prefills_text_within_the_goals_limits(client, cast):
-    # Quoting adds "> " to each of the 50 lines: too long for a description
-    # as it is, so the prefill shortens the quote, for the engineer to see.
+    # With the heading ("From feedback by …") the 50 lines are too long for a
+    # description, so the prefill shortens them, for the engineer to see.
     suggestion = "\n".join(["p" * 99] * 50)
     note = factories.make_note(cast.bob.user, cast.alice, suggestion=suggestion)
     client.force_login(cast.alice.user)

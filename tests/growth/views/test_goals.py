@@ -457,13 +457,41 @@ def test_the_goal_form_is_prefilled_from_the_note(client, cast, note):
     response = signed_in(client, cast, "alice").get(f"/feedback/{note.pk}/goal/")
     assert response.status_code == 200
     initial = response.context["form"].initial
-    assert initial["title"] == "Ownership: Say what you will own by Friday."
+    assert initial["title"] == "Say what you will own by Friday"
     assert initial["kind"] == "interpersonal"
     assert initial["competency"] == note.competency_id
     assert initial["description"] == (
         "From feedback by Mia Manager on 25 Nov 2026:\n"
-        "> Say what you will own by Friday.\n> Then follow up."
+        "Say what you will own by Friday.\nThen follow up."
     )
+
+
+def test_a_goal_from_a_long_quoted_suggestion_gets_a_short_title(client, cast):
+    note = factories.make_note(
+        cast.mia.user,
+        cast.alice,
+        suggestion="> - Next time you lead an incident review, write the timeline "
+        "down before the meeting starts and share it with everyone. It saves time.",
+    )
+    response = signed_in(client, cast, "alice").get(f"/feedback/{note.pk}/goal/")
+    title = response.context["form"].initial["title"]
+    assert title == "Next time you lead an incident review, write the timeline…"
+    assert len(title) <= 60
+
+
+def test_a_goal_from_a_note_asks_for_a_target_date(client, cast, note):
+    client = signed_in(client, cast, "alice")
+    page = client.get(f"/feedback/{note.pk}/goal/").text
+    assert 'name="target_date"' in page
+    assert "When you want to get there by" in page
+    response = client.post(
+        f"/feedback/{note.pk}/goal/", valid_goal(kind="interpersonal", target_date="")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["target_date"] == [
+        "Pick a date to get there by."
+    ]
+    assert not Goal.objects.exists()
 
 
 def test_saving_it_sets_the_goal_and_links_the_note(client, cast, note):

@@ -347,6 +347,27 @@ def test_logging_a_mentoring_check_in_attaches_the_mentorship(client, cast):
     assert check_in.mentorship == cast.max_mentors_alice
 
 
+@pytest.mark.parametrize(
+    ("kind", "heading"),
+    [
+        ("one_on_one", "Log a 1:1 with Alice Engineer"),
+        ("mentoring", "Log a mentoring check-in with Alice Engineer"),
+    ],
+)
+def test_the_form_names_the_kind_of_check_in_in_a_sentence(client, cast, kind, heading):
+    client.force_login(cast.max.user if kind == "mentoring" else cast.mia.user)
+    page = client.get(create_url(cast.alice, kind)).content.decode()
+    assert f'<h1 class="h3">{heading}</h1>' in page
+
+
+def test_a_mentoring_check_ins_pages_name_it_in_a_sentence(client, cast, max_mentoring):
+    client.force_login(cast.max.user)
+    detail = client.get(detail_url(max_mentoring)).content.decode()
+    assert '<h1 class="h3">Mentoring check-in with Alice Engineer</h1>' in detail
+    edit = client.get(edit_url(max_mentoring)).content.decode()
+    assert '<h1 class="h3">Edit mentoring check-in with Alice Engineer</h1>' in edit
+
+
 def test_a_future_date_is_refused_and_the_input_kept(client, cast):
     client.force_login(cast.mia.user)
 
@@ -357,7 +378,7 @@ def test_a_future_date_is_refused_and_the_input_kept(client, cast):
 
     assert response.status_code == 200
     assert response.context["form"].errors["held_on"] == [
-        "A check-in cannot be in the future."
+        "Pick a date from 1 Jan 2000 to today (16 Mar 2026)."
     ]
     assert "KEEP-THIS-TEXT" in response.content.decode()
     assert not CheckIn.objects.exists()
