@@ -142,6 +142,15 @@ def number(value) -> str:
     return f"{value.normalize():f}"
 
 
+def _what(series: str, value, unit: str) -> str:
+    """What a bar counts: "technical notes", or "hours" when the series is
+    named after its unit (not "hours hours")."""
+    counted = _unit(value, unit)
+    if series.lower() in (unit, unit[:-1]):
+        return counted
+    return f"{series.lower()} {counted}"
+
+
 def _unit(value, unit: str) -> str:
     """``notes`` for many, ``note`` for one."""
     return unit[:-1] if value == 1 and unit.endswith("s") else unit
@@ -213,8 +222,7 @@ def stacked_bar_chart(
                     width=round(bar_width, 1),
                     height=round(y_of(base) - y_top, 1),
                     colour=style.colour,
-                    label=f"{category}: {number(value)} {name.lower()} "
-                    f"{_unit(value, unit)}",
+                    label=f"{category}: {number(value)} {_what(name, value, unit)}",
                 )
             )
             base += value

@@ -88,6 +88,16 @@ def test_a_single_series_has_no_total_column_and_keeps_its_decimals():
     assert "9.5 hours" in chart.desc
 
 
+def test_a_series_named_after_its_unit_is_not_said_twice():
+    chart = bar_chart(
+        series=[("Hours", [Decimal("7.5"), Decimal("0"), Decimal("1")])], unit="hours"
+    )
+    assert [bar.label for bar in chart.bars] == [
+        "Sep 2026: 7.5 hours",
+        "Nov 2026: 1 hour",
+    ]
+
+
 def test_the_description_sums_each_series():
     assert bar_chart().desc == (
         "Feedback notes per month, Sep 2026 to Nov 2026: "
