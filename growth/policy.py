@@ -272,8 +272,10 @@ def feedback_notes_visible_to(who, qs: QuerySet) -> QuerySet:
 
 @dataclass(frozen=True)
 class NotesAbout:
-    """What of the notes about one engineer a person may read, as data: the
-    rule below, and the dashboard's hand-written read, both come from it."""
+    """What of the notes about one engineer a person may read, as data for the
+    dashboard's hand-written read: ``feedback_notes_visible_to`` for one
+    engineer, with the terms that cannot match them left out (a test holds
+    the two to each other)."""
 
     engineer_id: int
     # Notes of these visibilities, whoever wrote them...
@@ -291,19 +293,6 @@ def notes_about(who, engineer_id: int) -> NotesAbout:
     else:
         visibilities = ()
     return NotesAbout(engineer_id, visibilities, access.user_id)
-
-
-def feedback_notes_about_visible_to(who, engineer_id: int, qs: QuerySet) -> QuerySet:
-    """The notes about ``engineer_id`` that ``who`` may read: the rule above for
-    one engineer, with the terms that cannot match them left out, so the
-    database tests one condition a row instead of three."""
-    about = notes_about(who, engineer_id)
-    if about.author_id is None:
-        return qs.none()
-    readable = Q(author_id=about.author_id)
-    if about.visibilities:
-        readable |= Q(visibility__in=about.visibilities)
-    return qs.filter(readable, engineer_id=engineer_id)
 
 
 def feedback_notes_editable_by(who, qs: QuerySet) -> QuerySet:
@@ -380,11 +369,6 @@ def goals_with_readable_check_ins(who, goals) -> list[int]:
     check-in has its goal's readers, so the test is on the goals, here."""
     followed = access_of(who).followed_ids
     return [goal.pk for goal in goals if goal.engineer_id in followed]
-
-
-def goal_check_ins_of_visible_to(who, goals, qs: QuerySet) -> QuerySet:
-    """The check-ins of ``goals`` that ``who`` may read, without a join."""
-    return qs.filter(goal_id__in=goals_with_readable_check_ins(who, goals))
 
 
 def goal_check_ins_editable_by(who, qs: QuerySet) -> QuerySet:

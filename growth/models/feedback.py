@@ -44,12 +44,6 @@ class FeedbackNoteQuerySet(models.QuerySet):
 
         return policy.feedback_notes_visible_to(user, self)
 
-    def about_visible_to(self, user, engineer_id: int):
-        """Notes about one engineer that ``user`` may read: ``visible_to``, cheaper."""
-        from growth import policy
-
-        return policy.feedback_notes_about_visible_to(user, engineer_id, self)
-
     def editable_by(self, user):
         from growth import policy
 

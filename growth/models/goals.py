@@ -168,12 +168,6 @@ class GoalCheckInQuerySet(models.QuerySet):
 
         return policy.goal_check_ins_visible_to(user, self)
 
-    def of_visible_to(self, user, goals):
-        """The check-ins of ``goals`` that ``user`` may read."""
-        from growth import policy
-
-        return policy.goal_check_ins_of_visible_to(user, goals, self)
-
     def editable_by(self, user):
         from growth import policy
 

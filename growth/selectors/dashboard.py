@@ -292,7 +292,7 @@ def goal_progress_chart(
 
 
 # The progress chart's read, by hand for the reason _FEEDBACK_ROWS_SQL is; a
-# test holds it to GoalCheckIn.objects.of_visible_to.
+# test holds it to GoalCheckIn.objects.visible_to.
 _CHECK_IN_ROWS_SQL = """
 SELECT goal_id, progress, created_at FROM {check_in}
 WHERE goal_id IN ({goals}) AND created_at >= %s
@@ -347,7 +347,7 @@ def _local_midnights(days, zone) -> list[datetime.datetime]:
 # parsed either. Who may read which note is the policy's (``notes_about``);
 # notes to self are private jottings, not feedback given, never counted, not
 # even the viewer's own; deleted notes are gone. A test holds the rows to the
-# ORM's ``FeedbackNote.objects.about_visible_to``.
+# ORM's ``FeedbackNote.objects.visible_to``.
 _FEEDBACK_ROWS_SQL = """
 SELECT kind, competency_id, CASE {months} ELSE -1 END,
        CASE WHEN created_at >= %s THEN 1 ELSE 0 END

@@ -67,7 +67,8 @@ def expected(user, engineer, bounds, since) -> Counter:
     """The rows as the ORM's rule gives them, bucketed here."""
     rows = Counter()
     for note in (
-        FeedbackNote.objects.about_visible_to(user, engineer.pk)
+        FeedbackNote.objects.visible_to(user)
+        .filter(engineer=engineer)
         .exclude(visibility=Visibility.SELF)
         .filter(created_at__gte=min(bounds[0], since), created_at__lt=bounds[-1])
     ):
@@ -127,8 +128,8 @@ def test_the_check_in_rows_are_the_check_ins_the_policy_lets_them_read(cast, who
 
     assert rows == [
         (check_in.goal_id, check_in.progress, check_in.created_at)
-        for check_in in GoalCheckIn.objects.of_visible_to(user, goals)
-        .filter(created_at__gte=since)
+        for check_in in GoalCheckIn.objects.visible_to(user)
+        .filter(goal__in=goals, created_at__gte=since)
         .order_by("created_at", "pk")
     ]
     assert all(when.tzinfo is not None for *_rest, when in rows)
