@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from growth.forms import dates
 from growth.forms.text import CountedCharField, CountedTextarea
@@ -128,11 +129,6 @@ FROM_NOTE_TITLE = 60
 _LEADING_MARKS = re.compile(r"^(?:\s*(?:>|[-*•]\s)\s*)+")
 
 
-def _shorten(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, ending "…" when shortened."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _at_a_word(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` characters, cut between words, ending "…"."""
     if len(text) <= limit:
@@ -172,11 +168,11 @@ def goal_initial_from_note(note: FeedbackNote) -> dict:
     day = date_format(timezone.localtime(note.created_at).date(), "j M Y")
     heading = f"From feedback by {author} on {day}:\n"
     return {
-        "title": _shorten(title, limits.GOAL_TITLE),
+        "title": Truncator(title).chars(limits.GOAL_TITLE),
         "kind": note.kind,
         "competency": note.competency_id,
         "description": heading
-        + _shorten(suggestion, limits.GOAL_DESCRIPTION - len(heading)),
+        + Truncator(suggestion).chars(limits.GOAL_DESCRIPTION - len(heading)),
     }
 
 
