@@ -40,6 +40,7 @@ from growth.models import (
     LearningActivity,
     Mentorship,
     Notification,
+    Sentiment,
     Visibility,
 )
 
@@ -267,6 +268,15 @@ def feedback_notes_visible_to(who, qs: QuerySet) -> QuerySet:
             visibility__in=[Visibility.SHARED, Visibility.MANAGER],
             engineer_id__in=access.report_ids,
         )
+    )
+
+
+def public_praise_visible_to(who, qs: QuerySet) -> QuerySet:
+    """Praise its author put on the Praise wall: everyone signed in reads it."""
+    if not access_of(who).member:
+        return qs.none()
+    return qs.filter(
+        public=True, sentiment=Sentiment.PRAISE, visibility=Visibility.SHARED
     )
 
 

@@ -33,6 +33,7 @@ from growth.models.reminders import (
     ReminderStatus,
     Weekday,
 )
+from growth.models.submissions import Submission
 
 __all__ = [
     "DEFAULT_RULES",
@@ -64,6 +65,7 @@ __all__ = [
     "ReminderStatus",
     "RequestStatus",
     "Sentiment",
+    "Submission",
     "Track",
     "Visibility",
     "Weekday",

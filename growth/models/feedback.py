@@ -150,6 +150,11 @@ class FeedbackNote(models.Model):
         blank=True,
         help_text="The engineer's rating: could they act on it?",
     )
+    public = models.BooleanField(
+        "shown on the Praise wall",
+        default=False,
+        help_text="Praise shared with the engineer that everyone signed in may read.",
+    )
     deleted_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -206,6 +211,14 @@ class FeedbackNote(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(public=False)
+                | Q(sentiment=Sentiment.PRAISE, visibility=Visibility.SHARED),
+                name="note_only_shared_praise_is_public",
+                violation_error_message=(
+                    "Only praise shared with the engineer can go on the Praise wall."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(reply="") | Q(replied_at__isnull=False),
                 name="note_reply_has_time",
                 violation_error_message="A reply needs the time it was made.",
@@ -254,6 +267,12 @@ class FeedbackNote(models.Model):
             errors["visibility"] = (
                 "Only feedback shared with the engineer can be acknowledged, "
                 "replied to or rated."
+            )
+        if self.public and (
+            self.sentiment != Sentiment.PRAISE or self.visibility != Visibility.SHARED
+        ):
+            errors["public"] = (
+                "Only praise shared with the engineer can go on the Praise wall."
             )
         for field in ("situation", "behaviour", "impact", "suggestion"):
             value = getattr(self, field)

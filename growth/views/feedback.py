@@ -40,6 +40,7 @@ from growth.services.feedback import (
     feedback_note_restore,
     feedback_note_update,
 )
+from growth.services.submissions import create_once, submission_key
 from growth.views.links import url_for_ids
 
 PAGE_SIZE = 25
@@ -222,13 +223,17 @@ def feedback_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            note = feedback_note_create(
-                author=request.user,
-                engineer=form.cleaned_data["engineer"],
-                request=feedback_request,
-                now=timezone.now(),
-                **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS},
-            )
+            note = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: feedback_note_create(
+                    author=request.user,
+                    engineer=form.cleaned_data["engineer"],
+                    request=feedback_request,
+                    now=timezone.now(),
+                    **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS},
+                ),
+            ).result
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -23,6 +23,7 @@ from growth.models import FeedbackNote, Goal
 from growth.selectors import dashboard
 from growth.selectors import goals as selectors
 from growth.services import goals as services
+from growth.services.submissions import create_once, submission_key
 from growth.views.feedback import int_or_none
 
 PAGE_SIZE = 25
@@ -84,12 +85,16 @@ def goal_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            goal = services.goal_create(
-                engineer=engineer,
-                created_by=request.user,
-                **form.cleaned_data,
-                now=timezone.now(),
-            )
+            goal = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: services.goal_create(
+                    engineer=engineer,
+                    created_by=request.user,
+                    **form.cleaned_data,
+                    now=timezone.now(),
+                ),
+            ).result
         except ValidationError as error:
             _save_failed(form, error)
         else:
@@ -171,17 +176,21 @@ def goal_check_in(request, pk: int):
     form = GoalCheckInForm(request.POST or None, initial={"progress": goal.progress})
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_check_in_create(
-                goal=goal,
-                author=request.user,
-                progress=form.cleaned_data["progress"],
-                note=form.cleaned_data["note"],
-                now=timezone.now(),
-            )
+            check_in = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: services.goal_check_in_create(
+                    goal=goal,
+                    author=request.user,
+                    progress=form.cleaned_data["progress"],
+                    note=form.cleaned_data["note"],
+                    now=timezone.now(),
+                ),
+            ).result
         except ValidationError as error:
             _save_failed(form, error)
         else:
-            messages.success(request, f"Progress recorded: {goal.progress}%.")
+            messages.success(request, f"Progress recorded: {check_in.progress}%.")
             return redirect("goal-detail", pk=goal.pk)
     return render(request, "growth/goals/check_in.html", {"form": form, "goal": goal})
 
@@ -203,12 +212,16 @@ def goal_from_note(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            goal = services.goal_create_from_note(
-                note=note,
-                created_by=request.user,
-                **form.cleaned_data,
-                now=timezone.now(),
-            )
+            goal = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: services.goal_create_from_note(
+                    note=note,
+                    created_by=request.user,
+                    **form.cleaned_data,
+                    now=timezone.now(),
+                ),
+            ).result
         except ValidationError as error:
             _save_failed(form, error)
         else:

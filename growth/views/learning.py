@@ -15,6 +15,7 @@ from growth.forms.learning import LearningActivityForm, LearningFilter
 from growth.models import Goal, LearningActivity, LearningKind
 from growth.selectors import learning as selectors
 from growth.services.learning import learning_activity_create, learning_activity_update
+from growth.services.submissions import create_once, submission_key
 
 PAGE_SIZE = 25
 
@@ -99,9 +100,13 @@ def learning_create(request):
     data = request.POST if request.method == "POST" else None
     form = LearningActivityForm(data, user=request.user, today=_today(request.user))
     if form.is_valid():
-        activity = learning_activity_create(
-            logged_by=request.user, now=timezone.now(), **form.cleaned_data
-        )
+        activity = create_once(
+            user=request.user,
+            key=submission_key(request.POST),
+            create=lambda: learning_activity_create(
+                logged_by=request.user, now=timezone.now(), **form.cleaned_data
+            ),
+        ).result
         messages.success(request, f"Logged “{activity.title}”.")
         return redirect("learning-detail", pk=activity.pk)
     return render(

@@ -19,6 +19,7 @@ from growth.forms.checkins import CheckInEditForm, CheckInForm
 from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
 from growth.selectors import checkins as selectors
 from growth.services import checkins as services
+from growth.services.submissions import create_once, submission_key
 from growth.views.links import url_for_ids
 
 
@@ -154,16 +155,20 @@ def check_in_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            check_in = services.check_in_create(
-                author=request.user,
-                engineer=engineer,
-                kind=kind,
-                mentorship=mentorship,
-                held_on=form.cleaned_data["held_on"],
-                notes=form.cleaned_data["notes"],
-                action_items=form.cleaned_data["action_items"],
-                now=now,
-            )
+            check_in = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: services.check_in_create(
+                    author=request.user,
+                    engineer=engineer,
+                    kind=kind,
+                    mentorship=mentorship,
+                    held_on=form.cleaned_data["held_on"],
+                    notes=form.cleaned_data["notes"],
+                    action_items=form.cleaned_data["action_items"],
+                    now=now,
+                ),
+            ).result
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -21,6 +21,7 @@ from growth.services.feedback import (
     feedback_request_create,
     feedback_request_decline,
 )
+from growth.services.submissions import create_once, submission_key
 from growth.views.feedback import (
     in_viewer_zone,
     int_or_none,
@@ -93,9 +94,13 @@ def request_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            feedback_request = feedback_request_create(
-                requester=requester, now=timezone.now(), **form.cleaned_data
-            )
+            feedback_request = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: feedback_request_create(
+                    requester=requester, now=timezone.now(), **form.cleaned_data
+                ),
+            ).result
         except ValidationError as error:
             add_service_errors(form, error)
         else:
