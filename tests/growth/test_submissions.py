@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from growth.models import (
     CheckIn,
@@ -135,7 +136,7 @@ def _goal(cast):
             "title": "Own the release train",
             "description": "",
             "kind": "technical",
-            "target_date": (datetime.date.today() + datetime.timedelta(days=60)),
+            "target_date": (timezone.localdate() + datetime.timedelta(days=60)),
         },
         lambda: Goal.objects.count(),
     )
@@ -160,7 +161,7 @@ def _goal_from_note(cast):
             "title": "Check locks",
             "description": "",
             "kind": "technical",
-            "target_date": (datetime.date.today() + datetime.timedelta(days=30)),
+            "target_date": (timezone.localdate() + datetime.timedelta(days=30)),
         },
         lambda: Goal.objects.count(),
     )
@@ -173,7 +174,7 @@ def _learning(cast):
         {
             "title": "Learning day: property tests",
             "kind": "learning_day",
-            "date": datetime.date.today(),
+            "date": timezone.localdate(),
             "hours": "6",
         },
         lambda: LearningActivity.objects.count(),
@@ -184,7 +185,7 @@ def _one_on_one(cast):
     return (
         cast.mia.user,
         reverse("check-in-create") + f"?kind=one_on_one&engineer={cast.alice.pk}",
-        {"held_on": datetime.date.today(), "notes": "Talked", "action_items": "Ship"},
+        {"held_on": timezone.localdate(), "notes": "Talked", "action_items": "Ship"},
         lambda: CheckIn.objects.count(),
     )
 
