@@ -10,6 +10,7 @@ NAVIGATION = (
     "feedback-list",
     "goal-list",
     "learning-list",
+    "request-list",
     "team-dashboard",
     "mentoring",
     "coaching",
