@@ -33,6 +33,7 @@ from accounts.models import Team, User
 from growth.demo_words import (
     CAREER_GOALS,
     CHECK_IN_WORDS,
+    FOLLOW_UPS,
     GENERIC_COMPETENCY,
     GOAL_LAST_NOTES,
     GOAL_PROGRESS_NOTES,
@@ -40,6 +41,7 @@ from growth.demo_words import (
     INTERPERSONAL_GOALS,
     LEARNING_DAY_TOPICS,
     NOTE_TEXTS,
+    PRAISE_LINES,
     REPLIES,
     REQUEST_MESSAGES,
     SITUATIONS,
@@ -55,6 +57,7 @@ from growth.models import (
     CompetencyKind,
     Engineer,
     EventKind,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -305,6 +308,8 @@ class _Builder:
         # engineer key -> [(goal, first day, last day)]: what notes may link to
         self.goal_spans: dict[str, list[tuple[Goal, date, date]]] = {}
         self.notes: list[FeedbackNote] = []
+        # (note, author, body, when): the conversations, saved after the notes.
+        self.comments: list[tuple[FeedbackNote, User, str, datetime]] = []
         self.last_check_in: dict[tuple[str, str], date] = {}
 
     # --- helpers ---------------------------------------------------------------
@@ -388,6 +393,7 @@ class _Builder:
             "goal check-ins": len(goal_check_ins),
             "feedback requests": len(requests),
             "feedback notes": len(self.notes),
+            "comments": len(self.comments),
             "check-ins": len(check_ins),
             "action items": len(items),
             "learning activities": len(learning),
@@ -749,9 +755,56 @@ class _Builder:
             day = _workday(self.ago(self.rng.randint(1, self.history_days(key))))
             note = self.note(key, key, day, role="self", visibility=Visibility.SELF)
             self.notes.append(note)
+        self.praise_lines()
         FeedbackNote.objects.bulk_create(self.notes, batch_size=200)
         ours = FeedbackNote.objects.filter(engineer__in=list(self.eng.values()))
         ours.update(updated_at=F("created_at"))
+        FeedbackComment.objects.bulk_create(
+            [
+                FeedbackComment(
+                    note=note, author=author, body=body, created_at=at, updated_at=at
+                )
+                for note, author, body, at in self.comments
+            ],
+            batch_size=200,
+        )
+
+    def praise_lines(self) -> None:
+        """Quick thanks in one line from teammates, half of it on the Praise wall."""
+        keys = list(self.people)
+        for n in range(16):
+            kind = (TECHNICAL, INTERPERSONAL)[n % 2]
+            # Peers only, and none for the technical-only case: the demo's
+            # reminder stories (no feedback from the manager, no interpersonal
+            # feedback) must still hold.
+            engineer = self.rng.choice(
+                [k for k in keys if kind == TECHNICAL or k not in TECHNICAL_ONLY]
+            )
+            manager = self.people[engineer].manager
+            peers = [k for k in keys if k not in (engineer, manager)]
+            author = self.rng.choice(
+                [k for k in self.teammates(engineer) if k in peers] or peers
+            )
+            day = _workday(
+                self.ago(self.rng.randint(0, min(60, self.history_days(engineer))))
+            )
+            note = FeedbackNote(
+                author=self.eng[author].user,
+                engineer=self.eng[engineer],
+                kind=kind,
+                competency=self.competency(kind),
+                sentiment=Sentiment.PRAISE,
+                message=self.rng.choice(PRAISE_LINES[kind]),
+                situation="",
+                behaviour="",
+                impact="",
+                suggestion="",
+                visibility=Visibility.SHARED,
+                public=n % 2 == 0 or n < 4,
+                created_at=self.at(day, author),
+            )
+            self.answer(note)
+            self.notes.append(note)
 
     def stream_note(self, author: str, engineer: str, day: date, *, role: str):
         # A manager or active mentor sometimes keeps a note between themselves and
@@ -819,8 +872,14 @@ class _Builder:
             return
         note.acknowledged_at = acknowledged
         if self.rng.random() < 0.35:
-            note.reply = self.rng.choice(REPLIES[note.sentiment])
             note.replied_at = self.later(acknowledged, 2, 180)
+            body = self.rng.choice(REPLIES[note.sentiment])
+            self.comments.append((note, note.engineer.user, body, note.replied_at))
+            if self.rng.random() < 0.4 and note.replied_at < self.now:
+                back = self.later(note.replied_at, 30, 600)
+                self.comments.append(
+                    (note, note.author, self.rng.choice(FOLLOW_UPS), back)
+                )
         if self.rng.random() < 0.65:
             useful = 0.85 if note.sentiment == Sentiment.PRAISE else 0.75
             note.actionable = self.rng.random() < useful

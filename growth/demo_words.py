@@ -370,3 +370,27 @@ testing Terraform | threat modelling basics | writing better design docs
 GraphQL federation | using a screen reader | data contracts | event sourcing
 chaos engineering experiments | SQL window functions
 """)["topics"]
+
+# One-line praise, as people give it between reviews; some go on the Praise wall.
+PRAISE_LINES = _sections("""
+== technical
+Thanks for the careful review of the billing migration: you caught the lock before it shipped.
+The new dashboards made last night's incident a ten-minute fix. Great work.
+Your test fixtures cut the suite's run time in half; everyone noticed.
+The evaluation notebook for the ranking model is the clearest I've read.
+Thanks for pairing on the flaky test until it was really fixed.
+== interpersonal
+Thank you for making the retro a place where the quiet people spoke up.
+You turned a tense planning meeting around by summarising both sides fairly.
+Thanks for the patient onboarding: the new starters keep mentioning it.
+You gave the design review feedback kindly and clearly. It landed.
+Thanks for saying "I don't know, let's find out" in front of the whole team.
+""")
+
+# The author's answer back, when the engineer replied.
+FOLLOW_UPS = _sections("""
+== lines
+Glad it helped. Let's pick it up at our next 1:1.
+Thanks for the reply. Ping me if you want to pair on it.
+Sounds like a plan; I'll look out for it in the next review.
+""")["lines"]

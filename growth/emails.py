@@ -21,6 +21,13 @@ from growth.models import NOTICE_KIND_CHOICES, EventKind, Reminder, ReminderKind
 
 KIND_LABELS = dict(NOTICE_KIND_CHOICES)
 
+# The events about one feedback note: each email leads to the note.
+NOTE_EVENTS = (
+    EventKind.FEEDBACK_RECEIVED,
+    EventKind.FEEDBACK_COMMENTED,
+    EventKind.FEEDBACK_ANSWERED,
+)
+
 # The page that lists every subject of a reminder with more than one.
 LIST_PAGES = {
     ReminderKind.FEEDBACK_DUE: "team-dashboard",
@@ -78,8 +85,11 @@ def _item_paths(kind: str, item: dict) -> dict[str, str]:
             "request": path("request-detail", request),
             "write": path("feedback-create", query={"request": request}),
         }
-    if kind == EventKind.FEEDBACK_RECEIVED:
-        return {"note": path("feedback-detail", item["note_id"])}
+    if kind in NOTE_EVENTS:
+        paths = {"note": path("feedback-detail", item["note_id"])}
+        if item.get("public"):
+            paths["wall"] = path("praise-wall")
+        return paths
     return {}
 
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from growth.models import (
     ActionItem,
     Engineer,
+    FeedbackComment,
     FeedbackNote,
     Notification,
     Reminder,
@@ -96,6 +97,43 @@ def plant(cast) -> dict:
             c.max.user, c.alice, kind="interpersonal", **_note_text(ALICES)
         ),
     }
+    # Conversations follow their notes: what mia and max say where alice may
+    # not read, and what is said with alice.
+    for name, author in (
+        ("manager-only note", c.mia),
+        ("mentor's manager-only note", c.max),
+        ("note to self", c.mia),
+        ("note about mia", c.skip),
+        ("deleted shared note", c.mia),
+    ):
+        FeedbackComment.objects.create(
+            note=planted[name], author=author.user, body=f"comment: {SECRET}"
+        )
+    for author in (c.mia, c.alice, c.max):
+        FeedbackComment.objects.create(
+            note=planted["alice's shared note"],
+            author=author.user,
+            body=f"comment: {ALICES}",
+        )
+    # Praise: on the wall for everyone, or only for the people it is about.
+    one_line = dict.fromkeys(NOTE_FIELDS, "")
+    planted["praise for mia"] = factories.make_note(
+        c.skip.user, c.mia, sentiment="praise", message=SECRET, **one_line
+    )
+    planted["praise for carol"] = factories.make_note(
+        c.bob.user, c.carol, sentiment="praise", message="Public thanks", **one_line
+    )
+    planted["alice's praise"] = factories.make_note(
+        c.max.user, c.alice, sentiment="praise", message=ALICES, **one_line
+    )
+    factories.make_note(
+        c.mia.user,
+        c.bob,
+        sentiment="praise",
+        public=True,
+        message="On the wall",
+        **one_line,
+    )
     factories.make_goal_check_in(planted["mia's goal"], c.mia.user, note=SECRET)
     factories.make_goal_check_in(planted["alice's goal"], c.alice.user, note=ALICES)
     ActionItem.objects.create(check_in=planted["skip meets mia"], description=SECRET)
@@ -223,6 +261,10 @@ def test_htmx_fragments_and_answers_carry_nothing_private(client, cast, planted,
             reverse("feedback-reply", args=[note]), {"reply": ""}, headers=headers
         ),
         client.post(reverse("feedback-rate", args=[note]), {}, headers=headers),
+        client.post(
+            reverse("feedback-comment", args=[note]), {"body": ""}, headers=headers
+        ),
+        client.get(reverse("praise-wall"), headers=headers),
     ]
     pages = {str(i): r.content for i, r in enumerate(responses)}
     assert _leaks(pages, SECRET, ALICES if role == "bob" else SECRET) == []
@@ -250,6 +292,20 @@ def test_no_email_carries_a_notes_text(
             },
         )
     assert response.status_code == 302
+    # A conversation about it: everyone in it is told who wrote, never what.
+    note = FeedbackNote.objects.latest("pk")  # the one just written
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("feedback-comment", args=[note.pk]), {"body": SECRET})
+        client.force_login(cast.alice.user)
+        client.post(reverse("feedback-reply", args=[note.pk]), {"reply": SECRET})
+        client.post(reverse("feedback-rate", args=[note.pk]), {"actionable": "yes"})
+        # Praise in one line, on the wall.
+        client.post(
+            reverse("praise-create"),
+            {"engineer": cast.bob.pk, "message": SECRET, "kind": "technical"},
+        )
+    kinds_told = set(Reminder.objects.values_list("kind", flat=True))
+    assert {"feedback_commented", "feedback_answered"} <= kinds_told
     factories.make_request(cast.bob, cast.mia, message=SECRET)
     factories.make_goal(
         cast.bob, description=SECRET, target_date=NOW.date() + datetime.timedelta(3)
@@ -269,6 +325,8 @@ def test_no_email_carries_a_notes_text(
         assert SECRET not in text, message.subject
     for notification in Notification.objects.exclude(recipient=cast.mia.user):
         assert SECRET not in notification.message
+    for reminder in Reminder.objects.all():
+        assert SECRET not in str(reminder.payload) + reminder.subject
 
 
 def test_the_404_page_says_nothing_of_what_it_hides(client, cast, planted):

@@ -7,8 +7,6 @@ check every rule again; these forms only offer what the person may choose.
 
 from __future__ import annotations
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -16,13 +14,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from growth import policy
-from growth.forms import dates
 from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import (
     Competency,
     CompetencyKind,
     Engineer,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -30,9 +28,13 @@ from growth.models import (
     Visibility,
     limits,
 )
+from growth.models.feedback import (
+    CONVERSATION_FIXES_READERS,
+    LOCKED_ONCE_ANSWERED,
+    NOTE_PARTS,
+)
 
 TEXTAREA_ROWS = 3
-NOTE_PARTS = ("situation", "behaviour", "impact", "suggestion")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -58,6 +60,34 @@ def competency_choices(competencies, kind: str | None = None) -> list:
         if options:
             groups.append((label, options))
     return blank + groups
+
+
+def offer_competencies(form: forms.ModelForm) -> None:
+    """Offer the active competencies of the kind ``form`` has chosen (all of
+    them, by kind, before it has one), and the note's own; choosing a kind
+    swaps them (``feedback-competency-options``)."""
+    if form.is_bound:
+        kind = form.data.get(form.add_prefix("kind"))
+    else:
+        kind = form.initial.get("kind") or form.instance.kind
+    field = form.fields["competency"]
+    competencies = Competency.objects.filter(is_active=True)
+    if form.instance.competency_id:
+        competencies = competencies | Competency.objects.filter(
+            pk=form.instance.competency_id
+        )
+    field.queryset = competencies.order_by("kind", "name")
+    field.choices = competency_choices(
+        field.queryset, kind if kind in CompetencyKind.values else None
+    )
+    form.fields["kind"].choices = CompetencyKind.choices
+    form.fields["kind"].widget.attrs.update(
+        {
+            "hx-get": reverse_lazy("feedback-competency-options"),
+            "hx-target": f"#{form.auto_id % form.add_prefix('competency')}",
+            "hx-trigger": "change",
+        }
+    )
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
@@ -201,8 +231,10 @@ class FeedbackNoteForm(forms.ModelForm):
         self.feedback_request = feedback_request
         note = self.instance
         # Radio buttons need no blank choice: one of them must be picked.
-        self.fields["kind"].choices = CompetencyKind.choices
         self.fields["sentiment"].choices = Sentiment.choices
+        # The model leaves them blank for praise in one line; not this form.
+        for part in NOTE_PARTS:
+            self.fields[part].required = True
 
         engineers = Engineer.objects.active()
         if note.pk:
@@ -220,20 +252,15 @@ class FeedbackNoteForm(forms.ModelForm):
         self._set_visibility()
 
         if note.pk and self.is_answered:
-            for name in ("kind", "competency", "sentiment", "visibility", "goal"):
+            for name in LOCKED_ONCE_ANSWERED:
                 self.fields[name].disabled = True
             self.fields["kind"].help_text = (
                 f"{note.engineer} has already answered this note, so only its "
                 "wording (situation, behaviour, impact, suggestion) can change."
             )
-
-        self.fields["kind"].widget.attrs.update(
-            {
-                "hx-get": reverse_lazy("feedback-competency-options"),
-                "hx-target": "#id_competency",
-                "hx-trigger": "change",
-            }
-        )
+        if note.pk and note.comments.exists():
+            self.fields["visibility"].disabled = True
+            self.fields["visibility"].help_text = CONVERSATION_FIXES_READERS
 
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -247,25 +274,10 @@ class FeedbackNoteForm(forms.ModelForm):
 
     @property
     def is_answered(self) -> bool:
-        note = self.instance
-        return bool(note.acknowledged_at or note.reply or note.actionable is not None)
-
-    def _current_kind(self) -> str | None:
-        if self.is_bound:
-            kind = self.data.get(self.add_prefix("kind"))
-        else:
-            kind = self.initial.get("kind") or self.instance.kind
-        return kind if kind in CompetencyKind.values else None
+        return self.instance.is_answered
 
     def _set_competencies(self) -> None:
-        field = self.fields["competency"]
-        competencies = Competency.objects.filter(is_active=True)
-        if self.instance.competency_id:
-            competencies = competencies | Competency.objects.filter(
-                pk=self.instance.competency_id
-            )
-        field.queryset = competencies.order_by("kind", "name")
-        field.choices = competency_choices(field.queryset, self._current_kind())
+        offer_competencies(self)
 
     def _set_goals(self) -> None:
         field = self.fields["goal"]
@@ -346,6 +358,101 @@ class FeedbackNoteForm(forms.ModelForm):
         return cleaned
 
 
+class PraiseForm(forms.ModelForm):
+    """Praise in one line: who, the message, its kind and maybe a competency,
+    and whether it goes on the Praise wall. ``author`` writes it."""
+
+    engineer = EngineerChoiceField(
+        queryset=Engineer.objects.none(),
+        label="Who are you praising?",
+        empty_label="Choose someone",
+        help_text="Anyone here: your team, another team, your manager or mentor.",
+    )
+
+    class Meta:
+        model = FeedbackNote
+        fields = ["engineer", "message", "kind", "competency", "public"]
+        labels = {
+            "message": "Your praise",
+            "kind": "For their",
+            "competency": "Competency (optional)",
+            "public": "Show it on the Praise wall",
+        }
+        help_texts = {
+            "message": "What they did, and why it mattered to you.",
+            "kind": "Technical: code, design, testing, operations. "
+            "Interpersonal: how they work with people.",
+            "competency": "",
+            "public": "Everyone here can read it there. Unticked, it is between "
+            "you, them, their manager and their mentors.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "message": CountedTextarea(
+                attrs={
+                    "rows": 2,
+                    "placeholder": "Thanks for the careful review of the queue "
+                    "change: your questions caught the retry bug before release.",
+                }
+            ),
+        }
+
+    def __init__(self, *args, author, engineer: Engineer | None = None, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is None:
+            # The four parts stay None: not this form's, the model checks
+            # nothing of them (as FeedbackNoteForm's refused parts).
+            kwargs["instance"] = FeedbackNote(
+                author=author,
+                sentiment=Sentiment.PRAISE,
+                visibility=Visibility.SHARED,
+                **dict.fromkeys(NOTE_PARTS),
+            )
+        else:
+            engineer = instance.engineer
+        initial = kwargs.setdefault("initial", {})
+        if engineer is not None:
+            initial.setdefault("engineer", engineer.pk)
+        super().__init__(*args, **kwargs)
+        self.author = author
+        note = self.instance
+        self.fields["message"].required = True
+        self.fields["message"].error_messages["required"] = (
+            "Write what you want to thank them for."
+        )
+        # Praise is for someone else: yourself is not offered.
+        engineers = Engineer.objects.active().exclude(user=author)
+        if note.pk:
+            engineers = engineers | Engineer.objects.filter(pk=note.engineer_id)
+            self.fields["engineer"].disabled = True
+            self.fields["engineer"].help_text = ""
+        self.fields["engineer"].queryset = engineers.select_related(
+            "user", "team"
+        ).order_by("user__display_name")
+        offer_competencies(self)
+        if note.pk and note.is_answered:
+            for name in ("kind", "competency"):
+                self.fields[name].disabled = True
+            self.fields["kind"].help_text = (
+                f"{note.engineer} has already read it, so only its wording and "
+                "whether it is on the Praise wall can change."
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class FeedbackCommentForm(forms.ModelForm):
+    """A comment in a note's conversation, new or changed."""
+
+    class Meta:
+        model = FeedbackComment
+        fields = ["body"]
+        labels = {"body": "Your comment"}
+        widgets = {"body": CountedTextarea(attrs={"rows": TEXTAREA_ROWS})}
+        error_messages = {"body": {"required": "Write a comment first."}}
+
+
 class FeedbackReplyForm(forms.Form):
     reply = CountedCharField(
         label="Your reply",
@@ -364,78 +471,3 @@ class FeedbackRatingForm(forms.Form):
         coerce=lambda value: value == "yes",
         error_messages={"required": "Answer yes or no."},
     )
-
-
-class FeedbackRequestForm(forms.ModelForm):
-    """Ask someone for feedback; ``requester`` asks, ``today`` is their date."""
-
-    recipient = EngineerChoiceField(
-        queryset=Engineer.objects.none(),
-        label="Who would you like feedback from?",
-        empty_label="Choose someone",
-        help_text="Anyone here: a peer, someone on another team, your manager.",
-    )
-    goal = GoalChoiceField(
-        queryset=Goal.objects.none(),
-        required=False,
-        label="About one of your goals (optional)",
-        empty_label="— none —",
-        help_text="They will see the goal's title.",
-    )
-
-    class Meta:
-        model = FeedbackRequest
-        fields = ["recipient", "message", "goal", "competency", "due_on"]
-        labels = {
-            "message": "What would you like feedback on?",
-            "competency": "About a competency (optional)",
-            "due_on": "Feedback wanted by",
-        }
-        help_texts = {
-            "message": "Name the moment or the work, and what you want to learn.",
-            "due_on": "A date while it is still fresh in their mind.",
-        }
-        widgets = {
-            "message": CountedTextarea(
-                attrs={
-                    "rows": 4,
-                    "placeholder": "I ran Tuesday's incident review for the first "
-                    "time. What should I keep, and what should I do differently?",
-                }
-            ),
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-
-    def __init__(self, *args, requester: Engineer, today: datetime.date, **kwargs):
-        kwargs.setdefault("instance", FeedbackRequest(requester=requester))
-        super().__init__(*args, **kwargs)
-        self.requester = requester
-        self.today = today
-        self.fields["recipient"].queryset = (
-            Engineer.objects.active()
-            .exclude(pk=requester.pk)
-            .select_related("user", "team")
-            .order_by("user__display_name")
-        )
-        goal_field = self.fields["goal"]
-        goal_field.queryset = Goal.objects.visible_to(requester.user).filter(
-            engineer=requester
-        )
-        goal_field.show_engineer = False
-        competency = self.fields["competency"]
-        competency.queryset = Competency.objects.filter(is_active=True).order_by(
-            "kind", "name"
-        )
-        competency.choices = competency_choices(competency.queryset)
-        self.fields["message"].required = True
-        dates.bound(self.fields["due_on"], dates.request_due_range(today))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def clean_due_on(self):
-        return dates.check_within(
-            self.cleaned_data["due_on"],
-            dates.request_due_range(self.today),
-            today=self.today,
-        )

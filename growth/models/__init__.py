@@ -1,4 +1,5 @@
 from growth.models.checkins import ActionItem, CheckIn, CheckInKind
+from growth.models.comments import FeedbackComment
 from growth.models.feedback import (
     FeedbackNote,
     FeedbackRequest,
@@ -47,6 +48,7 @@ __all__ = [
     "CompetencyKind",
     "Engineer",
     "EventKind",
+    "FeedbackComment",
     "FeedbackNote",
     "FeedbackRequest",
     "Goal",

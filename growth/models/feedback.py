@@ -32,6 +32,23 @@ GIVEN = (Visibility.SHARED, Visibility.MANAGER)
 # Feedback shared with the engineer that they have not acknowledged yet.
 UNACKNOWLEDGED = Q(visibility=Visibility.SHARED, acknowledged_at__isnull=True)
 
+# What the author can no longer change once the engineer has answered a note:
+# the engineer answered *this* feedback, so only its wording may still be fixed.
+LOCKED_ONCE_ANSWERED = ("kind", "competency", "sentiment", "visibility", "goal")
+CONVERSATION_FIXES_READERS = (
+    "This note has a conversation, so who sees it can no longer change."
+)
+
+# The observation and the suggestion: what every note has, but praise in one line.
+NOTE_PARTS = ("situation", "behaviour", "impact", "suggestion")
+# A note's two shapes: the four parts written, or praise as one message.
+FOUR_PARTS = Q(message="") & ~Q(
+    Q(situation="") | Q(behaviour="") | Q(impact="") | Q(suggestion="")
+)
+ONE_LINE_PRAISE = ~Q(message="") & Q(
+    sentiment=Sentiment.PRAISE, **dict.fromkeys(NOTE_PARTS, "")
+)
+
 
 def undo_window() -> datetime.timedelta:
     """How long the author of a deleted note may restore it."""
@@ -106,19 +123,30 @@ class FeedbackNote(models.Model):
     sentiment = models.CharField(max_length=20, choices=Sentiment.choices)
     situation = LimitedTextField(
         max_length=limits.NOTE_PART,
+        blank=True,
         help_text="When and where: the context you observed.",
     )
     behaviour = LimitedTextField(
         max_length=limits.NOTE_PART,
+        blank=True,
         help_text="What they did or said, as you saw it.",
     )
     impact = LimitedTextField(
         max_length=limits.NOTE_PART,
+        blank=True,
         help_text="What it changed for the team, the code or you.",
     )
     suggestion = LimitedTextField(
         max_length=limits.NOTE_PART,
+        blank=True,
         help_text="A concrete next step: what to keep doing, or what to try instead.",
+    )
+    # Praise in one line: the four parts above stay empty (a check holds a note
+    # to one shape or the other).
+    message = LimitedTextField(
+        max_length=limits.NOTE_PART,
+        blank=True,
+        help_text="Praise in a line or two, instead of the four parts.",
     )
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.SHARED
@@ -142,8 +170,15 @@ class FeedbackNote(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The one reply a note had before notes had a conversation: migration 0012
+    # moved every reply into the note's comments, and nothing writes it now.
+    # Kept for the readers that still name it, then dropped.
     reply = LimitedTextField(max_length=limits.REPLY, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the engineer last answered in the note's conversation.",
+    )
     actionable = models.BooleanField(
         "was this actionable?",
         null=True,
@@ -199,6 +234,12 @@ class FeedbackNote(models.Model):
                 ],
                 name="note_list_cover",
             ),
+            # The Praise wall: the few public notes, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(public=True),
+                name="note_praise_wall",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -223,12 +264,20 @@ class FeedbackNote(models.Model):
                 name="note_reply_has_time",
                 violation_error_message="A reply needs the time it was made.",
             ),
+            models.CheckConstraint(
+                condition=FOUR_PARTS | ONE_LINE_PRAISE,
+                name="note_four_parts_or_praise_message",
+                violation_error_message=(
+                    "A note is either its four parts, or praise in one message."
+                ),
+            ),
             within_limits(
                 "note_text_within_limits",
                 situation=limits.NOTE_PART,
                 behaviour=limits.NOTE_PART,
                 impact=limits.NOTE_PART,
                 suggestion=limits.NOTE_PART,
+                message=limits.NOTE_PART,
                 reply=limits.REPLY,
             ),
         ]
@@ -243,6 +292,26 @@ class FeedbackNote(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_one_line(self) -> bool:
+        """Praise in one message rather than the four parts."""
+        return bool(self.message)
+
+    @property
+    def is_answered(self) -> bool:
+        """Whether the engineer has read, answered or rated it."""
+        return (
+            self.acknowledged_at is not None
+            or self.replied_at is not None
+            or self.actionable is not None
+        )
+
+    @property
+    def gist(self) -> str:
+        """The line that stands for the note in lists: the praise, or the
+        suggestion."""
+        return self.message or self.suggestion
 
     def clean(self):
         super().clean()
@@ -274,10 +343,22 @@ class FeedbackNote(models.Model):
             errors["public"] = (
                 "Only praise shared with the engineer can go on the Praise wall."
             )
-        for field in ("situation", "behaviour", "impact", "suggestion"):
-            value = getattr(self, field)
-            if value is not None and not value.strip() and field not in errors:
-                errors[field] = "This field cannot be blank."
+        if self.message:
+            if not self.message.strip():
+                errors["message"] = "This field cannot be blank."
+            if self.sentiment and self.sentiment != Sentiment.PRAISE:
+                errors["sentiment"] = (
+                    "Only praise fits in one line; constructive feedback needs "
+                    "the situation, behaviour, impact and a suggestion."
+                )
+            for field in NOTE_PARTS:
+                if getattr(self, field):
+                    errors[field] = "Praise in one line leaves this part empty."
+        else:
+            for field in NOTE_PARTS:
+                value = getattr(self, field)
+                if value is not None and not value.strip() and field not in errors:
+                    errors[field] = "This field cannot be blank."
         if errors:
             raise ValidationError(errors)
 

@@ -24,6 +24,10 @@ class ReminderKind(models.TextChoices):
 class EventKind(models.TextChoices):
     FEEDBACK_RECEIVED = "feedback_received", "Feedback received"
     FEEDBACK_REQUESTED = "feedback_requested", "Feedback requested"
+    # A comment in the conversation of a note one may read.
+    FEEDBACK_COMMENTED = "feedback_commented", "Comments on feedback"
+    # For the author: the engineer read the note, or said whether it was actionable.
+    FEEDBACK_ANSWERED = "feedback_answered", "Your feedback being read or rated"
 
 
 # Everything a person can be told about, swept reminder or event.
@@ -134,6 +138,9 @@ class ReminderStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # The connection was lost after the message was handed over: it may or may
+    # not have arrived, so it is never resent without a person deciding to.
+    AMBIGUOUS = "ambiguous", "Ambiguous (may have been delivered)"
     SKIPPED = "skipped", "Skipped (recipient opted out or left)"
 
 

@@ -1,10 +1,12 @@
-"""Reads of feedback notes for the pages: the list's tabs, and a page of one."""
+"""Reads of feedback notes for the pages: the list's tabs, a page of one, and
+the Praise wall."""
 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from growth import policy
 from growth.models import FeedbackNote, Visibility
 from growth.policy import Access
 
@@ -13,12 +15,12 @@ from growth.policy import Access
 TABS = {"received": "Received", "given": "Given", "people": "About my people"}
 TAB_OMITS = {"received": ("engineer", "team"), "given": ("author",), "people": ()}
 # What a row of the list shows: no goal, none of the observation but the
-# suggestion, and of the people, team and competency only their names. The
-# page's query reads the note's own columns; the names are the filter's
-# options (``name_rows``), read already.
+# suggestion (or the praise's message), and of the people, team and
+# competency only their names. The page's query reads the note's own
+# columns; the names are the filter's options (``name_rows``), read already.
 LIST_FIELDS = (
     *("pk", "created_at", "kind", "sentiment", "visibility", "suggestion"),
-    *("acknowledged_at", "reply", "actionable"),
+    *("message", "acknowledged_at", "replied_at", "actionable"),
     *("author_id", "engineer_id", "competency_id"),
 )
 # Each name a row shows, and where a note's own row finds it.
@@ -119,3 +121,26 @@ def name_rows(rows: list[dict], names: dict[str, dict[int, str]]) -> None:
             for name in names:
                 if name in NAMES:
                     row[name] = next((read[f] for f in NAMES[name] if read[f]), None)
+
+
+# --- the Praise wall -----------------------------------------------------------
+
+
+def praise_wall(access: Access) -> QuerySet:
+    """Praise its authors put on the wall, newest first, with the people it
+    names: everyone signed in reads it."""
+    return (
+        policy.public_praise_visible_to(access, FeedbackNote.objects.all())
+        .select_related("author", "engineer__user", "engineer__team", "competency")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def openable_ids(access: Access, notes) -> set[int]:
+    """Which of ``notes`` the viewer may open (the wall shows everyone's, but
+    a note's own page and conversation keep to its readers)."""
+    return set(
+        FeedbackNote.objects.visible_to(access)
+        .filter(pk__in=[note.pk for note in notes])
+        .values_list("pk", flat=True)
+    )

@@ -1,9 +1,11 @@
-"""Writing feedback notes, answering them, and asking for them.
+"""Writing feedback notes, talking about them, answering them, and asking for them.
 
 Every rule a person can break raises ``ValidationError`` keyed by the form field
 it concerns, before anything is written; the views show it on that field. The
-engineer is told about a shared note, and the person asked about a request, with
-an in-app notification that carries names and a link, never the note's text.
+engineer is told about a shared note, everyone in a note's conversation about a
+comment, the author about the engineer's answers, and the person asked about a
+request, with an in-app notification (and an email, unless they turned that
+kind off) that carries names and a link, never what anyone wrote.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -23,6 +26,7 @@ from growth.models import (
     Competency,
     Engineer,
     EventKind,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -32,13 +36,26 @@ from growth.models import (
     RequestStatus,
     Visibility,
 )
-from growth.models.feedback import undo_window
-from growth.reminders import notify_feedback_received, notify_feedback_requested
+from growth.models.feedback import (
+    CONVERSATION_FIXES_READERS,
+    LOCKED_ONCE_ANSWERED,
+    undo_window,
+)
+from growth.reminders import (
+    notify_feedback_answered,
+    notify_feedback_commented,
+    notify_feedback_received,
+    notify_feedback_requested,
+)
+from growth.services.notifications import notifications_settle
 from growth.services.validation import validate
 
-# What the author can no longer change once the engineer has answered a note:
-# the engineer answered *this* feedback, so only its wording may still be fixed.
-LOCKED_ONCE_ANSWERED = ("kind", "competency", "sentiment", "visibility", "goal")
+# The emails about a note: deleting it stops those not sent yet.
+NOTE_EVENTS = (
+    EventKind.FEEDBACK_RECEIVED,
+    EventKind.FEEDBACK_COMMENTED,
+    EventKind.FEEDBACK_ANSWERED,
+)
 
 MANAGER_ONLY_REFUSED = (
     "Manager-only notes are for the engineer's manager and mentors; "
@@ -72,10 +89,12 @@ def feedback_note_create(
     kind: str,
     competency: Competency | None,
     sentiment: str,
-    situation: str,
-    behaviour: str,
-    impact: str,
-    suggestion: str,
+    situation: str = "",
+    behaviour: str = "",
+    impact: str = "",
+    suggestion: str = "",
+    message: str = "",
+    public: bool = False,
     visibility: str = Visibility.SHARED,
     goal: Goal | None = None,
     request: FeedbackRequest | None = None,
@@ -83,6 +102,8 @@ def feedback_note_create(
 ) -> FeedbackNote:
     """Log a note by ``author`` about ``engineer``; fulfil ``request`` if given.
 
+    A note is the four parts (situation, behaviour, impact, suggestion), or
+    praise in one ``message``, which may go on the Praise wall (``public``).
     A shared note notifies the engineer. Manager-only visibility is refused
     unless the author manages or actively mentors the engineer. A request must
     be open and owed by the author, and the note then goes to its requester.
@@ -125,6 +146,8 @@ def feedback_note_create(
             behaviour=behaviour,
             impact=impact,
             suggestion=suggestion,
+            message=message.strip(),
+            public=public,
             visibility=visibility,
             goal=goal,
             request=request,
@@ -146,6 +169,10 @@ def feedback_note_create(
             request.status = RequestStatus.FULFILLED
             request.closed_at = now
             _release_request(request, by=author, now=now)
+            # Answering the request deals with the notice that asked for it.
+            notifications_settle(
+                user=author, url=reverse("request-detail", args=[request.pk]), now=now
+            )
         note.save()
         if note.visibility == Visibility.SHARED:
             _notify_shared_note(note, now=now)
@@ -159,10 +186,12 @@ def feedback_note_update(
     kind: str,
     competency: Competency | None,
     sentiment: str,
-    situation: str,
-    behaviour: str,
-    impact: str,
-    suggestion: str,
+    situation: str = "",
+    behaviour: str = "",
+    impact: str = "",
+    suggestion: str = "",
+    message: str = "",
+    public: bool | None = None,
     visibility: str,
     goal: Goal | None,
     now: datetime.datetime,
@@ -170,8 +199,9 @@ def feedback_note_update(
     """Change a note; only its author may, and the engineer's answer is kept.
 
     Once the engineer has acknowledged, replied to or rated the note, only its
-    wording (situation, behaviour, impact, suggestion) may change. A note that
-    becomes shared notifies the engineer.
+    wording (the four parts, or the praise's message) may change; once anyone
+    has commented, who sees it may not. ``public`` None keeps it as it is. A
+    note that becomes shared notifies the engineer.
     """
     changes = {
         "kind": kind,
@@ -181,9 +211,12 @@ def feedback_note_update(
         "behaviour": behaviour,
         "impact": impact,
         "suggestion": suggestion,
+        "message": message.strip(),
         "visibility": visibility,
         "goal": goal,
     }
+    if public is not None:
+        changes["public"] = public
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
         current = (
@@ -195,17 +228,25 @@ def feedback_note_update(
         )
         if current is None:
             raise ValidationError("Only the author of a note can change it.")
-        answered = bool(
-            current.acknowledged_at or current.reply or current.actionable is not None
-        )
         was_shared = current.visibility == Visibility.SHARED
-        if answered:
+        if current.is_answered:
             for field in LOCKED_ONCE_ANSWERED:
                 if getattr(current, field) != changes[field]:
                     errors[field] = [
                         f"{current.engineer} has already answered this note; "
                         "only its wording can change."
                     ]
+        if (
+            "visibility" not in errors
+            and visibility != current.visibility
+            and current.comments.exists()
+        ):
+            # What was said in the conversation was said to its readers then.
+            errors["visibility"] = [CONVERSATION_FIXES_READERS]
+        if bool(current.message) != bool(changes["message"]):
+            errors[NON_FIELD_ERRORS] = [
+                "A note stays in its shape: praise in one line, or the four parts."
+            ]
         if (
             visibility == Visibility.MANAGER
             and current.visibility != Visibility.MANAGER
@@ -238,60 +279,149 @@ def feedback_note_update(
 
 def _answer(
     *, note: FeedbackNote, user, now: datetime.datetime, **changes
-) -> FeedbackNote:
-    """Apply the engineer's answer to ``note``; every answer acknowledges it."""
+) -> FeedbackNote | None:
+    """Apply the engineer's answer to ``note``; every answer acknowledges it.
+
+    Return the note as it was before (its ``acknowledged_at`` and
+    ``actionable``), so the caller can tell the author what changed.
+    """
     with transaction.atomic():
-        updated = (
+        before = (
             FeedbackNote.objects.answerable_by(user)
+            .select_for_update(of=("self",))
             .filter(pk=note.pk)
-            .update(
-                acknowledged_at=Coalesce(
-                    F("acknowledged_at"),
-                    Value(now, output_field=models.DateTimeField()),
-                ),
-                **changes,
-            )
+            .only("acknowledged_at", "actionable")
+            .first()
         )
-        if updated != 1:
+        if before is None:
             raise ValidationError(
                 "Only the engineer a shared note is about can answer it."
             )
-        note.refresh_from_db(
-            fields=["acknowledged_at", "reply", "replied_at", "actionable"]
+        FeedbackNote.objects.filter(pk=note.pk).update(
+            acknowledged_at=Coalesce(
+                F("acknowledged_at"),
+                Value(now, output_field=models.DateTimeField()),
+            ),
+            **changes,
         )
+        note.refresh_from_db(fields=["acknowledged_at", "replied_at", "actionable"])
         record_change(note, by=user, when=now)
-    return note
+    return before
 
 
 def feedback_note_acknowledge(
     *, note: FeedbackNote, user, now: datetime.datetime
 ) -> FeedbackNote:
-    """Record that the engineer has read ``note``; the first time counts."""
-    return _answer(note=note, user=user, now=now)
-
-
-def feedback_note_reply(
-    *, note: FeedbackNote, user, reply: str, now: datetime.datetime
-) -> FeedbackNote:
-    """Set the engineer's reply (replacing an earlier one); it acknowledges too."""
-    reply = reply.strip()
-    if not reply:
-        raise ValidationError(
-            {"reply": "Write a reply, or acknowledge the note without one."}
-        )
-    # _answer writes with update(), which no model validation sees.
-    try:
-        FeedbackNote._meta.get_field("reply").run_validators(reply)
-    except ValidationError as error:
-        raise ValidationError({"reply": error.messages}) from None
-    return _answer(note=note, user=user, now=now, reply=reply, replied_at=now)
+    """Record that the engineer has read ``note``; the first time counts, and
+    tells the author."""
+    with transaction.atomic():
+        before = _answer(note=note, user=user, now=now)
+        if before.acknowledged_at is None:
+            notify_feedback_answered(note=note, by=user, actionable=None, now=now)
+    return note
 
 
 def feedback_note_rate(
     *, note: FeedbackNote, user, actionable: bool, now: datetime.datetime
 ) -> FeedbackNote:
-    """Record whether the engineer could act on ``note``; it acknowledges too."""
-    return _answer(note=note, user=user, now=now, actionable=bool(actionable))
+    """Record whether the engineer could act on ``note``; it acknowledges too.
+    A new answer tells the author."""
+    actionable = bool(actionable)
+    with transaction.atomic():
+        before = _answer(note=note, user=user, now=now, actionable=actionable)
+        if before.actionable != actionable:
+            notify_feedback_answered(note=note, by=user, actionable=actionable, now=now)
+    return note
+
+
+# --- a note's conversation ---------------------------------------------------------
+
+
+def _body_or_error(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write a comment first."})
+    return body
+
+
+def feedback_note_readers(note: FeedbackNote) -> list:
+    """The active people who may read ``note``, as the policy says: its
+    author, and as its visibility allows the engineer, their manager and
+    their active mentors."""
+    candidates = {note.author_id, note.engineer.user_id}
+    related = Engineer.objects.filter(
+        Q(reports=note.engineer_id) | Q(mentorships_as_mentor__mentee=note.engineer_id)
+    ).values_list("user_id", flat=True)
+    candidates.update(related)
+    users = get_user_model().objects.filter(pk__in=candidates - {None}, is_active=True)
+    return [
+        user
+        for user in users.order_by("pk")
+        if FeedbackNote.objects.visible_to(user).filter(pk=note.pk).exists()
+    ]
+
+
+def feedback_comment_create(
+    *, note: FeedbackNote, author, body: str, now: datetime.datetime
+) -> FeedbackComment:
+    """Add ``author``'s comment to ``note``'s conversation; tell the others.
+
+    Everyone who may read the note may comment on it. The engineer's comment
+    answers the note: it acknowledges it, and the author hears that it was
+    answered.
+    """
+    body = _body_or_error(body)
+    with transaction.atomic():
+        current = (
+            FeedbackNote.objects.visible_to(author)
+            .select_related("engineer__user", "author")
+            .filter(pk=note.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError(
+                "Only the people who may read a note can comment on it."
+            )
+        comment = FeedbackComment(
+            note=current, author=author, body=body, created_at=now, updated_at=now
+        )
+        validate(comment)
+        comment._history_user, comment._history_date = author, now
+        comment.save()
+        if current.engineer.user_id == author.pk and (
+            FeedbackNote.objects.answerable_by(author).filter(pk=note.pk).exists()
+        ):
+            _answer(note=current, user=author, now=now, replied_at=now)
+        readers = [r for r in feedback_note_readers(current) if r.pk != author.pk]
+        notify_feedback_commented(comment=comment, recipients=readers, now=now)
+    return comment
+
+
+def feedback_comment_update(
+    *, comment: FeedbackComment, author, body: str, now: datetime.datetime
+) -> FeedbackComment:
+    """Change the wording of ``author``'s own comment; the history keeps what
+    it said before. Nobody is told again."""
+    body = _body_or_error(body)
+    with transaction.atomic():
+        current = (
+            FeedbackComment.objects.editable_by(author)
+            .select_for_update(of=("self",))
+            .filter(pk=comment.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError("Only its author can change a comment.")
+        if current.body == body:
+            return current
+        current.body = body
+        current.updated_at = now
+        validate(current)
+        current._history_user = author
+        current._history_date = now
+        current.save(update_fields=["body", "updated_at"])
+    comment.body, comment.updated_at = current.body, current.updated_at
+    return current
 
 
 def feedback_request_create(
@@ -434,10 +564,10 @@ def feedback_note_delete(
         Notification.objects.filter(
             url=reverse("feedback-detail", args=[current.pk])
         ).delete()
-        # The key notify_feedback_received gives it; a row being sent is left be.
+        # Every email about the note not sent yet; a row being sent is left be.
         Reminder.objects.filter(
-            kind=EventKind.FEEDBACK_RECEIVED,
-            period_key=f"note-{current.pk}",
+            kind__in=NOTE_EVENTS,
+            payload__note_id=current.pk,
             status=ReminderStatus.PENDING,
         ).update(
             status=ReminderStatus.SKIPPED,

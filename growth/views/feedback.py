@@ -1,9 +1,11 @@
-"""Feedback notes: the list, writing and editing one, and the engineer's answers."""
+"""Feedback notes: the list, writing and editing one (or praise in one line),
+its conversation, and the engineer's answers."""
 
 from __future__ import annotations
 
 import functools
 from html import escape
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,25 +25,37 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from growth import policy
 from growth.filters.feedback import FeedbackNoteFilter
 from growth.forms.feedback import (
+    FeedbackCommentForm,
     FeedbackNoteForm,
     FeedbackRatingForm,
     FeedbackReplyForm,
+    PraiseForm,
     add_service_errors,
 )
-from growth.models import Competency, CompetencyKind, Engineer, FeedbackNote, Visibility
+from growth.models import (
+    Competency,
+    CompetencyKind,
+    Engineer,
+    FeedbackComment,
+    FeedbackNote,
+    Visibility,
+)
 from growth.models.feedback import undo_window
+from growth.models.submissions import new_key
 from growth.selectors import feedback as selectors
 from growth.services.feedback import (
+    feedback_comment_create,
+    feedback_comment_update,
     feedback_note_acknowledge,
     feedback_note_create,
     feedback_note_delete,
     feedback_note_rate,
-    feedback_note_reply,
     feedback_note_restore,
     feedback_note_update,
 )
+from growth.services.notifications import notifications_settle
 from growth.services.submissions import create_once, submission_key
-from growth.views.links import url_for_ids
+from growth.views.links import url_for_ids, url_with_id
 
 PAGE_SIZE = 25
 NOTE_RELATED = ("author", "engineer__user", "engineer__team", "competency", "goal")
@@ -65,14 +79,61 @@ def in_viewer_zone(view):
     return wrapper
 
 
+def _on_this_site(request, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
 def safe_next(request) -> str | None:
     """The ``next`` URL of the request, if it stays on this site."""
-    next_url = request.POST.get("next") or request.GET.get("next")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return None
+    return _on_this_site(request, request.POST.get("next") or request.GET.get("next"))
+
+
+def came_from(request) -> str | None:
+    """Where the person was before this form: its ``next``, else the page of
+    this site that linked here, if not the form itself (what "Back to where
+    you were" leads to)."""
+    referer = _on_this_site(request, request.headers.get("Referer"))
+    if referer and urlsplit(referer).path == request.path:
+        referer = None
+    return safe_next(request) or referer
+
+
+# The session's note of what was just saved, for the note's next page.
+JUST_SAVED = "feedback_just_saved"
+
+
+def after_saving(request, note: FeedbackNote, next_url: str | None):
+    """Go to the note just saved; its page then offers "Give another" and
+    "Back to where you were" (``next_url``), once."""
+    request.session[JUST_SAVED] = {"note": note.pk, "next": next_url or ""}
+    return redirect(url_with_id("feedback-detail", note.pk))
+
+
+def _just_saved(request, note: FeedbackNote) -> dict | None:
+    """The links after saving ``note``, if this is the page that follows."""
+    saved = request.session.get(JUST_SAVED)
+    if not saved or saved.get("note") != note.pk:
+        return None
+    del request.session[JUST_SAVED]
+    form = "praise-create" if note.is_one_line else "feedback-create"
+    query = {"engineer": note.engineer_id}
+    back = _on_this_site(request, saved.get("next"))
+    if back:
+        query["next"] = back
+    return {"another": f"{reverse(form)}?{urlencode(query)}", "back": back}
+
+
+def _settle(request, note_id: int) -> None:
+    """The viewer dealt with the note: its notifications are read."""
+    notifications_settle(
+        user=request.user,
+        url=url_with_id("feedback-detail", note_id),
+        now=timezone.now(),
+    )
 
 
 def int_or_none(value) -> int | None:
@@ -106,7 +167,7 @@ def _read_cell(note: dict) -> str:
         return _NOT_SHARED
     if not note["acknowledged_at"]:
         return _NOT_READ
-    replied = " · replied" if note["reply"] else ""
+    replied = " · replied" if note["replied_at"] else ""
     return f"Yes{replied}{_RATED[note['actionable']]}"
 
 
@@ -150,9 +211,10 @@ def _note_row(note: dict, tab: str, detail_url: str) -> SafeString:
         who_sees = _WHO_SEES.get(note["visibility"], "Note to self")
         cells.append(f'<td class="small">{who_sees}</td>')
     link = escape(detail_url.format(note["pk"]))
+    gist = note["message"] or note["suggestion"]
     cells.append(
         f'<td class="small">{_read_cell(note)}</td>'
-        f'<td><a href="{link}">{escape(Truncator(note["suggestion"]).chars(100))}</a></td></tr>'
+        f'<td><a href="{link}">{escape(Truncator(gist).chars(100))}</a></td></tr>'
     )
     return mark_safe("".join(cells))
 
@@ -221,6 +283,7 @@ def feedback_create(request):
         engineer=engineer,
         feedback_request=feedback_request,
     )
+    next_url = came_from(request)
     if request.method == "POST" and form.is_valid():
         try:
             note = create_once(
@@ -238,11 +301,16 @@ def feedback_create(request):
             add_service_errors(form, error)
         else:
             messages.success(request, SAVED_MESSAGES[note.visibility].format(note=note))
-            return redirect("feedback-detail", pk=note.pk)
+            return after_saving(request, note, next_url)
     return render(
         request,
         "growth/feedback/form.html",
-        {"form": form, "feedback_request": feedback_request, "note": None},
+        {
+            "form": form,
+            "feedback_request": feedback_request,
+            "note": None,
+            "next_url": next_url,
+        },
     )
 
 
@@ -271,8 +339,32 @@ def _note_for_detail(user, pk: int) -> FeedbackNote:
     )
 
 
+def _conversation(request, note: FeedbackNote, **extra) -> dict:
+    """What the conversation shows (``feedback/_conversation.html``): the
+    comments, which of them the viewer may change, and the box for a new one
+    with a fresh submission key (the posted one, when it comes back with an
+    error, so that a retry is still known)."""
+    comments = list(FeedbackComment.objects.filter(note=note).select_related("author"))
+    for comment in comments:
+        comment.mine = comment.author_id == request.user.pk
+    context = {
+        "note": note,
+        "comments": comments,
+        "comment_key": new_key(),
+        "conversation_next": safe_next(request) or "",
+    }
+    context.update(extra)
+    return context
+
+
 def _render_detail(request, note: FeedbackNote, **extra):
-    context = {"note": note, "can_answer": note.can_answer, "can_edit": note.can_edit}
+    context = _conversation(request, note)
+    context.update(
+        can_answer=note.can_answer,
+        can_edit=note.can_edit,
+        # The card's own reply box shows only to bring back a reply it refused.
+        card_in_conversation=not extra.get("reply_errors"),
+    )
     context.update(extra)
     return render(request, "growth/feedback/detail.html", context)
 
@@ -280,8 +372,11 @@ def _render_detail(request, note: FeedbackNote, **extra):
 @require_GET
 @in_viewer_zone
 def feedback_detail(request, pk: int):
-    """One note in full, with the engineer's answers or the author's edit link."""
-    return _render_detail(request, _note_for_detail(request.access, pk))
+    """One note in full, its conversation, and the engineer's answers or the
+    author's edit link; just after saving it, where to go next."""
+    note = _note_for_detail(request.access, pk)
+    _settle(request, note.pk)
+    return _render_detail(request, note, after_saving=_just_saved(request, note))
 
 
 def _editable_note(request, pk: int, *related: str) -> FeedbackNote:
@@ -295,19 +390,29 @@ def _editable_note(request, pk: int, *related: str) -> FeedbackNote:
 def feedback_edit(request, pk: int):
     """The author changes a note; the engineer's acknowledgement and reply stay."""
     note = _editable_note(request, pk, "request")
-    form = FeedbackNoteForm(
-        request.POST if request.method == "POST" else None,
-        instance=note,
-        author=request.user,
-        access=request.access,
-    )
+    data = request.POST if request.method == "POST" else None
+    if note.is_one_line:
+        form = PraiseForm(data, instance=note, author=request.user)
+        template = "growth/praise/form.html"
+    else:
+        form = FeedbackNoteForm(
+            data, instance=note, author=request.user, access=request.access
+        )
+        template = "growth/feedback/form.html"
     if request.method == "POST" and form.is_valid():
+        if note.is_one_line:
+            changes = {
+                name: form.cleaned_data[name]
+                for name in ("kind", "competency", "message", "public")
+            }
+            changes.update(
+                sentiment=note.sentiment, visibility=note.visibility, goal=note.goal
+            )
+        else:
+            changes = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
         try:
             feedback_note_update(
-                note=note,
-                author=request.user,
-                now=timezone.now(),
-                **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS},
+                note=note, author=request.user, now=timezone.now(), **changes
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -316,7 +421,7 @@ def feedback_edit(request, pk: int):
             return redirect("feedback-detail", pk=note.pk)
     return render(
         request,
-        "growth/feedback/form.html",
+        template,
         {"form": form, "feedback_request": None, "note": note},
     )
 
@@ -393,7 +498,7 @@ def _answerable_note(request, pk: int) -> FeedbackNote:
 def _after_answer(request, note: FeedbackNote, done: str, **errors):
     """Re-render the card for htmx; otherwise redirect, or show the errors."""
     if request.htmx:
-        card_next = safe_next(request) or reverse("feedback-detail", args=[note.pk])
+        card_next = safe_next(request) or url_with_id("feedback-detail", note.pk)
         return render(
             request,
             "growth/feedback/_answer_card.html",
@@ -401,13 +506,15 @@ def _after_answer(request, note: FeedbackNote, done: str, **errors):
                 "note": note,
                 "card_next": card_next,
                 "card_status": "" if errors else done,
+                # A new reply needs a new key; one that failed keeps its own.
+                "reply_key": submission_key(request.POST) if errors else new_key(),
                 **errors,
             },
         )
     if errors:
         return _render_detail(request, note, **errors)
     messages.success(request, done)
-    return redirect(safe_next(request) or reverse("feedback-detail", args=[note.pk]))
+    return redirect(safe_next(request) or url_with_id("feedback-detail", note.pk))
 
 
 @require_POST
@@ -415,25 +522,35 @@ def _after_answer(request, note: FeedbackNote, done: str, **errors):
 def feedback_acknowledge(request, pk: int):
     note = _answerable_note(request, pk)
     feedback_note_acknowledge(note=note, user=request.user, now=timezone.now())
+    _settle(request, note.pk)
     return _after_answer(request, note, "Marked as read. Thank you.")
 
 
 @require_POST
 @in_viewer_zone
 def feedback_reply(request, pk: int):
-    """Reply to a note; a second reply replaces the first."""
+    """The engineer answers from the card: a comment in the note's
+    conversation (each reply is one more; none replaces another)."""
     note = _answerable_note(request, pk)
     form = FeedbackReplyForm(request.POST)
     if form.is_valid():
         try:
-            feedback_note_reply(
-                note=note,
+            create_once(
                 user=request.user,
-                reply=form.cleaned_data["reply"],
-                now=timezone.now(),
+                key=submission_key(request.POST),
+                create=lambda: feedback_comment_create(
+                    note=note,
+                    author=request.user,
+                    body=form.cleaned_data["reply"],
+                    now=timezone.now(),
+                ),
             )
         except ValidationError as error:
-            form.add_error("reply", error.message_dict.get("reply", error.messages))
+            said = getattr(error, "error_dict", {}).get("body")
+            form.add_error("reply", said or error.messages)
+        else:
+            note.refresh_from_db(fields=["acknowledged_at", "replied_at"])
+            _settle(request, note.pk)
     if form.errors:
         return _after_answer(
             request,
@@ -442,7 +559,7 @@ def feedback_reply(request, pk: int):
             reply_errors=form.errors.get("reply", []),
             reply_value=request.POST.get("reply", ""),
         )
-    return _after_answer(request, note, "Your reply is saved.")
+    return _after_answer(request, note, "Your reply is in the conversation.")
 
 
 @require_POST
@@ -461,7 +578,96 @@ def feedback_rate(request, pk: int):
         actionable=form.cleaned_data["actionable"],
         now=timezone.now(),
     )
+    _settle(request, note.pk)
     return _after_answer(request, note, "Thanks — your rating is saved.")
+
+
+# --- the conversation: everyone who may read the note ---------------------------
+
+
+@require_POST
+@in_viewer_zone
+def feedback_comment(request, pk: int):
+    """Add a comment to a note's conversation. With htmx the conversation
+    swaps itself; without, the note's page comes back at the new comment."""
+    note = _note_for_detail(request.access, pk)
+    form = FeedbackCommentForm(request.POST)
+    comment = None
+    if form.is_valid():
+        try:
+            comment = create_once(
+                user=request.user,
+                key=submission_key(request.POST),
+                create=lambda: feedback_comment_create(
+                    note=note,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    now=timezone.now(),
+                ),
+            ).result
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _settle(request, note.pk)
+    if comment is None:
+        errors = {
+            "comment_errors": form.errors.get("body")
+            or form.non_field_errors()
+            or ["Write a comment first."],
+            "comment_value": request.POST.get("body", ""),
+            "comment_key": submission_key(request.POST) or new_key(),
+        }
+        if request.htmx:
+            return render(
+                request,
+                "growth/feedback/_conversation.html",
+                _conversation(request, note, **errors),
+            )
+        return _render_detail(request, note, **errors)
+    if request.htmx:
+        return render(
+            request,
+            "growth/feedback/_conversation.html",
+            _conversation(request, note, comment_status="Your comment is added."),
+        )
+    messages.success(request, "Your comment is added; the others have been told.")
+    back = safe_next(request) or url_with_id("feedback-detail", note.pk)
+    return redirect(f"{back}#comment-{comment.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@in_viewer_zone
+def feedback_comment_edit(request, pk: int):
+    """Change the wording of one's own comment; the history keeps the rest."""
+    comment = get_object_or_404(
+        FeedbackComment.objects.editable_by(request.access).select_related(
+            "note__engineer__user", "note__author"
+        ),
+        pk=pk,
+    )
+    form = FeedbackCommentForm(
+        request.POST if request.method == "POST" else None,
+        instance=FeedbackComment(body=comment.body),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_comment_update(
+                comment=comment,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your comment is changed.")
+            detail = url_with_id("feedback-detail", comment.note_id)
+            return redirect(f"{detail}#comment-{comment.pk}")
+    return render(
+        request,
+        "growth/feedback/comment_form.html",
+        {"form": form, "comment": comment, "note": comment.note},
+    )
 
 
 urlpatterns = [
@@ -484,4 +690,10 @@ urlpatterns = [
     ),
     path("feedback/<int:pk>/reply/", feedback_reply, name="feedback-reply"),
     path("feedback/<int:pk>/rate/", feedback_rate, name="feedback-rate"),
+    path("feedback/<int:pk>/comments/", feedback_comment, name="feedback-comment"),
+    path(
+        "feedback/comments/<int:pk>/edit/",
+        feedback_comment_edit,
+        name="feedback-comment-edit",
+    ),
 ]

@@ -23,6 +23,7 @@ from growth.reminders import (
     notify_feedback_requested,
     sweep,
 )
+from growth.services.feedback import feedback_comment_create, feedback_note_rate
 from tests import factories
 from tests.reminders_support import memory_broker, seed_defaults, utc
 
@@ -40,6 +41,7 @@ SECRETS = (
     "suggestion-secret-4",
     "request-message-secret-5",
     "reply-secret-6",
+    "comment-secret-7",
 )
 
 
@@ -88,6 +90,9 @@ def sent(cast, broker):
     notify_feedback_received(note=note, now=NOW)
     notify_feedback_requested(request=request, now=NOW)
     sweep(now=NOW)
+    # After the sweep, whose digest counts the note as not read yet.
+    feedback_comment_create(note=note, author=cast.alice.user, body=SECRETS[6], now=NOW)
+    feedback_note_rate(note=note, user=cast.alice.user, actionable=True, now=NOW)
     for pk in Reminder.objects.values_list("pk", flat=True):
         assert deliver(pk, now=NOW) == ReminderStatus.SENT
     by_kind = {}
@@ -158,6 +163,15 @@ def test_links_are_absolute_and_lead_to_each_subjects_page(cast, sent):
         (EventKind.FEEDBACK_REQUESTED, cast.alice): [
             f"{SITE}/feedback/new/?request={sent['request'].pk}",
             f"{SITE}/requests/{sent['request'].pk}/",
+        ],
+        (EventKind.FEEDBACK_COMMENTED, cast.max): [
+            f"{SITE}/feedback/{sent['note'].pk}/"
+        ],
+        (EventKind.FEEDBACK_COMMENTED, cast.mia): [
+            f"{SITE}/feedback/{sent['note'].pk}/"
+        ],
+        (EventKind.FEEDBACK_ANSWERED, cast.max): [
+            f"{SITE}/feedback/{sent['note'].pk}/"
         ],
     }
     for (kind, engineer), links in expected.items():
@@ -237,3 +251,19 @@ def test_subjects_name_the_one_subject_or_count_them(cast, sent):
         ReminderKind.GOAL_DEADLINE: "Your goal “Ship the queue” is due soon",
         ReminderKind.REQUEST_PENDING: "Bob Peer is waiting for your feedback",
     }
+
+
+def test_a_comment_email_names_who_wrote_on_whose_feedback(cast, sent):
+    to_max = sent["by_kind"][EventKind.FEEDBACK_COMMENTED][cast.max.user.email]
+    assert to_max.subject == "Alice Engineer answered your feedback"
+    to_mia = sent["by_kind"][EventKind.FEEDBACK_COMMENTED][cast.mia.user.email]
+    assert to_mia.subject == (
+        "Alice Engineer commented on Max Mentor's feedback for Alice Engineer"
+    )
+    assert "Read the conversation and answer" in to_mia.body
+
+
+def test_the_author_hears_how_the_note_was_rated(cast, sent):
+    message = sent["by_kind"][EventKind.FEEDBACK_ANSWERED][cast.max.user.email]
+    assert message.subject == "Alice Engineer found your feedback actionable"
+    assert "Stop “Your feedback being read or rated” emails" in message.body

@@ -65,7 +65,7 @@ TEMPLATE_ROW = """
       <span class="text-body-secondary">—</span>
     {% elif note.acknowledged_at %}
       Yes
-      {% if note.reply %}· replied{% endif %}
+      {% if note.replied_at %}· replied{% endif %}
       {% if note.actionable is True %}
         · actionable
       {% elif note.actionable is False %}
@@ -76,7 +76,7 @@ TEMPLATE_ROW = """
     {% endif %}
   </td>
   <td>
-    <a href="{% url 'feedback-detail' note.pk %}">{{ note.suggestion|truncatechars:100 }}</a>
+    <a href="{% url 'feedback-detail' note.pk %}">{{ note.gist|truncatechars:100 }}</a>
   </td>
 </tr>
 """
@@ -104,6 +104,13 @@ def notes(cast):
         factories.make_note(bob, cast.alice, suggestion="x" * 101),
         factories.make_note(bob, cast.alice, suggestion="Cafe\u0301 " * 30),
         factories.make_note(bob, cast.alice, suggestion="💬 " * 60),
+        factories.make_note(
+            bob,
+            cast.alice,
+            sentiment="praise",
+            message="Thanks for <the> review " * 5,
+            **dict.fromkeys(("situation", "behaviour", "impact", "suggestion"), ""),
+        ),
     ]
 
 

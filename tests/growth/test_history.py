@@ -158,8 +158,9 @@ def test_the_authors_edit_is_recorded_with_the_new_wording(client, cast, note, c
 
 
 ANSWERS = {
-    "feedback-acknowledge": ({}, {"reply": "", "actionable": None}),
-    "feedback-reply": ({"reply": "zq-reply"}, {"reply": "zq-reply"}),
+    "feedback-acknowledge": ({}, {"replied_at": None, "actionable": None}),
+    # The reply itself is a comment, with a history of its own.
+    "feedback-reply": ({"reply": "zq-reply"}, {"replied_at": LATER}),
     "feedback-rate": ({"actionable": "no"}, {"actionable": False}),
 }
 

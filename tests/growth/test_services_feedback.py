@@ -16,11 +16,11 @@ from growth.models import (
     Visibility,
 )
 from growth.services.feedback import (
+    feedback_comment_create,
     feedback_note_acknowledge,
     feedback_note_create,
     feedback_note_delete,
     feedback_note_rate,
-    feedback_note_reply,
     feedback_note_restore,
     feedback_note_update,
     feedback_request_cancel,
@@ -264,13 +264,13 @@ def test_only_the_author_updates(cast):
 
 def test_update_keeps_the_engineers_answers(cast):
     note = create(cast.bob, cast.alice)
-    feedback_note_reply(note=note, user=cast.alice.user, reply="Thanks", now=NOW)
+    feedback_comment_create(note=note, author=cast.alice.user, body="Thanks", now=NOW)
     feedback_note_rate(note=note, user=cast.alice.user, actionable=True, now=NOW)
     update(note, cast.bob, behaviour="You interrupted Sam twice")
     note.refresh_from_db()
     assert note.behaviour == "You interrupted Sam twice"
     assert note.acknowledged_at == NOW
-    assert note.reply == "Thanks"
+    assert [c.body for c in note.comments.all()] == ["Thanks"]
     assert note.replied_at == NOW
     assert note.actionable is True
 
@@ -355,29 +355,32 @@ def test_a_manager_only_note_cannot_be_acknowledged(cast):
         feedback_note_acknowledge(note=note, user=cast.alice.user, now=NOW)
 
 
-def test_reply_saves_replaces_and_acknowledges(cast):
+def test_the_engineers_comments_add_up_and_acknowledge(cast):
     note = create(cast.bob, cast.alice)
-    feedback_note_reply(note=note, user=cast.alice.user, reply="First", now=NOW)
-    feedback_note_reply(note=note, user=cast.alice.user, reply=" Second ", now=LATER)
+    feedback_comment_create(note=note, author=cast.alice.user, body="First", now=NOW)
+    feedback_comment_create(
+        note=note, author=cast.alice.user, body=" Second ", now=LATER
+    )
     note.refresh_from_db()
-    assert note.reply == "Second"
+    assert [c.body for c in note.comments.all()] == ["First", "Second"]
     assert note.replied_at == LATER
     assert note.acknowledged_at == NOW
 
 
-def test_an_empty_reply_is_refused_on_its_field(cast):
+def test_an_empty_comment_is_refused_on_its_field(cast):
     note = create(cast.bob, cast.alice)
     with pytest.raises(ValidationError) as excinfo:
-        feedback_note_reply(note=note, user=cast.alice.user, reply="   ", now=NOW)
-    assert error_fields(excinfo) == {"reply"}
+        feedback_comment_create(note=note, author=cast.alice.user, body="   ", now=NOW)
+    assert error_fields(excinfo) == {"body"}
     note.refresh_from_db()
     assert note.acknowledged_at is None
 
 
-def test_only_the_engineer_replies(cast):
+def test_the_managers_comment_does_not_answer_for_the_engineer(cast):
     note = create(cast.bob, cast.alice)
-    with pytest.raises(ValidationError):
-        feedback_note_reply(note=note, user=cast.mia.user, reply="Hi", now=NOW)
+    feedback_comment_create(note=note, author=cast.mia.user, body="Agreed", now=NOW)
+    note.refresh_from_db()
+    assert (note.acknowledged_at, note.replied_at) == (None, None)
 
 
 def test_rate_records_the_answer_and_acknowledges(cast):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from growth.models import (
     ActionItem,
     Competency,
+    FeedbackComment,
     FeedbackNote,
     Goal,
     LearningActivity,
@@ -27,7 +28,7 @@ from growth.models import (
     limits,
 )
 from growth.models.limits import LimitedCharField, LimitedTextField
-from growth.services.feedback import feedback_note_create, feedback_note_reply
+from growth.services.feedback import feedback_comment_create, feedback_note_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,8 +121,10 @@ def test_the_limits_are_the_documented_ones():
         ("competency", "description"): 2_000,
         ("competency", "name"): 100,
         ("engineer", "title"): 100,
+        ("feedbackcomment", "body"): 5_000,
         ("feedbacknote", "behaviour"): 5_000,
         ("feedbacknote", "impact"): 5_000,
+        ("feedbacknote", "message"): 5_000,
         ("feedbacknote", "reply"): 5_000,
         ("feedbacknote", "situation"): 5_000,
         ("feedbacknote", "suggestion"): 5_000,
@@ -144,8 +147,12 @@ def one_of_each(cast):
     """A row of every model with limited text, keyed by model name."""
     goal = factories.make_goal(cast.alice)
     check_in = factories.make_check_in(cast.mia.user, cast.alice)
+    note = factories.make_note(cast.bob.user, cast.alice)
     return {
-        "feedbacknote": factories.make_note(cast.bob.user, cast.alice),
+        "feedbacknote": note,
+        "feedbackcomment": FeedbackComment.objects.create(
+            note=note, author=cast.alice.user, body="Thanks"
+        ),
         "feedbackrequest": factories.make_request(cast.alice, cast.bob),
         "goal": goal,
         "goalcheckin": factories.make_goal_check_in(goal, cast.alice.user),
@@ -167,8 +174,15 @@ def test_the_database_refuses_text_over_the_limit(
 ):
     row = one_of_each[model_name]
     rows = type(row).objects.filter(pk=row.pk)
-    # A reply comes with its time (another check); nothing else is needed.
-    extra = {"replied_at": timezone.now()} if field == "reply" else {}
+    # A reply comes with its time, and a message is praise without the four
+    # parts (other checks); nothing else is needed.
+    extra = {
+        ("feedbacknote", "reply"): {"replied_at": timezone.now()},
+        ("feedbacknote", "message"): {
+            "sentiment": "praise",
+            **dict.fromkeys(NOTE_PARTS, ""),
+        },
+    }.get((model_name, field), {})
     # PostgreSQL's varchar refuses a long title before the check does.
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         rows.update(**{field: "x" * (limit + 1)}, **extra)
@@ -219,20 +233,21 @@ def test_the_note_service_refuses_a_long_part_and_saves_nothing(cast):
     assert not FeedbackNote.objects.exists()
 
 
-def test_the_reply_service_refuses_a_long_reply_rather_than_cutting_it(cast):
+def test_the_comment_service_refuses_a_long_comment_rather_than_cutting_it(cast):
     note = factories.make_note(cast.bob.user, cast.alice)
     with pytest.raises(ValidationError) as refused:
-        feedback_note_reply(
+        feedback_comment_create(
             note=note,
-            user=cast.alice.user,
-            reply="x" * (limits.REPLY + 1),
+            author=cast.alice.user,
+            body="x" * (limits.REPLY + 1),
             now=timezone.now(),
         )
-    assert refused.value.message_dict["reply"] == [
+    assert refused.value.message_dict["body"] == [
         error_message(limits.REPLY + 1, limits.REPLY)
     ]
+    assert not note.comments.exists()
     note.refresh_from_db()
-    assert (note.reply, note.acknowledged_at) == ("", None)
+    assert note.acknowledged_at is None
 
 
 # --- the pages ------------------------------------------------------------------
@@ -292,8 +307,7 @@ def test_a_reply_over_the_limit_is_an_error_not_a_cut(client, cast):
         5_000,
         "5,001 / 5,000 · 1 too many",
     )
-    note.refresh_from_db()
-    assert note.reply == ""
+    assert not note.comments.exists()
 
 
 def test_a_reply_over_the_limit_through_htmx_comes_back_in_the_card(client, cast):
@@ -310,8 +324,7 @@ def test_a_reply_over_the_limit_through_htmx_comes_back_in_the_card(client, cast
         f'aria-describedby="note-{note.pk}-reply_counter note-{note.pk}-reply-error"'
         in page
     )
-    note.refresh_from_db()
-    assert note.reply == ""
+    assert not note.comments.exists()
 
 
 def test_a_reply_at_the_limit_is_saved_whole(client, cast):
@@ -320,8 +333,7 @@ def test_a_reply_at_the_limit_is_saved_whole(client, cast):
     reply = "y" * limits.REPLY
     response = client.post(reverse("feedback-reply", args=[note.pk]), {"reply": reply})
     assert response.status_code == 302
-    note.refresh_from_db()
-    assert note.reply == reply
+    assert note.comments.get().body == reply
 
 
 def test_a_goal_title_over_the_limit_is_a_field_error(client, cast):
@@ -389,11 +401,12 @@ def form_pages(cast) -> dict[str, tuple[object, str, set[str]]]:
             reverse("feedback-edit", args=[note.pk]),
             note_ids,
         ),
-        "reply on the note": (
+        "comment on the note": (
             cast.alice,
             reverse("feedback-detail", args=[note.pk]),
-            {f"note-{note.pk}-reply"},
+            {f"note-{note.pk}-comment"},
         ),
+        "give praise": (cast.bob, reverse("praise-create"), {"id_message"}),
         "reply on the dashboard": (
             cast.alice,
             reverse("my-growth"),

@@ -281,7 +281,8 @@ def test_the_engineer_sees_the_answer_controls_and_turn_into_a_goal(
     page = client.get(reverse("feedback-detail", args=[notes["shared"].pk]))
     html = page.content.decode()
     assert reverse("feedback-acknowledge", args=[notes["shared"].pk]) in html
-    assert reverse("feedback-reply", args=[notes["shared"].pk]) in html
+    # On the note's page a reply goes into the conversation's own box.
+    assert reverse("feedback-comment", args=[notes["shared"].pk]) in html
     assert reverse("feedback-rate", args=[notes["shared"].pk]) in html
     assert reverse("goal-from-note", args=[notes["shared"].pk]) in html
     assert reverse("feedback-edit", args=[notes["shared"].pk]) not in html
@@ -637,7 +638,7 @@ def test_editing_keeps_the_engineers_acknowledgement_and_reply(client, cast, not
     note.refresh_from_db()
     assert note.suggestion == "Fixed a typo"
     assert note.acknowledged_at == acknowledged_at
-    assert note.reply == "Thanks!"
+    assert [c.body for c in note.comments.all()] == ["Thanks!"]
 
 
 def test_once_read_only_the_wording_can_change(client, cast, notes):
@@ -768,7 +769,8 @@ def test_htmx_acknowledge_returns_the_card(client, cast, notes):
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert response.templates[0].name == "growth/feedback/_answer_card.html"
+    # The author's email about it renders first, then the card.
+    assert "growth/feedback/_answer_card.html" in [t.name for t in response.templates]
     html = response.content.decode()
     assert "<html" not in html
     assert f'id="note-{note.pk}-card"' in html
@@ -790,26 +792,27 @@ def test_the_card_works_without_javascript(client, cast, notes):
     assert 'name="next"' in html
 
 
-def test_a_reply_is_saved_and_acknowledges(client, cast, notes):
+def test_a_reply_is_a_comment_and_acknowledges(client, cast, notes):
     note = notes["shared"]
     client.force_login(cast.alice.user)
     response = client.post(
         reverse("feedback-reply", args=[note.pk]), {"reply": "  Thank you  "}
     )
     assert response.status_code == 302
+    (comment,) = note.comments.all()
+    assert (comment.body, comment.author) == ("Thank you", cast.alice.user)
     note.refresh_from_db()
-    assert note.reply == "Thank you"
-    assert note.replied_at is not None
+    assert note.replied_at == comment.created_at
     assert note.acknowledged_at is not None
+    assert note.reply == ""
 
 
-def test_replying_again_replaces_the_reply(client, cast, notes):
+def test_replying_again_adds_to_the_conversation(client, cast, notes):
     note = notes["shared"]
     client.force_login(cast.alice.user)
     client.post(reverse("feedback-reply", args=[note.pk]), {"reply": "First"})
     client.post(reverse("feedback-reply", args=[note.pk]), {"reply": "Second"})
-    note.refresh_from_db()
-    assert note.reply == "Second"
+    assert [c.body for c in note.comments.all()] == ["First", "Second"]
 
 
 def test_an_empty_reply_is_a_field_error(client, cast, notes):
@@ -819,8 +822,8 @@ def test_an_empty_reply_is_a_field_error(client, cast, notes):
     assert response.status_code == 200
     assert "Write a reply" in response.content.decode()
     assert "is-invalid" in response.content.decode()
+    assert not note.comments.exists()
     note.refresh_from_db()
-    assert note.reply == ""
     assert note.acknowledged_at is None
 
 
