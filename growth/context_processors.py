@@ -2,6 +2,9 @@ import functools
 
 from django.urls import reverse
 
+from growth.policy import access_of
+from growth.services.notifications import CHANGED
+
 # The navigation's links: the same for everyone, so reversed once per process
 # rather than a dozen times on every page.
 NAVIGATION = (
@@ -35,4 +38,10 @@ def navigation(request):
     access = getattr(request, "access", None)
     if access is None or not request.user.is_authenticated:
         return {"nav": _links()}
+    if getattr(request.user, CHANGED, False):
+        # The view marked notifications read after the Access counted them
+        # (opening a request settles its notice): count again, or the badge
+        # on this very page would still show them.
+        setattr(request.user, CHANGED, False)
+        access = request.access = access_of(request.user)
     return {"access": access, "nav": _links()}

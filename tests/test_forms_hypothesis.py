@@ -187,15 +187,15 @@ def test_the_reply_form(client, cast, reply):
     client.force_login(cast.alice.user)
     response = client.post(reverse("feedback-reply", args=[note.pk]), {"reply": reply})
     ok, stored = expected_text(reply, required=True, max_length=limits.REPLY)
-    note.refresh_from_db()
+    said = list(note.comments.values_list("body", flat=True))
     if ok:
         event("saved")
         assert response.status_code == 302
-        assert note.reply == stored
+        assert said == [stored]
     else:
         event("refused")
         assert response.status_code == 200
-        assert note.reply == ""
+        assert said == []
         assert "reply" in response.content.decode()
 
 
@@ -208,10 +208,10 @@ def test_the_feedback_request_form(client, cast, message, due_on):
     before = counts(FeedbackRequest)
     response = client.post(
         reverse("request-create"),
-        {"recipient": recipient.pk, "message": message, "due_on": due_on},
+        {"recipients": [recipient.pk], "message": message, "due_on": due_on},
     )
     message_ok, stored = expected_text(
-        message, required=True, max_length=limits.REQUEST_MESSAGE
+        message, required=False, max_length=limits.REQUEST_MESSAGE
     )
     day = parsed_date(due_on)
     due_ok = within(day, dates.request_due_range(today()))

@@ -1,4 +1,5 @@
-"""Feedback requests: asking someone for feedback, and answering or declining."""
+"""Feedback requests: asking up to ten people at once, and answering,
+declining or cancelling. Dealing with a request marks its notices read."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -14,13 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from growth import policy
-from growth.forms.feedback import FeedbackRequestForm, add_service_errors
+from growth.forms.feedback import add_service_errors
+from growth.forms.requests import FeedbackRequestsForm
 from growth.models import Engineer, FeedbackRequest, RequestStatus
-from growth.services.feedback import (
-    feedback_request_cancel,
-    feedback_request_create,
-    feedback_request_decline,
-)
+from growth.services.feedback import feedback_request_cancel, feedback_request_decline
+from growth.services.notifications import notifications_settle
+from growth.services.requests import feedback_requests_create, names_of
 from growth.services.submissions import create_once, submission_key
 from growth.views.feedback import (
     in_viewer_zone,
@@ -78,15 +79,21 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 @in_viewer_zone
 def request_create(request):
-    """Ask someone for feedback; ``?recipient=`` picks who."""
+    """Ask up to ten people for feedback; ``?recipient=`` ticks someone (the
+    team page and the dashboards link here with it)."""
     requester = get_object_or_404(
         Engineer.objects.active().select_related("user"), user=request.user
     )
     today = timezone.localdate()
-    initial = {"due_on": today + datetime.timedelta(days=DEFAULT_DUE_DAYS)}
-    if (recipient_id := int_or_none(request.GET.get("recipient"))) is not None:
-        initial["recipient"] = recipient_id
-    form = FeedbackRequestForm(
+    initial = {
+        "due_on": today + datetime.timedelta(days=DEFAULT_DUE_DAYS),
+        "recipients": [
+            pk
+            for pk in map(int_or_none, request.GET.getlist("recipient"))
+            if pk is not None
+        ],
+    }
+    form = FeedbackRequestsForm(
         request.POST if request.method == "POST" else None,
         requester=requester,
         today=today,
@@ -94,21 +101,26 @@ def request_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            feedback_request = create_once(
+            made = create_once(
                 user=request.user,
                 key=submission_key(request.POST),
-                create=lambda: feedback_request_create(
+                create=lambda: feedback_requests_create(
                     requester=requester, now=timezone.now(), **form.cleaned_data
                 ),
             ).result
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"Request sent: {feedback_request.recipient} has been told.",
-            )
-            return redirect("request-detail", pk=feedback_request.pk)
+            asked = names_of([feedback_request.recipient for feedback_request in made])
+            if len(made) > 1:
+                messages.success(
+                    request, f"Requests sent to {asked}: each has been told."
+                )
+            elif made:
+                messages.success(
+                    request, f"Request sent to {asked}, who has been told."
+                )
+            return redirect("request-list")
     return render(request, "growth/requests/form.html", {"form": form})
 
 
@@ -117,6 +129,12 @@ def request_create(request):
 def request_detail(request, pk: int):
     """One request, for the person who asked and the person asked."""
     feedback_request = get_object_or_404(_visible_requests(request.access), pk=pk)
+    # Opening it is dealing with it: its notice is read, the badge says so.
+    notifications_settle(
+        user=request.user,
+        url=reverse("request-detail", args=[pk]),
+        now=timezone.now(),
+    )
     return render(
         request,
         "growth/requests/detail.html",
@@ -139,10 +157,17 @@ def _close(request, pk: int, *, rule, service, done: str):
         ),
         pk=pk,
     )
+    now = timezone.now()
     try:
-        service(
-            feedback_request=feedback_request, user=request.user, now=timezone.now()
-        )
+        with transaction.atomic():
+            service(feedback_request=feedback_request, user=request.user, now=now)
+            # Closed, it asks nothing more of the person asked: their notices
+            # of it are read, whoever closed it.
+            notifications_settle(
+                user=feedback_request.recipient.user,
+                url=reverse("request-detail", args=[pk]),
+                now=now,
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -4,10 +4,12 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from growth.models import EventKind, Notification, ReminderKind
+from growth.policy import Access
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,50 @@ def test_every_notification_page_sends_anonymous_people_to_sign_in(client, cast)
         assert response["Location"].startswith(reverse("login")), url
     notification.refresh_from_db()
     assert notification.read_at is None
+
+
+def test_unread_ones_come_first_then_newest_first(client, cast):
+    notify(cast.alice.user, "Old unread", now=NOW - datetime.timedelta(days=3))
+    notify(cast.alice.user, "New read", now=NOW, read_at=NOW)
+    notify(cast.alice.user, "Newer unread", now=NOW - datetime.timedelta(days=1))
+    notify(
+        cast.alice.user, "Old read", now=NOW - datetime.timedelta(days=5), read_at=NOW
+    )
+    client.force_login(cast.alice.user)
+    html = client.get(reverse("notification-list")).content.decode()
+    order = ["Newer unread", "Old unread", "New read", "Old read"]
+    assert [html.index(message) for message in order] == sorted(
+        html.index(message) for message in order
+    )
+
+
+def test_the_page_says_how_many_are_unread_as_the_badge_does(client, cast):
+    notify(cast.alice.user, url="/a/")
+    notify(cast.alice.user, url="/b/")
+    notify(cast.alice.user, url="/c/", read_at=NOW)
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("notification-list"))
+    assert badge(2) in response.content
+    assert b"2 unread, shown first" in response.content
+    assert response.content.count(b"data-unread>") == 2
+
+
+def test_opening_one_reads_the_others_that_lead_to_the_same_page(client, cast):
+    reminder = notify(
+        cast.alice.user, url="/requests/7/", kind=ReminderKind.REQUEST_PENDING
+    )
+    event = notify(
+        cast.alice.user, url="/requests/7/", kind=EventKind.FEEDBACK_REQUESTED
+    )
+    other = notify(cast.alice.user, url="/requests/8/")
+    bobs = notify(cast.bob.user, url="/requests/7/")
+    client.force_login(cast.alice.user)
+    client.get(reverse("notification-open", args=[reminder.pk]))
+    for notification in (reminder, event, other, bobs):
+        notification.refresh_from_db()
+    assert reminder.read_at is not None and event.read_at is not None
+    assert other.read_at is None
+    assert bobs.read_at is None
 
 
 def test_the_list_shows_only_my_notifications_newest_first(client, cast):
@@ -173,7 +219,12 @@ def test_read_all_is_post_only(client, cast):
 
 def test_the_navigation_badge_counts_my_unread_notifications(client, cast):
     first = notify(cast.alice.user)
-    notify(cast.alice.user, kind=ReminderKind.GOAL_DEADLINE, message="A goal is due")
+    notify(
+        cast.alice.user,
+        kind=ReminderKind.GOAL_DEADLINE,
+        message="A goal is due",
+        url="/goals/",
+    )
     notify(cast.bob.user)
     client.force_login(cast.alice.user)
     response = client.get(reverse("notification-list"))
@@ -206,3 +257,15 @@ def test_the_list_runs_the_same_queries_for_2_or_20_notifications(client, cast):
     large = count_queries(client)
     assert small == large
     assert large <= 5
+
+
+@pytest.mark.parametrize(("unread", "oob"), [(3, True), (0, True), (2, False)])
+def test_the_badge_can_ride_along_an_htmx_answer(unread, oob):
+    html = render_to_string(
+        "growth/notifications/_badge.html",
+        {"access": Access(user_id=1, unread_notifications=unread), "oob": oob},
+    ).encode()
+    assert b'id="unread-badge"' in html
+    assert (b'hx-swap-oob="true"' in html) == oob
+    assert (badge(unread) in html) == bool(unread)
+    assert (b"text-bg-danger" in html) == bool(unread)

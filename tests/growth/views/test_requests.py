@@ -6,6 +6,7 @@ The request in most tests is alice asking bob, from the cast in conftest.py.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -42,9 +43,9 @@ def asked(cast):
     )
 
 
-def request_data(recipient, /, **fields) -> dict:
+def request_data(*recipients, **fields) -> dict:
     data = {
-        "recipient": recipient.pk,
+        "recipients": [person.pk for person in recipients],
         "message": "How did my first incident review go?",
         "goal": "",
         "competency": "",
@@ -52,6 +53,11 @@ def request_data(recipient, /, **fields) -> dict:
     }
     data.update(fields)
     return data
+
+
+def errors_of(response, field: str = "recipients") -> str:
+    assert response.status_code == 200
+    return " ".join(response.context["form"].errors.get(field, []))
 
 
 # --- who gets which page -------------------------------------------------------
@@ -140,7 +146,7 @@ def test_asking_saves_the_request_and_tells_the_recipient(client, cast):
     response = client.post(reverse("request-create"), request_data(cast.bob))
     feedback_request = FeedbackRequest.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("request-detail", args=[feedback_request.pk])
+    assert response.url == reverse("request-list")
     assert feedback_request.requester == cast.alice
     assert feedback_request.recipient == cast.bob
     assert feedback_request.status == RequestStatus.OPEN
@@ -151,32 +157,114 @@ def test_asking_saves_the_request_and_tells_the_recipient(client, cast):
     assert notification.url == reverse("request-detail", args=[feedback_request.pk])
 
 
+def test_asking_three_people_makes_three_requests_each_told_once(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"),
+        request_data(cast.bob, cast.carol, cast.max, message="zq-three"),
+        follow=True,
+    )
+    made = FeedbackRequest.objects.order_by("pk")
+    assert [r.recipient for r in made] == [cast.bob, cast.carol, cast.max]
+    assert {r.message for r in made} == {"zq-three"}
+    assert {r.requester for r in made} == {cast.alice}
+    told = Notification.objects.filter(kind=EventKind.FEEDBACK_REQUESTED)
+    assert sorted(n.recipient_id for n in told) == sorted(
+        [cast.bob.user_id, cast.carol.user_id, cast.max.user_id]
+    )
+    # The confirmation, on the request list, names who was asked.
+    assert response.redirect_chain == [(reverse("request-list"), 302)]
+    html = response.content.decode()
+    assert "Requests sent to Bob Peer, Carol Outsider and Max Mentor" in html
+    assert list(response.context["mine_page"]) == list(made)
+
+
+def test_the_question_is_optional(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"), request_data(cast.bob, cast.carol, message="")
+    )
+    assert response.status_code == 302
+    assert set(FeedbackRequest.objects.values_list("message", flat=True)) == {""}
+
+
 def test_asking_about_one_of_my_goals_and_a_competency(client, cast):
     goal = factories.make_goal(cast.alice)
     competency = factories.competency("interpersonal")
     client.force_login(cast.alice.user)
     response = client.post(
         reverse("request-create"),
-        request_data(cast.carol, goal=goal.pk, competency=competency.pk),
+        request_data(cast.carol, cast.bob, goal=goal.pk, competency=competency.pk),
     )
     assert response.status_code == 302
-    feedback_request = FeedbackRequest.objects.get()
-    assert feedback_request.goal == goal
-    assert feedback_request.competency == competency
+    assert {(r.goal, r.competency) for r in FeedbackRequest.objects.all()} == {
+        (goal, competency)
+    }
 
 
-def test_the_recipient_in_the_query_string_is_preselected(client, cast):
+def test_the_recipient_in_the_query_string_is_ticked_and_listed_first(client, cast):
     client.force_login(cast.alice.user)
     response = client.get(reverse("request-create"), {"recipient": cast.carol.pk})
-    assert response.context["form"]["recipient"].value() == cast.carol.pk
+    assert response.context["form"]["recipients"].value() == [cast.carol.pk]
+    html = response.content.decode()
+    boxes = re.findall(r'<input class="form-check-input[^>]*>', html)
+    assert f'value="{cast.carol.pk}" checked' in boxes[0]
+    assert sum(" checked" in box for box in boxes) == 1
+    assert "1 of 10 chosen" in html
 
 
-def test_i_am_not_offered_as_my_own_recipient(client, cast):
+def test_several_recipients_in_the_query_string_are_ticked(client, cast):
     client.force_login(cast.alice.user)
-    form = client.get(reverse("request-create")).context["form"]
-    recipients = list(form.fields["recipient"].queryset)
-    assert cast.alice not in recipients
-    assert cast.carol in recipients
+    response = client.get(
+        reverse("request-create")
+        + f"?recipient={cast.carol.pk}&recipient={cast.bob.pk}"
+    )
+    assert "2 of 10 chosen" in response.content.decode()
+
+
+def test_a_bad_recipient_in_the_query_string_is_ignored(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("request-create"), {"recipient": "x"})
+    assert response.status_code == 200
+    assert "0 of 10 chosen" in response.content.decode()
+
+
+def test_i_am_not_offered_and_nor_is_anyone_inactive(client, cast):
+    cast.olivia.is_active = False
+    cast.olivia.save()
+    client.force_login(cast.alice.user)
+    html = client.get(reverse("request-create")).content.decode()
+    offered = {int(pk) for pk in re.findall(r'name="recipients" value="(\d+)"', html)}
+    assert cast.carol.pk in offered and cast.bob.pk in offered
+    assert cast.alice.pk not in offered
+    assert cast.olivia.pk not in offered
+
+
+def test_each_person_is_a_labelled_checkbox_with_team_and_email(client, cast):
+    client.force_login(cast.alice.user)
+    html = client.get(reverse("request-create")).content.decode()
+    row = re.search(
+        rf'<label class="list-group-item"[^>]*>\s*<input[^>]*value="{cast.carol.pk}"'
+        r".*?</label>",
+        html,
+        re.S,
+    ).group(0)
+    assert 'type="checkbox"' in row
+    assert "Carol Outsider" in row
+    assert "Data" in row
+    assert cast.carol.user.email in row
+    assert 'data-search="carol outsider data ' in row
+
+
+def test_someone_already_asked_and_not_answered_is_marked(client, cast, asked):
+    factories.make_request(
+        cast.alice, cast.carol, status=RequestStatus.DECLINED, closed_at=timezone.now()
+    )
+    client.force_login(cast.alice.user)
+    html = client.get(reverse("request-create")).content.decode()
+    rows = dict(re.findall(r'name="recipients" value="(\d+)"[^>]*>(.*?)</label>', html))
+    assert "asked already, not answered yet" in rows[str(cast.bob.pk)]
+    assert "asked already" not in rows[str(cast.carol.pk)]
 
 
 @pytest.mark.parametrize(
@@ -184,24 +272,119 @@ def test_i_am_not_offered_as_my_own_recipient(client, cast):
     [
         ("due_on", {"due_on": "2020-01-01"}),
         ("due_on", {"due_on": ""}),
-        ("message", {"message": ""}),
-        ("recipient", {"recipient": ""}),
+        ("recipients", {"recipients": []}),
+        ("recipients", {"recipients": ["nobody"]}),
+        ("recipients", {"recipients": ["999999"]}),
     ],
 )
 def test_bad_requests_are_field_errors_and_save_nothing(client, cast, field, fields):
     client.force_login(cast.alice.user)
-    response = client.post(reverse("request-create"), request_data(cast.bob, **fields))
-    assert response.status_code == 200
-    assert field in response.context["form"].errors
+    response = client.post(
+        reverse("request-create"), request_data(cast.bob, cast.carol, **fields)
+    )
+    assert errors_of(response, field)
     assert not FeedbackRequest.objects.exists()
     assert not Notification.objects.exists()
 
 
-def test_asking_myself_is_a_field_error(client, cast):
+def test_asking_myself_names_me_and_saves_nobody(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"), request_data(cast.bob, cast.alice)
+    )
+    assert "yourself" in errors_of(response)
+    assert "Alice Engineer" in errors_of(response)
+    assert not FeedbackRequest.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_an_inactive_person_is_named_and_nobody_is_asked(client, cast):
+    cast.olivia.is_active = False
+    cast.olivia.save()
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"), request_data(cast.bob, cast.olivia, cast.carol)
+    )
+    assert "Olivia Former is no longer active" in errors_of(response)
+    assert not FeedbackRequest.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_someone_with_an_open_request_is_named_and_nobody_is_asked(client, cast, asked):
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"),
+        request_data(cast.carol, cast.bob, message="zq-kept"),
+    )
+    assert "open request to Bob Peer" in errors_of(response)
+    assert "zq-kept" in response.content.decode()
+    assert list(FeedbackRequest.objects.all()) == [asked]
+    assert not Notification.objects.filter(recipient=cast.carol.user).exists()
+
+
+def test_someone_chosen_twice_is_named(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"), request_data(cast.bob, cast.carol, cast.bob)
+    )
+    assert "Bob Peer is chosen twice" in errors_of(response)
+    assert not FeedbackRequest.objects.exists()
+
+
+def test_more_than_ten_people_is_refused_and_names_the_ones_over(client, cast):
+    people = [factories.make_engineer(f"Person {n:02d}") for n in range(11)]
+    client.force_login(cast.alice.user)
+    response = client.post(reverse("request-create"), request_data(*people))
+    assert "at most 10 people" in errors_of(response)
+    assert "Person 10" in errors_of(response)
+    assert not FeedbackRequest.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_ten_people_is_fine(client, cast):
+    people = [factories.make_engineer(f"Person {n:02d}") for n in range(10)]
+    client.force_login(cast.alice.user)
+    response = client.post(reverse("request-create"), request_data(*people))
+    assert response.status_code == 302
+    assert FeedbackRequest.objects.count() == 10
+    assert Notification.objects.count() == 10
+
+
+def test_every_bad_person_is_named_at_once(client, cast, asked):
+    cast.olivia.is_active = False
+    cast.olivia.save()
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"),
+        request_data(cast.alice, cast.bob, cast.olivia, cast.carol),
+    )
+    errors = errors_of(response)
+    assert "yourself" in errors
+    assert "Bob Peer" in errors
+    assert "Olivia Former" in errors
+    assert "Carol" not in errors
+    assert list(FeedbackRequest.objects.all()) == [asked]
+
+
+def test_the_ticked_people_stay_ticked_after_an_error(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.post(
+        reverse("request-create"),
+        request_data(cast.bob, cast.carol, due_on="2020-01-01"),
+    )
+    html = response.content.decode()
+    assert f'value="{cast.bob.pk}" checked' in html
+    assert f'value="{cast.carol.pk}" checked' in html
+    assert "2 of 10 chosen" in html
+
+
+def test_the_first_box_says_the_picker_is_invalid_so_it_gets_the_focus(client, cast):
     client.force_login(cast.alice.user)
     response = client.post(reverse("request-create"), request_data(cast.alice))
-    assert "recipient" in response.context["form"].errors
-    assert not FeedbackRequest.objects.exists()
+    html = response.content.decode()
+    first = re.search(r'<input class="form-check-input[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in first
+    assert 'id="id_recipients_error"' in html
 
 
 def test_asking_about_someone_elses_goal_is_a_field_error(client, cast):
@@ -214,17 +397,6 @@ def test_asking_about_someone_elses_goal_is_a_field_error(client, cast):
     assert not FeedbackRequest.objects.exists()
 
 
-def test_a_second_open_request_to_the_same_person_is_a_field_error(client, cast, asked):
-    client.force_login(cast.alice.user)
-    response = client.post(
-        reverse("request-create"), request_data(cast.bob, message="zq-kept")
-    )
-    assert response.status_code == 200
-    assert "recipient" in response.context["form"].errors
-    assert "zq-kept" in response.content.decode()
-    assert FeedbackRequest.objects.count() == 1
-
-
 def test_a_due_date_of_today_in_my_time_zone_is_accepted(client, cast):
     cast.alice.user.time_zone = "Pacific/Kiritimati"  # UTC+14: already tomorrow
     cast.alice.user.save()
@@ -235,6 +407,12 @@ def test_a_due_date_of_today_in_my_time_zone_is_accepted(client, cast):
         request_data(cast.bob, due_on=local_today.isoformat()),
     )
     assert response.status_code == 302
+
+
+def test_the_picker_script_is_a_file_of_this_site(client, cast):
+    client.force_login(cast.alice.user)
+    html = client.get(reverse("request-create")).content.decode()
+    assert re.search(r'<script src="/static/request-picker[^"]*\.js" defer>', html)
 
 
 # --- the lists and the detail page ---------------------------------------------
@@ -382,3 +560,77 @@ def test_the_request_list_runs_the_same_queries_for_two_or_twenty(client, cast):
     large = _count_queries(client, reverse("request-list"))
     assert small == large
     assert large <= 7
+
+
+# --- what happens to the notice of a request -----------------------------------
+
+
+def badge(response) -> int:
+    found = re.search(
+        rb'text-bg-danger">(\d+)<span class="visually-hidden"> unread', response.content
+    )
+    return int(found.group(1)) if found else 0
+
+
+@pytest.fixture
+def told(client, cast):
+    """Alice asks bob and carol through the form; each is told once."""
+    client.force_login(cast.alice.user)
+    client.post(reverse("request-create"), request_data(cast.bob, cast.carol))
+    client.logout()
+    return {r.recipient.pk: r for r in FeedbackRequest.objects.all()}
+
+
+def notice(engineer):
+    return Notification.objects.get(
+        recipient=engineer.user, kind=EventKind.FEEDBACK_REQUESTED
+    )
+
+
+def test_opening_the_request_marks_its_notice_read_on_that_very_page(
+    client, cast, told
+):
+    client.force_login(cast.bob.user)
+    assert badge(client.get(reverse("request-list"))) == 1
+    response = client.get(reverse("request-detail", args=[told[cast.bob.pk].pk]))
+    assert response.status_code == 200
+    assert badge(response) == 0
+    assert notice(cast.bob).read_at is not None
+    assert notice(cast.carol).read_at is None
+
+
+def test_the_requester_opening_it_leaves_the_recipients_notice_alone(
+    client, cast, told
+):
+    client.force_login(cast.alice.user)
+    client.get(reverse("request-detail", args=[told[cast.bob.pk].pk]))
+    assert notice(cast.bob).read_at is None
+
+
+def test_declining_marks_the_notice_read(client, cast, told):
+    client.force_login(cast.bob.user)
+    response = client.post(
+        reverse("request-decline", args=[told[cast.bob.pk].pk]), follow=True
+    )
+    assert notice(cast.bob).read_at is not None
+    assert badge(response) == 0
+    assert notice(cast.carol).read_at is None
+
+
+def test_cancelling_marks_the_recipients_notice_read(client, cast, told):
+    client.force_login(cast.alice.user)
+    client.post(reverse("request-cancel", args=[told[cast.bob.pk].pk]))
+    assert notice(cast.bob).read_at is not None
+    assert notice(cast.carol).read_at is None
+    client.force_login(cast.bob.user)
+    assert badge(client.get(reverse("request-list"))) == 0
+
+
+def test_a_refused_decline_leaves_the_notice_unread(client, cast, told):
+    FeedbackRequest.objects.filter(pk=told[cast.bob.pk].pk).update(
+        status=RequestStatus.CANCELLED, closed_at=timezone.now()
+    )
+    Notification.objects.update(read_at=None)
+    client.force_login(cast.bob.user)
+    client.post(reverse("request-decline", args=[told[cast.bob.pk].pk]))
+    assert notice(cast.bob).read_at is None
