@@ -14,6 +14,7 @@ NAVIGATION = (
     "goal-list",
     "learning-list",
     "request-list",
+    "praise-wall",
     "team-dashboard",
     "mentoring",
     "coaching",
