@@ -26,14 +26,8 @@ def day(offset: int) -> datetime.date:
 
 
 def rows(user, **options):
-    access = access_of(user)
-    return {
-        row.engineer.name: row
-        for row in (
-            team.team_row(e, access=access, zone=user.zone, now=NOW)
-            for e in team.team_table(access, zone=user.zone, now=NOW, **options)
-        )
-    }
+    table = team.team_table(access_of(user), zone=user.zone, now=NOW, **options)
+    return {row.engineer.name: row for row in table.rows}
 
 
 def coached(user):
@@ -284,12 +278,10 @@ def test_team_filter(cast):
 
 
 def names(user, sort, direction):
-    return [
-        e.name
-        for e in team.team_table(
-            access_of(user), zone=user.zone, now=NOW, sort=sort, direction=direction
-        )
-    ]
+    table = team.team_table(
+        access_of(user), zone=user.zone, now=NOW, sort=sort, direction=direction
+    )
+    return [row.engineer.name for row in table.rows]
 
 
 def test_sort_by_name_both_ways(cast):

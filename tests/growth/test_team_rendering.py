@@ -40,17 +40,19 @@ def test_it_escapes_the_manager_of_an_indirect_row(client, cast):
     assert "reports to &lt;i&gt;Lead&lt;/i&gt;</div>" in body
 
 
-def test_goals_at_risk_and_missing_interpersonal_are_badges(client, cast):
+def test_goals_at_risk_and_missing_interpersonal_are_said_in_words(client, cast):
     factories.make_note(cast.mia.user, cast.alice)
     factories.make_goal(cast.alice, target_date=datetime.date(2020, 1, 1))
     client.force_login(cast.mia.user)
 
     body = client.get(TEAM).content.decode()
 
-    assert "No interpersonal feedback</span>" in body
     assert (
-        '<span class="badge text-bg-danger">1'
-        '<span class="visually-hidden"> at risk</span></span>'
+        '<span class="team-value">0</span> '
+        '<span class="team-word">No interpersonal feedback in 60 days</span></td>'
+    ) in body
+    assert (
+        '<span class="team-value">1</span> <span class="team-word">at risk</span></td>'
     ) in body
 
 

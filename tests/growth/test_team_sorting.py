@@ -22,17 +22,15 @@ def frozen():
 
 
 def names(user, sort, direction, **options):
-    return [
-        e.name
-        for e in team.team_table(
-            access_of(user),
-            zone=user.zone,
-            now=NOW,
-            sort=sort,
-            direction=direction,
-            **options,
-        )
-    ]
+    table = team.team_table(
+        access_of(user),
+        zone=user.zone,
+        now=NOW,
+        sort=sort,
+        direction=direction,
+        **options,
+    )
+    return [row.engineer.name for row in table.rows]
 
 
 def test_ties_keep_name_order_whichever_way_the_column_goes(cast):

@@ -188,10 +188,10 @@ def test_every_column_has_a_sort_link(client, cast):
         "unacknowledged",
     ):
         assert f"sort={key}" in body
-    assert body.count('aria-sort="ascending"') == 1  # name, by default
+    assert body.count('aria-sort="descending"') == 1  # needs attention, by default
 
 
-def test_an_unknown_sort_falls_back_to_name(client, cast):
+def test_an_unknown_sort_falls_back_to_attention(client, cast):
     client.force_login(cast.mia.user)
 
     response = client.get(TEAM, {"sort": "password", "dir": "sideways"})
