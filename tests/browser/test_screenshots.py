@@ -33,19 +33,39 @@ def folder(tmp_path) -> Path:
     return tmp_path
 
 
+def conversation_path() -> str:
+    """A note the demo engineer answered, with its author's answer back."""
+    from growth.models import FeedbackComment
+
+    comment = (
+        FeedbackComment.objects.filter(note__engineer__user__email=ENGINEER)
+        .exclude(author__email=ENGINEER)
+        .order_by("-created_at")
+        .first()
+    )
+    return f"/feedback/{comment.note_id}/"
+
+
+ENGINEER = "engineer@example.com"
+PAGES = [
+    (ENGINEER, "/me/", "growth-dashboard.png", "My growth"),
+    ("manager@example.com", "/team/", "team-dashboard.png", "Team"),
+    (ENGINEER, conversation_path, "feedback-conversation.png", None),
+    (ENGINEER, "/praise/", "praise-wall.png", "Praise wall"),
+    (ENGINEER, "/requests/new/", "ask-for-feedback.png", "Ask for feedback"),
+]
+
+
 @pytest.mark.parametrize(
     ("email", "path", "name", "heading"),
-    [
-        ("engineer@example.com", "/me/", "growth-dashboard.png", "My growth"),
-        ("manager@example.com", "/team/", "team-dashboard.png", "Team"),
-    ],
-    ids=["growth-dashboard", "team-dashboard"],
+    PAGES,
+    ids=[name.removesuffix(".png") for _, _, name, _ in PAGES],
 )
-def test_it_photographs_the_dashboards(open_page, folder, email, path, name, heading):
+def test_it_photographs_the_tour(open_page, folder, email, path, name, heading):
     call_command("seed_demo", "--password", PASSWORD, stdout=io.StringIO())
     page = open_page(email, PASSWORD)
-    page.goto(path)
-    page.get_by_role("heading", level=1, name=heading).wait_for()
+    page.goto(path() if callable(path) else path)
+    page.get_by_role("heading", level=1, name=heading).first.wait_for()
     target = folder / name
     page.screenshot(path=str(target), full_page=True)
     assert target.read_bytes().startswith(PNG_MAGIC)
