@@ -53,6 +53,7 @@ from django.db.models import (
     Q,
     TimeField,
 )
+from django.forms.models import BaseInlineFormSet
 from django.http import (
     Http404,
     HttpResponse,
@@ -68,7 +69,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -79,6 +80,7 @@ from growth.models import (
     CheckIn,
     Competency,
     Engineer,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -200,7 +202,53 @@ class JoinedMixin:
         return queryset
 
 
-class GrowthAdmin(JoinedMixin, admin.ModelAdmin):
+def widget_named(widget: forms.Widget, label: str) -> None:
+    """Name ``widget`` by ``label`` for assistive technology (its aria-label);
+    a split date and time names each of its boxes: "Done at: date"."""
+    widget = getattr(widget, "widget", widget)  # under RelatedFieldWidgetWrapper
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        for part, box in zip(("date", "time"), widget.widgets, strict=True):
+            box.attrs.setdefault("aria-label", f"{label}: {part}")
+    else:
+        widget.attrs.setdefault("aria-label", label)
+
+
+class LabelledRowsMixin:
+    """A formset whose rows are a table's (an inline's, a list's editable
+    columns): each field named by its own label.
+
+    The table shows a field's label once, as its column's header, and not as
+    a <label>: a screen reader on a cell's field heard no name. Each field
+    says it itself (its aria-label), the "Delete" box too.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if field.label and not field.widget.is_hidden:
+                widget_named(field.widget, capfirst(field.label))
+
+
+class LabelledFieldsMixin:
+    """Names for the fields the admin leaves unlabelled: a date and time
+    field's two boxes (its label is for neither; only the words "Date:" and
+    "Time:" stand beside them), and a list's editable columns."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(
+            getattr(formfield.widget, "widget", formfield.widget),
+            forms.SplitDateTimeWidget,
+        ):
+            widget_named(formfield.widget, capfirst(formfield.label))
+        return formfield
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        return type(formset.__name__, (LabelledRowsMixin, formset), {})
+
+
+class GrowthAdmin(LabelledFieldsMixin, JoinedMixin, admin.ModelAdmin):
     pass
 
 
@@ -241,8 +289,13 @@ class HistoryAdmin(SimpleHistoryAdmin, GrowthAdmin):
         )
 
 
+class LabelledInlineFormSet(LabelledRowsMixin, BaseInlineFormSet):
+    pass
+
+
 class GrowthInline(JoinedMixin, admin.TabularInline):
     extra = 0
+    formset = LabelledInlineFormSet
 
 
 class _YesNoFilter(admin.SimpleListFilter):
@@ -922,6 +975,7 @@ class FeedbackNoteAdmin(HistoryAdmin):
             },
         ),
         ("Observation", {"fields": ("situation", "behaviour", "impact", "suggestion")}),
+        ("Praise in one line", {"fields": ("message", "public")}),
         ("Related", {"fields": ("goal", "request")}),
         (
             "The engineer's answer",
@@ -983,6 +1037,33 @@ class FeedbackNoteAdmin(HistoryAdmin):
             "each is back where it was, for everyone who could see it.",
             messages.SUCCESS,
         )
+
+
+@admin.register(FeedbackComment)
+class FeedbackCommentAdmin(HistoryAdmin):
+    """A note's conversation, comment by comment, each with its versions on
+    its "History" page. Read-only: a comment is its author's own words."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 25
+    list_display = ("created_at", "note", "author", "updated_at")
+    list_select_related = ("note__engineer__user", "author")
+    list_filter = (("created_at", admin.DateFieldListFilter),)
+    search_fields = (
+        "author__display_name",
+        "author__email",
+        "note__engineer__user__display_name",
+        "note__engineer__user__email",
+    )
+    search_help_text = (
+        "Search by the comment's author, or the engineer the note is about."
+    )
+    fields = ("note", "author", "body", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(FeedbackRequest)
@@ -1239,14 +1320,14 @@ class ReminderRuleAdmin(GrowthAdmin):
         if not kinds:
             return
         result = reminders.sweep(now=timezone.now(), kinds=kinds)
-        skipped = (
-            f", {result.skipped} to people who opted out" if result.skipped else ""
-        )
+        # Each count apart: another sweep may have recorded some of what was
+        # planned, and what is published includes rows waiting from before.
         self.message_user(
             request,
-            f"Recorded {result.planned} reminder(s){skipped}; queued "
-            f"{result.queued} for sending. If the workers are down they go out "
-            "at the next sweep.",
+            f"Planned {result.planned} reminder(s); recorded {result.recorded}, "
+            f"{result.skipped} of them skipped (the recipient opted out); "
+            f"published {result.published} for sending. If the workers are down "
+            "they go out at the next sweep.",
             messages.SUCCESS,
         )
 
@@ -1297,16 +1378,21 @@ class ReminderAdmin(GrowthAdmin):
         return Truncator(reminder.last_error).chars(80)
 
     @admin.action(
-        description="Retry the selected failed reminders", permissions=["retry"]
+        description="Retry the selected failed or ambiguous reminders",
+        permissions=["retry"],
     )
     def retry(self, request, queryset):
-        ids = queryset.filter(status=ReminderStatus.FAILED).values_list("pk", flat=True)
-        retried = reminders.retry_failed(ids, now=timezone.now())
+        # An ambiguous reminder may have arrived: only a person sends it again.
+        ids = queryset.filter(
+            status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS]
+        ).values_list("pk", flat=True)
+        retried = reminders.retry_failed(ids)
         self.message_user(
             request,
-            f"Queued {retried} failed reminder(s) again, with fresh attempts."
+            f"Queued {retried} failed or ambiguous reminder(s) again, with fresh "
+            "attempts (an ambiguous one may arrive twice)."
             if retried
-            else "None of the selected reminders had failed.",
+            else "None of the selected reminders had failed or was ambiguous.",
             messages.SUCCESS if retried else messages.WARNING,
         )
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.db.models.signals import post_delete
 
 
@@ -9,8 +10,16 @@ class GrowthConfig(AppConfig):
     verbose_name = "Growth"
 
     def ready(self):
+        from celery.signals import worker_init
+
         from growth import privacy
         from growth.models import Engineer
+        from growth.reminders import delivery
+
+        # A claim must outlast the task that holds it, or a slow send goes twice:
+        # checked by `manage.py check` (and migrate), and by a starting worker.
+        checks.register(delivery.check_claim_timeout)
+        worker_init.connect(delivery.refuse_unsafe_worker, dispatch_uid="claim-timeout")
 
         # However a person goes (erased, or deleted in the admin), the change
         # history goes with them: what was about them, and their name on the rest.

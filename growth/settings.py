@@ -74,7 +74,6 @@ def email_settings(url: str) -> dict:
             "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
             "EMAIL_USE_SSL": parts.scheme == "smtps",
             "EMAIL_USE_TLS": options.get("tls", ["0"])[0] in {"1", "true", "yes"},
-            "EMAIL_TIMEOUT": 20,
         }
     if parts.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
@@ -325,6 +324,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cultivate <cultivate@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_URL = env_str("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}"
 globals().update(email_settings(EMAIL_URL))
+# Seconds the mail server may take over each step of a conversation (connecting,
+# each reply). A reply to the message's final dot that takes longer leaves the
+# email ambiguous: it may have arrived, so it is not sent again on its own.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 second")
 
 # Celery: the filesystem broker under var/ unless Redis is configured.
 # The filesystem broker ignores the host; naming one keeps kombu from warning.
@@ -345,7 +350,8 @@ if CELERY_BROKER_URL == FILESYSTEM_BROKER_URL:
         "store_processed": False,
     }
 else:
-    # Fail fast when the broker is down, so a web request never hangs on it.
+    # For workers and beat: a down broker fails in seconds, not minutes. A web
+    # request gives publishing far less (growth.reminders.delivery.PUBLISH_TIMEOUT).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 3,
         "socket_timeout": 5,
@@ -363,10 +369,23 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reminders: how often the sweep runs, and how long a worker may hold a claim on
+# one email before the sweep decides the worker died and hands the email back.
+# The claim must outlast a task's hard time limit (a system check, and the
+# worker at startup, refuse one that does not).
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 15 * 60)
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 10 * 60)
+if REMINDER_SWEEP_SECONDS < 1 or REMINDER_CLAIM_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "REMINDER_SWEEP_SECONDS and REMINDER_CLAIM_TIMEOUT_SECONDS must be at least 1"
+    )
 # One static entry: the sweep reads the ReminderRule rows (data, tuned in the
 # admin) and queues one task per email. Nothing else is scheduled ahead.
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-reminders": {"task": "growth.tasks.sweep_reminders", "schedule": 15 * 60},
+    "sweep-reminders": {
+        "task": "growth.tasks.sweep_reminders",
+        "schedule": REMINDER_SWEEP_SECONDS,
+    },
 }
 
 # Reminders: how a mail-server failure is retried. The wait doubles from the

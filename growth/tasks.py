@@ -6,21 +6,23 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from growth import reminders
+from growth.reminders import delivery
 
 
 @shared_task
 def sweep_reminders() -> dict:
-    """Record what is due and queue its delivery; beat runs it every 15 minutes."""
-    return reminders.sweep(now=timezone.now()).as_dict()
+    """Record what is due and publish its delivery; beat runs it every
+    REMINDER_SWEEP_SECONDS. A worker, not a web request: it may wait on the
+    broker as long as the broker settings allow."""
+    return delivery.sweep(now=timezone.now(), publish_timeout=None).as_dict()
 
 
 @shared_task(bind=True, max_retries=settings.REMINDER_MAX_ATTEMPTS)
 def send_reminder(self, reminder_id: int) -> str | None:
     """Send one reminder, once; retry soon after a passing mail-server error."""
     try:
-        return reminders.deliver(reminder_id, now=timezone.now())
-    except reminders.RetryLater as later:
+        return delivery.deliver(reminder_id)
+    except delivery.RetryLater as later:
         # A short countdown (at most REMINDER_RETRY_MAX_SECONDS), far below
-        # Redis's visibility timeout; should it be lost, the sweep re-queues.
+        # Redis's visibility timeout; should it be lost, the sweep re-publishes.
         raise self.retry(countdown=later.seconds) from None

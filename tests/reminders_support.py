@@ -5,9 +5,9 @@
   accident). ``publishing_to(url)`` points it anywhere else, a dead port too.
 - ``seed_defaults`` and ``reseed_after``: the rules and competencies that the
   data migration seeds, put back after a transactional test flushed them.
-- ``FakeSMTP``: a tiny SMTP server that can refuse, hold, and count messages.
-- ``RedisServer`` and ``Worker``: a throwaway ``redis-server`` on a spare port
-  and a real ``celery -A growth worker`` subprocess against the test database.
+- ``Worker``: a real ``celery -A growth worker`` subprocess against the test
+  database. The servers that fail on cue (SMTP, Redis, PostgreSQL sessions)
+  are in ``tests.fault_servers``.
 - ``build_organisation``: thousands of engineers with bulk_create, fast.
 
 Every wait here is bounded, and every process is stopped in a ``finally``.
@@ -16,20 +16,16 @@ Every wait here is bounded, and every process is stopped in a ``finally``.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime
 import importlib
 import json
 import os
 import shutil
 import signal
-import socket
-import socketserver
 import subprocess
 import threading
 import time
 import zoneinfo
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,7 +35,6 @@ from django.db import connection
 from kombu.transport.memory import Channel
 
 from accounts.models import Team, User
-from growth.celery import app as celery_app
 from growth.models import (
     Engineer,
     FeedbackNote,
@@ -50,10 +45,17 @@ from growth.models import (
     Sentiment,
     Visibility,
 )
+from tests.fault_servers import (  # noqa: F401  (re-exported for the tests)
+    FakeSMTP,
+    RedisServer,
+    publishing_to,
+    spare_port,
+    stop_process,
+    wait_for,
+)
 
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = shutil.which("celery", path=str(BASE_DIR / ".venv" / "bin")) or "celery"
-REDIS_SERVER = shutil.which("redis-server") or "redis-server"
 
 
 def at(zone: str, *args) -> datetime.datetime:
@@ -122,19 +124,6 @@ class Queued:
         ]
 
 
-@contextlib.contextmanager
-def publishing_to(url: str, **transport_options):
-    """Make the app publish to ``url`` for a while."""
-    conf = celery_app.conf
-    saved = (conf.get("broker_write_url"), conf.broker_transport_options)
-    conf.broker_write_url = url
-    conf.broker_transport_options = transport_options
-    try:
-        yield
-    finally:
-        conf.broker_write_url, conf.broker_transport_options = saved
-
-
 def memory_broker():
     """For a fixture: ``yield from memory_broker()`` publishes to memory meanwhile."""
     Channel.queues.clear()
@@ -143,206 +132,7 @@ def memory_broker():
     Channel.queues.clear()
 
 
-# --- a fake SMTP server -------------------------------------------------------------
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-
-
-class FakeSMTP:
-    """An SMTP server on a spare port that keeps what it accepts.
-
-    ``refuse`` transient (451) replies before it accepts; ``hold`` makes it keep
-    the next message waiting, unanswered, until ``release()``.
-    """
-
-    def __init__(self, *, refuse: int = 0, refuse_code: int = 451):
-        self.accepted: list[bytes] = []
-        self.refuse = refuse
-        self.refuse_code = refuse_code
-        self.attempts = 0
-        self.hold = False
-        self.holding = threading.Event()
-        self._released = threading.Event()
-        self._lock = threading.Lock()
-        outer = self
-
-        class Handler(socketserver.StreamRequestHandler):
-            timeout = 30
-
-            def reply(self, line: str) -> None:
-                self.wfile.write(line.encode() + b"\r\n")
-                self.wfile.flush()
-
-            def handle(self):
-                with contextlib.suppress(OSError):
-                    outer._converse(self)
-
-        self.server = _Server(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"smtp://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def _converse(self, handler) -> None:
-        handler.reply("220 fake ESMTP")
-        while True:
-            line = handler.rfile.readline()
-            if not line:
-                return
-            command = line.decode(errors="replace").strip().upper()
-            if command.startswith(("EHLO", "HELO")):
-                handler.reply("250 fake")
-            elif command.startswith("MAIL FROM"):
-                with self._lock:
-                    self.attempts += 1
-                    refuse = self.refuse > 0
-                    self.refuse -= refuse
-                if refuse:
-                    handler.reply(f"{self.refuse_code} try again later")
-                else:
-                    handler.reply("250 ok")
-            elif command.startswith("RCPT TO"):
-                handler.reply("250 ok")
-            elif command == "DATA":
-                handler.reply("354 go ahead")
-                data = b""
-                while not data.endswith(b"\r\n.\r\n"):
-                    chunk = handler.rfile.readline()
-                    if not chunk:
-                        return
-                    data += chunk
-                if self.hold:
-                    self.holding.set()
-                    self._released.wait(timeout=30)
-                    if _peer_gone(handler.connection):
-                        return  # the sender died before we answered: not accepted
-                with self._lock:
-                    self.accepted.append(data)
-                handler.reply("250 queued")
-            elif command == "QUIT":
-                handler.reply("221 bye")
-                return
-            else:
-                handler.reply("250 ok")
-
-    def release(self) -> None:
-        self.hold = False
-        self._released.set()
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.release()
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def _peer_gone(sock: socket.socket) -> bool:
-    sock.settimeout(0.5)
-    try:
-        return sock.recv(1, socket.MSG_PEEK) == b""
-    except TimeoutError:
-        return False
-    except OSError:
-        return True
-    finally:
-        sock.settimeout(30)
-
-
-# --- throwaway services -------------------------------------------------------------
-
-
-def spare_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(
-    condition: Callable[[], object],
-    *,
-    timeout: float,
-    what: str,
-    log: Callable[[], str] | None = None,
-):
-    """Poll ``condition`` until it is truthy; fail the test after ``timeout`` s
-    (showing ``log()``, say a worker's output, if given)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            detail = f"\n{log()}" if log else ""
-            pytest.fail(f"Timed out after {timeout} s waiting for {what}{detail}")
-        time.sleep(0.1)
-
-
-def _stop(process: subprocess.Popen, *, grace: float = 10) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=grace)
-
-
-class RedisServer:
-    """A redis-server of our own on a spare port, that a test may stop and restart."""
-
-    def __init__(self):
-        self.port = spare_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> RedisServer:
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_for(self._answers, timeout=10, what=f"redis-server on {self.port}")
-        return self
-
-    def _answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            _stop(self.process, grace=5)
-            self.process = None
-
-    def publishing(self):
-        return publishing_to(
-            self.url,
-            socket_connect_timeout=3,
-            socket_timeout=5,
-            visibility_timeout=3600,
-        )
+# --- a worker -----------------------------------------------------------------------
 
 
 def test_database_url() -> str:
@@ -359,9 +149,22 @@ test_database_url.__test__ = False  # not a test, despite its name
 
 
 class Worker:
-    """``celery -A growth worker`` in a subprocess, sharing the test database."""
+    """``celery -A growth worker`` in a subprocess, sharing the test database.
 
-    def __init__(self, *, broker_url: str, email_url: str, var_dir: Path, **env):
+    Its database sessions carry ``name`` as their application name, so a test
+    can end them (``fault_servers.terminate_sessions``).
+    """
+
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        email_url: str,
+        var_dir: Path,
+        name: str = "cultivate-worker",
+        **env,
+    ):
+        self.name = name
         self.env = {
             key: value
             for key, value in os.environ.items()
@@ -370,20 +173,21 @@ class Worker:
         self.env.update(
             DJANGO_SETTINGS_MODULE="growth.settings",
             DJANGO_DEBUG="1",
-            DATABASE_URL=test_database_url(),
+            DATABASE_URL=f"{test_database_url()}?application_name={name}",
             DATABASE_CONN_MAX_AGE="0",
             REDIS_URL=broker_url,
             EMAIL_URL=email_url,
             CULTIVATE_VAR_DIR=str(var_dir),
             SITE_URL="http://cultivate.test",
             LOG_LEVEL="INFO",
-            **env,
         )
+        self.env.update(env)
         self.process: subprocess.Popen | None = None
         self.lines: list[str] = []
         self._ready = threading.Event()
 
-    def start(self, *, timeout: float = 30) -> Worker:
+    def start(self, *, timeout: float = 30, wait: bool = True) -> Worker:
+        """Start the worker; unless ``wait`` is False, until it is ready."""
         self.lines = []
         self._ready.clear()
         self.process = subprocess.Popen(
@@ -408,6 +212,10 @@ class Worker:
             start_new_session=True,
         )
         threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
+        return self.ready(timeout) if wait else self
+
+    def ready(self, timeout: float = 30) -> Worker:
+        """Wait until the worker consumes; fail the test if it does not."""
         if not self._ready.wait(timeout):
             self.stop()
             pytest.fail("The Celery worker did not start:\n" + self.log())
@@ -419,8 +227,8 @@ class Worker:
             if " ready." in line:
                 self._ready.set()
 
-    def log(self) -> str:
-        return "".join(self.lines[-80:])
+    def log(self, lines: int = 80) -> str:
+        return "".join(self.lines[-lines:])
 
     def count(self, text: str) -> int:
         return sum(text in line for line in self.lines)
@@ -432,7 +240,7 @@ class Worker:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop_process(self.process)
 
 
 # --- a big organisation, fast ----------------------------------------------------

@@ -27,6 +27,7 @@ from growth.models import (
     ActionItem,
     CheckIn,
     CheckInKind,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -70,6 +71,7 @@ class World:
     note_self: FeedbackNote
     note_manager_by_mentor: FeedbackNote
     note_deleted: FeedbackNote
+    comment: FeedbackComment
     goal: Goal
     goal_check_in: GoalCheckIn
     one_on_one: CheckIn
@@ -96,9 +98,10 @@ def build_world(cast) -> World:
     mentoring = factories.make_check_in(
         cast.max.user, cast.alice, mentorship=cast.max_mentors_alice
     )
+    note_shared = factories.make_note(cast.mia.user, cast.alice)
     return World(
         cast=cast,
-        note_shared=factories.make_note(cast.mia.user, cast.alice),
+        note_shared=note_shared,
         note_manager=factories.make_note(
             cast.mia.user, cast.alice, visibility=Visibility.MANAGER
         ),
@@ -110,6 +113,9 @@ def build_world(cast) -> World:
         ),
         note_deleted=factories.make_note(
             cast.mia.user, cast.alice, deleted_at=timezone.now()
+        ),
+        comment=FeedbackComment.objects.create(
+            note=note_shared, author=cast.mia.user, body="Happy to talk it through"
         ),
         goal=goal,
         goal_check_in=factories.make_goal_check_in(goal, cast.alice.user),
@@ -145,6 +151,7 @@ def build_world(cast) -> World:
 
 WATCHED = (
     FeedbackNote,
+    FeedbackComment,
     FeedbackRequest,
     Goal,
     GoalCheckIn,
@@ -429,7 +436,9 @@ CASES: list[Case] = [
         args=_pk("note_shared"),
         post_only=True,
         payload=lambda w: {"reply": "Thanks, will do"},
-        done=lambda w, role: _refreshed(w.note_shared).reply == "Thanks, will do",
+        done=lambda w, role: w.note_shared.comments.filter(
+            body="Thanks, will do"
+        ).exists(),
     ),
     Case(
         "feedback-reply",
@@ -438,6 +447,69 @@ CASES: list[Case] = [
         args=_pk("note_self"),
         post_only=True,
         payload=lambda w: {"reply": "Thanks, will do"},
+    ),
+    # A note's conversation: its readers, as the note's visibility allows.
+    Case(
+        "feedback-comment",
+        "shared",
+        only("alice", "mia", "max", ok=REDIRECT),
+        args=_pk("note_shared"),
+        post_only=True,
+        payload=lambda w: {"body": "Seen, thanks"},
+        done=lambda w, role: w.note_shared.comments.filter(
+            author=w.user(role), body="Seen, thanks"
+        ).exists(),
+    ),
+    Case(
+        "feedback-comment",
+        "manager-only",
+        only("mia", ok=REDIRECT),
+        args=_pk("note_manager"),
+        post_only=True,
+        payload=lambda w: {"body": "Seen, thanks"},
+        done=lambda w, role: w.note_manager.comments.exists(),
+    ),
+    Case(
+        "feedback-comment",
+        "manager-only by a mentor",
+        only("mia", "max", ok=REDIRECT),
+        args=_pk("note_manager_by_mentor"),
+        post_only=True,
+        payload=lambda w: {"body": "Seen, thanks"},
+        done=lambda w, role: w.note_manager_by_mentor.comments.exists(),
+    ),
+    Case(
+        "feedback-comment",
+        "note to self",
+        only("mia", ok=REDIRECT),
+        args=_pk("note_self"),
+        post_only=True,
+        payload=lambda w: {"body": "Seen, thanks"},
+        done=lambda w, role: w.note_self.comments.exists(),
+    ),
+    Case(
+        "feedback-comment",
+        "deleted",
+        only(ok=REDIRECT),
+        args=_pk("note_deleted"),
+        post_only=True,
+        payload=lambda w: {"body": "Seen, thanks"},
+    ),
+    Case(
+        "feedback-comment-edit",
+        "",
+        only("mia"),
+        args=_pk("comment"),
+        payload=lambda w: {"body": "Reworded"},
+    ),
+    # Praise: the wall and the form are everyone's.
+    Case("praise-wall", "", everyone()),
+    Case("praise-create", "", everyone()),
+    Case(
+        "praise-create",
+        "for alice",
+        everyone(),
+        query=lambda w: f"engineer={w.cast.alice.pk}",
     ),
     Case(
         "feedback-rate",

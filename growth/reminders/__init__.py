@@ -2,15 +2,15 @@
 (``planning``), the outbox that sends each email once (``delivery``), the
 signed opt-out (``optout``), and the events people hear about (below).
 
-Celery beat fires ``growth.tasks.sweep_reminders`` every fifteen minutes; the
-sweep plans what is due in each recipient's own morning, records it, and queues
-one ``send_reminder`` task per row. See README.md, "Reminders".
+Celery beat fires ``growth.tasks.sweep_reminders`` every REMINDER_SWEEP_SECONDS
+(fifteen minutes); the sweep (``delivery.sweep``) plans what is due in each
+recipient's own morning, records it, and publishes one ``send_reminder`` task
+per waiting row. See README.md, "Reminders".
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass
 
 from django.urls import reverse
 
@@ -22,12 +22,12 @@ from growth.models import (
     FeedbackNote,
     FeedbackRequest,
     Reminder,
-    ReminderRule,
     Sentiment,
     Visibility,
 )
 from growth.reminders.delivery import (
     RetryLater,
+    SweepResult,
     deliver,
     due_ids,
     enqueue,
@@ -36,6 +36,7 @@ from growth.reminders.delivery import (
     release_stale_claims,
     requeue,
     retry_failed,
+    sweep,
 )
 from growth.reminders.planning import Planned, plan
 
@@ -58,42 +59,6 @@ __all__ = [
     "retry_failed",
     "sweep",
 ]
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    planned: int
-    pending: int
-    skipped: int
-    reclaimed: int
-    failed: int
-    queued: int
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def sweep(*, now: datetime.datetime, kinds=None) -> SweepResult:
-    """Record every reminder due at ``now`` and queue every pending one.
-
-    Safe to run twice, or from two beats at once: the rows are unique per
-    recipient, kind and period, and each is sent by whoever claims it.
-    """
-    planned = plan(now=now, kinds=kinds)
-    recorded = record(planned, now=now)
-    requeued = requeue(now=now)
-    swept = ReminderRule.objects.filter(enabled=True)
-    if kinds is not None:
-        swept = swept.filter(kind__in=kinds)
-    swept.update(last_swept_at=now)
-    return SweepResult(
-        planned=len(planned),
-        pending=recorded.pending,
-        skipped=recorded.skipped,
-        reclaimed=requeued.reclaimed,
-        failed=requeued.failed,
-        queued=requeued.queued,
-    )
 
 
 def _local_date(moment: datetime.datetime, user) -> str:

@@ -2,8 +2,9 @@
 
 Public, for a load balancer or a monitor: 200 when the database and the
 broker answer, 503 when either does not. It also reports when the reminder
-sweep last ran; a late sweep is shown, not failed, because pages still work
-without it. It names no host, URL or error text.
+sweep last ran, and how many reminders wait for a person (failed, or
+ambiguous: maybe delivered, never resent on their own); neither fails the
+check, because pages still work. It names no host, URL or error text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import JsonResponse
 from django.urls import path
 from django.utils import timezone
@@ -22,11 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from growth.celery import app as celery_app
-from growth.models import ReminderRule
+from growth.models import Reminder, ReminderRule, ReminderStatus
 
 BROKER_TIMEOUT_SECONDS = 2
-# Beat fires the sweep every 15 minutes: three missed ticks is "stale".
-SWEEP_STALE_AFTER = datetime.timedelta(minutes=45)
+# Three missed ticks of beat's sweep is "stale".
+SWEEP_STALE_TICKS = 3
 
 
 def database_is_up() -> bool:
@@ -72,8 +73,22 @@ def sweep_state(*, now: datetime.datetime) -> dict:
         moment = None
     if moment is None:
         return {"state": "unknown", "last": None}
-    state = "stale" if now - moment > SWEEP_STALE_AFTER else "recent"
+    stale_after = datetime.timedelta(
+        seconds=SWEEP_STALE_TICKS * settings.REMINDER_SWEEP_SECONDS
+    )
+    state = "stale" if now - moment > stale_after else "recent"
     return {"state": state, "last": moment.isoformat()}
+
+
+def reminders_waiting_for_a_person() -> dict | None:
+    """Count the reminders only a person can resend; None if unreadable."""
+    waiting = (ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS)
+    try:
+        return Reminder.objects.filter(status__in=waiting).aggregate(
+            **{status: Count("pk", filter=Q(status=status)) for status in waiting}
+        )
+    except DatabaseError:
+        return None
 
 
 @login_not_required
@@ -91,6 +106,7 @@ def healthz(request):
         "status": "ok" if healthy else "down",
         **checks,
         "sweep": sweep_state(now=timezone.now()),
+        "reminders": reminders_waiting_for_a_person(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

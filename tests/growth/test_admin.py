@@ -20,6 +20,7 @@ from growth.admin import EstimatedCountPaginator
 from growth.models import (
     ActionItem,
     EventKind,
+    FeedbackComment,
     FeedbackNote,
     LearningKind,
     Mentorship,
@@ -43,6 +44,7 @@ GROWTH_MODELS = (
     "growth.mentorship",
     "growth.competency",
     "growth.feedbacknote",
+    "growth.feedbackcomment",
     "growth.feedbackrequest",
     "growth.goal",
     "growth.goalcheckin",
@@ -54,8 +56,9 @@ GROWTH_MODELS = (
     "growth.reminderpreference",
     "growth.notification",
 )
-# Rules are seeded one per kind and reminders are written by the sweep only.
-NOT_ADDABLE = ("growth.reminderrule", "growth.reminder")
+# Rules are seeded one per kind and reminders are written by the sweep only;
+# a comment is its author's own words.
+NOT_ADDABLE = ("growth.reminderrule", "growth.reminder", "growth.feedbackcomment")
 
 
 @pytest.fixture
@@ -67,7 +70,8 @@ def world(cast):
         cast.max.user, cast.alice, mentorship=cast.max_mentors_alice
     )
     ActionItem.objects.create(check_in=check_in, description="Read the SRE book")
-    factories.make_note(cast.mia.user, cast.alice, goal=goal)
+    note = factories.make_note(cast.mia.user, cast.alice, goal=goal)
+    FeedbackComment.objects.create(note=note, author=cast.alice.user, body="Thanks")
     factories.make_request(cast.alice, cast.bob, message="How was my demo?")
     factories.make_learning(
         cast.alice.user,

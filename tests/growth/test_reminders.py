@@ -1,11 +1,14 @@
-"""The reminder outbox: recorded once, queued after commit, sent exactly once.
+"""The reminder outbox: recorded once, published after commit, sent once.
 
-Time is passed in as ``now``; the broker is in memory (``broker``) unless a test
-points the app at a dead one; mail goes to Django's test outbox or to a fake
-SMTP server on a spare port.
+Planning's time is passed in as ``now``; the outbox keeps the database's clock,
+so a test lets time pass for a row by moving its timestamps back (``comes_due``,
+``claim_ages``). The broker is in memory (``broker``) unless a test points the
+app at a dead one; mail goes to Django's test outbox or to a fake SMTP server
+on a spare port.
 """
 
 import datetime
+import re
 import time
 import zoneinfo
 from collections import Counter
@@ -13,6 +16,8 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.test import override_settings
 
 from growth.models import (
@@ -25,14 +30,8 @@ from growth.models import (
     ReminderStatus,
     Visibility,
 )
-from growth.reminders import (
-    RetryLater,
-    deliver,
-    notify_feedback_received,
-    notify_feedback_requested,
-    sweep,
-)
-from growth.reminders.delivery import backoff
+from growth.reminders import notify_feedback_received, notify_feedback_requested
+from growth.reminders.delivery import RetryLater, backoff, deliver, sweep
 from tests import factories
 from tests.reminders_support import (
     FakeSMTP,
@@ -45,6 +44,7 @@ from tests.reminders_support import (
 )
 
 NOW = utc(2026, 11, 30, 9)  # Monday of ISO week 2026-W49, 09:00 UTC
+SECOND = datetime.timedelta(seconds=1)
 MINUTE = datetime.timedelta(minutes=1)
 
 
@@ -71,8 +71,20 @@ def run(broker, django_capture_on_commit_callbacks):
     return run
 
 
-def deliver_all(ids, now=NOW):
-    return [deliver(pk, now=now) for pk in ids]
+def deliver_all(ids):
+    return [deliver(pk) for pk in ids]
+
+
+def comes_due(pk):
+    """Time passes for the row: its next attempt time came long ago, so a
+    claim takes it and a sweep publishes it (by the database's clock)."""
+    long_ago = datetime.timedelta(days=1)
+    Reminder.objects.filter(pk=pk).update(next_attempt_at=Now() - long_ago)
+
+
+def claim_ages(pk, by=datetime.timedelta(minutes=11)):
+    """Time passes for the row's claim: by default past the claim timeout."""
+    Reminder.objects.filter(pk=pk).update(claimed_at=F("claimed_at") - by)
 
 
 def sent_kinds() -> Counter:
@@ -108,9 +120,11 @@ def test_it_records_one_reminder_per_recipient_and_rule_and_queues_it(org, run, 
         (org.skip.user, "2026-W49", ReminderStatus.PENDING),
         (org.mia.user, "2026-W49", ReminderStatus.PENDING),
     }
-    assert result.planned == result.pending == result.queued == 2
+    assert result.planned == result.recorded == result.published == 2
     assert sorted(broker.ids()) == sorted(r.pk for r in rows)
-    assert {r.next_attempt_at for r in rows} == {NOW + 10 * MINUTE}
+    # Marked with the moment they were published (the database's clock).
+    [published_at] = {r.next_attempt_at for r in rows}
+    assert published_at is not None
     assert Notification.objects.filter(
         recipient=org.mia.user, kind=ReminderKind.FEEDBACK_DUE
     ).get().message == ("Feedback due for 2 of your reports")
@@ -121,15 +135,19 @@ def test_a_sweep_twice_or_every_tick_of_the_week_records_nothing_more(org, run, 
     run(NOW)
     first = set(Reminder.objects.values_list("pk", flat=True))
     assert sorted(broker.ids()) == sorted(first)
-    # While the rows wait in the queue, a second tick does not queue them again.
-    assert (run(NOW + 5 * MINUTE).planned, run(NOW + 9 * MINUTE).queued) == (0, 0)
-    # Not yet delivered ten minutes on: the broker may have lost them, so again.
-    assert run(NOW + 11 * MINUTE).queued == len(first)
-    deliver_all(broker.ids())
-    tick = NOW + 15 * MINUTE
+    # While they wait in the queue, the next tick neither records nor
+    # publishes them again...
+    again = run(NOW + 15 * MINUTE)
+    assert (again.planned, again.recorded, again.published) == (0, 0, 0)
+    # ...until they have waited half a sweep interval: the broker may have
+    # lost them, so again (a copy a worker already took is a no-op).
+    Reminder.objects.update(next_attempt_at=F("next_attempt_at") - 8 * MINUTE)
+    assert run(NOW + 30 * MINUTE).published == len(first)
+    assert deliver_all(broker.ids()).count(ReminderStatus.SENT) == len(first)
+    tick = NOW + 45 * MINUTE
     while tick < utc(2026, 12, 7, 0):  # to the end of the week, at every hour
         result = run(tick)
-        assert (result.planned, result.queued) == (0, 0)
+        assert (result.planned, result.published) == (0, 0)
         tick += 135 * MINUTE
     assert set(Reminder.objects.values_list("pk", flat=True)) == first
     assert Notification.objects.count() == len(first)
@@ -145,9 +163,11 @@ def test_each_recipient_gets_one_email_per_rule_however_often_it_runs(
     goal = factories.make_goal(org.alice, target_date=NOW.date())
     Goal.objects.filter(pk=goal.pk).update(updated_at=NOW - datetime.timedelta(days=30))
     run(NOW)
+    # Still pending half a sweep interval later: published again.
+    Reminder.objects.update(next_attempt_at=F("next_attempt_at") - 8 * MINUTE)
     run(NOW + 15 * MINUTE)
     ids = broker.ids()
-    assert len(ids) > len(set(ids))  # still pending at the second tick: again
+    assert len(ids) == 2 * len(set(ids))
     statuses = deliver_all(ids) + deliver_all(ids)  # and a duplicated task
     assert statuses.count(ReminderStatus.SENT) == len(set(ids))
     assert statuses.count(None) == 2 * len(ids) - len(set(ids))
@@ -265,16 +285,20 @@ def test_a_worker_killed_mid_send_is_covered_by_the_next_sweeps(org, run, broker
     [pk] = broker.ids()
     # A worker claims the row, then dies before sending.
     Reminder.objects.filter(pk=pk).update(
-        status=ReminderStatus.SENDING, claimed_at=NOW, attempts=1
+        status=ReminderStatus.SENDING, claimed_at=Now(), attempts=1
     )
-    assert deliver(pk, now=NOW) is None  # the redelivered task finds it claimed
-    assert run(NOW + 9 * MINUTE).queued == 0
+    assert deliver(pk) is None  # the redelivered task finds it claimed
+    claim_ages(pk, by=9 * MINUTE)
+    assert run(NOW + 9 * MINUTE).published == 0
+    claim_ages(pk, by=2 * MINUTE)
     result = run(NOW + 11 * MINUTE)
-    assert (result.reclaimed, result.queued) == (1, 1)
+    assert (result.handed_back, result.published) == (1, 1)
     assert broker.ids() == [pk]
-    assert deliver(pk, now=NOW + 11 * MINUTE) == ReminderStatus.SENT
+    assert deliver(pk) == ReminderStatus.SENT
     assert len(mail.outbox) == 1
-    assert Reminder.objects.get(pk=pk).attempts == 2
+    row = Reminder.objects.get(pk=pk)
+    assert row.attempts == 2
+    assert row.last_error.startswith("No outcome within 600 s of the claim")
 
 
 @pytest.mark.django_db
@@ -284,8 +308,9 @@ def test_a_claim_that_keeps_dying_is_failed_not_retried_forever(org, run, broker
     run(NOW)
     [pk] = broker.ids()
     Reminder.objects.filter(pk=pk).update(
-        status=ReminderStatus.SENDING, claimed_at=NOW, attempts=5
+        status=ReminderStatus.SENDING, claimed_at=Now(), attempts=5
     )
+    claim_ages(pk)
     assert run(NOW + 11 * MINUTE).failed == 1
     assert Reminder.objects.get(pk=pk).status == ReminderStatus.FAILED
 
@@ -308,24 +333,28 @@ def test_a_mail_server_failing_twice_then_accepting_sends_one_email(
     [pk] = broker.ids()
     with FakeSMTP(refuse=2) as server, smtp_settings(server):
         with pytest.raises(RetryLater) as first:
-            deliver(pk, now=NOW)
+            deliver(pk)
         row = Reminder.objects.get(pk=pk)
-        assert (row.status, row.next_attempt_at) == (
-            ReminderStatus.PENDING,
-            NOW + datetime.timedelta(seconds=60),
-        )
+        assert row.status == ReminderStatus.PENDING
+        wait = row.next_attempt_at - row.claimed_at
+        assert SECOND * 60 <= wait < SECOND * 61
         assert "451" in row.last_error
-        # The sweep leaves it to the task's own retry until its time comes.
-        assert run(NOW + 30 * datetime.timedelta(seconds=1)).queued == 0
-        assert run(NOW + 61 * datetime.timedelta(seconds=1)).queued == 1
+        # Neither the sweep nor an early copy of the task takes it before then.
+        assert run(NOW + 30 * SECOND).published == 0
+        assert deliver(pk) is None
+        comes_due(pk)
+        assert run(NOW + 61 * SECOND).published == 1
         with pytest.raises(RetryLater) as second:
-            deliver(pk, now=NOW + MINUTE)
-        assert deliver(pk, now=NOW + 3 * MINUTE) == ReminderStatus.SENT
+            deliver(pk)
+        comes_due(pk)
+        assert deliver(pk) == ReminderStatus.SENT
     assert (first.value.seconds, second.value.seconds) == (60, 120)
     assert len(server.accepted) == 1
     assert server.attempts == 3
     row = Reminder.objects.get(pk=pk)
-    assert (row.status, row.attempts, row.last_error) == (ReminderStatus.SENT, 3, "")
+    assert (row.status, row.attempts) == (ReminderStatus.SENT, 3)
+    # Every attempt's reason is kept, newest first.
+    assert re.findall(r"451.*\[attempt (\d),", row.last_error) == ["2", "1"]
 
 
 @pytest.mark.django_db
@@ -335,7 +364,7 @@ def test_a_permanent_refusal_fails_at_once_and_shows_why(org, run, broker):
     run(NOW)
     [pk] = broker.ids()
     with FakeSMTP(refuse=1, refuse_code=550) as server, smtp_settings(server):
-        assert deliver(pk, now=NOW) == ReminderStatus.FAILED
+        assert deliver(pk) == ReminderStatus.FAILED
     row = Reminder.objects.get(pk=pk)
     assert row.status == ReminderStatus.FAILED
     assert "550" in row.last_error
@@ -354,11 +383,12 @@ def test_an_unreachable_mail_server_is_retried_with_back_off_then_failed(
     [pk] = broker.ids()
     waits = []
     with smtp_settings(spare_port()):
-        for attempt in range(2):
+        for _attempt in range(2):
             with pytest.raises(RetryLater) as later:
-                deliver(pk, now=NOW + attempt * MINUTE)
+                deliver(pk)
             waits.append(later.value.seconds)
-        assert deliver(pk, now=NOW + 5 * MINUTE) == ReminderStatus.FAILED
+            comes_due(pk)
+        assert deliver(pk) == ReminderStatus.FAILED
     assert waits == [60, 120]
     assert "ConnectionRefusedError" in Reminder.objects.get(pk=pk).last_error
 
@@ -374,9 +404,9 @@ def test_an_email_that_cannot_be_built_fails_with_the_reason_instead_of_looping(
         subject="Your goal is due soon",
         payload={"items": [{"title": "No id"}], "count": 1},
     )
-    assert deliver(broken.pk, now=NOW) == ReminderStatus.FAILED
+    assert deliver(broken.pk) == ReminderStatus.FAILED
     broken.refresh_from_db()
-    assert broken.last_error == "KeyError: 'goal_id'"
+    assert broken.last_error.startswith("KeyError: 'goal_id' [attempt 1, ")
     assert mail.outbox == []
 
 
@@ -397,12 +427,12 @@ def test_the_sweep_still_records_when_the_broker_is_down_and_queues_later(
     with publishing_to(dead), django_capture_on_commit_callbacks(execute=True):
         result = sweep(now=NOW)
     assert time.monotonic() - started < 3
-    assert result.pending == 2
+    assert (result.recorded, result.published) == (2, 0)
     rows = Reminder.objects.all()
     assert {(r.status, r.next_attempt_at) for r in rows} == {
         (ReminderStatus.PENDING, None)
     }
-    assert run(NOW + 15 * MINUTE).queued == 2
+    assert run(NOW + 15 * MINUTE).published == 2
     assert sorted(broker.ids()) == sorted(r.pk for r in rows)
 
 
@@ -434,7 +464,7 @@ def test_shared_feedback_tells_the_engineer_once_in_app_and_by_email(
     )
     assert notice.url == f"/feedback/{note.pk}/"
     assert broker.ids() == [first.pk]
-    assert deliver(first.pk, now=NOW) == ReminderStatus.SENT
+    assert deliver(first.pk) == ReminderStatus.SENT
     [email] = mail.outbox
     assert email.subject == "Mia Manager left you technical feedback"
     assert email.to == [org.alice.user.email]
@@ -480,7 +510,7 @@ def test_a_request_tells_the_person_asked(
     assert notice.message == "Bob Peer asked you for feedback by 11 December 2026."
     assert notice.url == f"/requests/{request.pk}/"
     assert broker.ids() == [reminder.pk]
-    deliver(reminder.pk, now=NOW)
+    deliver(reminder.pk)
     assert (
         mail.outbox[0].subject == "Bob Peer asked you for feedback by 11 December 2026"
     )
@@ -506,7 +536,7 @@ def test_an_event_commits_even_with_the_broker_down_and_the_sweep_sends_it(
     assert time.monotonic() - started < 3
     reminder.refresh_from_db()
     assert (reminder.status, reminder.next_attempt_at) == (ReminderStatus.PENDING, None)
-    assert run(NOW + MINUTE).queued == 1
+    assert run(NOW + MINUTE).published == 1
     assert broker.ids() == [reminder.pk]
 
 

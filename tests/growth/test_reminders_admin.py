@@ -1,5 +1,5 @@
 """Reminders in the admin: the log with its filters, sending the due reminders
-of chosen rules now, and retrying the ones that failed."""
+of chosen rules now, and retrying the ones that failed or are ambiguous."""
 
 import datetime
 
@@ -8,7 +8,13 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from growth.models import Reminder, ReminderKind, ReminderRule, ReminderStatus
+from growth.models import (
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+    ReminderRule,
+    ReminderStatus,
+)
 from tests import factories
 from tests.reminders_support import memory_broker, seed_defaults, utc
 
@@ -51,9 +57,40 @@ def test_send_due_now_runs_the_sweep_for_the_chosen_rules(
         [rule.pk],
         django_capture_on_commit_callbacks,
     )
-    assert "Recorded 2 reminder(s); queued 2 for sending." in response.content.decode()
+    assert (
+        "Planned 2 reminder(s); recorded 2, 0 of them skipped (the recipient "
+        "opted out); published 2 for sending."
+    ) in response.content.decode()
     assert set(Reminder.objects.values_list("kind", flat=True)) == {rule.kind}
     assert len(broker.ids()) == 2
+
+
+def test_send_due_now_says_what_it_planned_recorded_skipped_and_published_apart(
+    staff_client, cast, broker, django_capture_on_commit_callbacks
+):
+    rule = ReminderRule.objects.get(kind=ReminderKind.FEEDBACK_DUE)
+    ReminderPreference.objects.create(
+        user=cast.mia.user, kind=rule.kind, email_enabled=False
+    )
+    # Another sweep recorded Skip's reminder first.
+    Reminder.objects.create(
+        recipient=cast.skip.user,
+        kind=rule.kind,
+        period_key="2026-W49",
+        subject="Feedback due",
+    )
+    response = act(
+        staff_client,
+        "reminderrule",
+        "send_due_now",
+        [rule.pk],
+        django_capture_on_commit_callbacks,
+    )
+    assert (
+        "Planned 1 reminder(s); recorded 1, 1 of them skipped (the recipient "
+        "opted out); published 1 for sending."
+    ) in response.content.decode()
+    assert broker.ids() == [Reminder.objects.get(recipient=cast.skip.user).pk]
 
 
 def test_send_due_now_leaves_disabled_rules_alone(
@@ -108,11 +145,36 @@ def test_retry_gives_failed_reminders_fresh_attempts_and_queues_them(
         [broken.pk, fine.pk],
         django_capture_on_commit_callbacks,
     )
-    assert "Queued 1 failed reminder(s) again" in response.content.decode()
+    assert "Queued 1 failed or ambiguous reminder(s) again" in response.content.decode()
     broken.refresh_from_db()
     assert (broken.status, broken.attempts) == (ReminderStatus.PENDING, 0)
     assert Reminder.objects.get(pk=fine.pk).status == ReminderStatus.SENT
     assert broker.ids() == [broken.pk]
+
+
+def test_retry_sends_an_ambiguous_reminder_again_when_staff_decide_to(
+    staff_client, cast, broker, django_capture_on_commit_callbacks
+):
+    unsure = failed(cast)
+    Reminder.objects.filter(pk=unsure.pk).update(
+        status=ReminderStatus.AMBIGUOUS,
+        last_error="Ambiguous: the connection was lost after the message's final dot",
+    )
+    url = reverse("admin:growth_reminder_changelist")
+    listed = staff_client.get(url, {"status__exact": "ambiguous"}).content.decode()
+    assert "Ambiguous: the connection was lost" in listed
+    response = act(
+        staff_client,
+        "reminder",
+        "retry",
+        [unsure.pk],
+        django_capture_on_commit_callbacks,
+    )
+    assert "Queued 1 failed or ambiguous reminder(s) again" in response.content.decode()
+    unsure.refresh_from_db()
+    assert (unsure.status, unsure.attempts) == (ReminderStatus.PENDING, 0)
+    assert unsure.last_error.startswith("Retried by hand.\nAmbiguous: ")
+    assert broker.ids() == [unsure.pk]
 
 
 def test_staff_who_may_only_read_the_log_cannot_retry(client, cast):

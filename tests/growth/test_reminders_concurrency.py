@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connections
 
 from growth.models import Notification, Reminder, ReminderStatus
-from growth.reminders import deliver, sweep
+from growth.reminders.delivery import deliver, sweep
 from tests import factories
 from tests.reminders_support import memory_broker, reseed_after, seed_defaults, utc
 
@@ -61,7 +61,7 @@ def test_two_sweeps_and_two_workers_at_once_send_one_email_each(cast, broker):
             pending = Reminder.objects.filter(status=ReminderStatus.PENDING)
             barrier.wait()
             for pk in pending.values_list("pk", flat=True):
-                deliver(pk, now=NOW)
+                deliver(pk)
         except Exception as error:  # reported below, in the test's thread
             errors.append(error)
         finally:

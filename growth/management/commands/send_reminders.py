@@ -1,4 +1,4 @@
-"""Run the reminder sweep by hand: ``send_reminders [--dry-run] [--now ISO]``."""
+"""Run the reminder sweep by hand: ``send_reminders [--dry-run [--now ISO]]``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from growth import reminders
 from growth.models import Reminder
+from growth.reminders import delivery
+from growth.reminders.planning import plan
 
 
 def parse_now(value: str) -> datetime.datetime:
@@ -31,7 +32,8 @@ def parse_now(value: str) -> datetime.datetime:
 class Command(BaseCommand):
     help = (
         "Record and send the reminders due now, in this process (no broker "
-        "needed), and print what went to whom. --dry-run only prints."
+        "needed), and print what went to whom. --dry-run only prints; "
+        "--now, with --dry-run only, looks at another moment."
     )
 
     def add_arguments(self, parser):
@@ -43,24 +45,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--now",
             type=parse_now,
-            help="Run as if at this moment (ISO 8601 with an offset).",
+            help="With --dry-run: look as if at this moment (ISO 8601 with an offset).",
         )
 
     def handle(self, *args, dry_run: bool, now: datetime.datetime | None, **options):
+        if now is not None and not dry_run:
+            # Sending at an invented time would record the wrong week, and the
+            # workers' claims and retries keep the real (the database's) time.
+            raise CommandError(
+                "--now only goes with --dry-run: it shows what would be sent at "
+                "that moment. Sending always happens now."
+            )
+        # Rows waiting to retry are due by the database's clock, unless a dry
+        # run looks at another moment.
+        waiting = delivery.due_ids(now=now) if dry_run else []
         now = now or timezone.now()
-        planned = reminders.plan(now=now)
+        planned = plan(now=now)
         if dry_run:
-            self._dry_run(planned, now=now)
+            self._dry_run(planned, waiting, now=now)
             return
-        recorded = reminders.record(planned, now=now)
+        recorded = delivery.record(planned, now=now)
         with transaction.atomic():
-            reminders.release_stale_claims(now=now)
-            ids = reminders.due_ids(now=now)
+            delivery.release_stale_claims()
+        ids = delivery.due_ids()
         outcomes = {}
         for pk in ids:
             try:
-                outcomes[pk] = reminders.deliver(pk, now=now)
-            except reminders.RetryLater as later:
+                outcomes[pk] = delivery.deliver(pk)
+            except delivery.RetryLater as later:
                 outcomes[pk] = f"mail server failed; retrying in {later.seconds} s"
         rows = Reminder.objects.filter(pk__in=ids).select_related("recipient")
         by_recipient = defaultdict(list)
@@ -73,18 +85,18 @@ class Command(BaseCommand):
         skipped = f", {recorded.skipped} opted out" if recorded.skipped else ""
         sent = sum(1 for outcome in outcomes.values() if outcome == "sent")
         self.stdout.write(
-            f"Recorded {len(planned)} reminder(s){skipped}; sent {sent} of "
-            f"{len(ids)} pending at {now.isoformat()}."
+            f"Planned {len(planned)}, recorded {recorded.recorded} reminder(s)"
+            f"{skipped}; sent {sent} of {len(ids)} pending at {now.isoformat()}."
         )
 
-    def _dry_run(self, planned, *, now):
+    def _dry_run(self, planned, waiting_ids, *, now):
         users = get_user_model().objects.in_bulk({p.recipient_id for p in planned})
         by_recipient = defaultdict(list)
         for p in planned:
             by_recipient[users[p.recipient_id]].append(
                 (p.kind, p.period_key, p.subject, "would be sent")
             )
-        waiting = Reminder.objects.filter(pk__in=self._waiting_ids(now)).select_related(
+        waiting = Reminder.objects.filter(pk__in=waiting_ids).select_related(
             "recipient"
         )
         for reminder in waiting:
@@ -96,13 +108,6 @@ class Command(BaseCommand):
             f"Dry run at {now.isoformat()}: {len(planned)} new and "
             f"{len(waiting)} recorded reminder(s) would be sent; nothing was written."
         )
-
-    def _waiting_ids(self, now) -> list[int]:
-        # Read inside a transaction that is rolled back: select_for_update needs one.
-        with transaction.atomic():
-            ids = reminders.due_ids(now=now)
-            transaction.set_rollback(True)
-        return ids
 
     def _print(self, by_recipient):
         for recipient, lines in by_recipient.items():

@@ -71,7 +71,7 @@ def test_the_dashboard_card_shows_the_author_s_email(client, cast, note):
 def test_the_notification_names_the_author_with_their_email(cast, note):
     told = Notification.objects.get(recipient=cast.alice.user)
     assert told.message == (
-        f"Mia Manager ({cast.mia.user.email}) left you technical feedback."
+        f"Mia Manager ({cast.mia.user.email}) praised your technical work."
     )
 
 
@@ -79,7 +79,7 @@ def test_the_email_names_the_author_with_their_email(cast, note):
     reminder = Reminder.objects.get(recipient=cast.alice.user)
     assert deliver(reminder.pk, now=NOW) == ReminderStatus.SENT
     [email] = mail.outbox
-    assert f"Mia Manager ({cast.mia.user.email}) left you" in email.body
+    assert f"Mia Manager ({cast.mia.user.email}) praised you" in email.body
     html, _type = email.alternatives[0]
     assert cast.mia.user.email in html
 
