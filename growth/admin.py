@@ -93,6 +93,7 @@ from growth.models import (
     ReminderPreference,
     ReminderRule,
     ReminderStatus,
+    Submission,
 )
 from growth.services.feedback import feedback_note_restore, feedback_requests_reopen
 from growth.services.learning import learning_attendees_set
@@ -1421,3 +1422,20 @@ class NotificationAdmin(GrowthAdmin):
     @admin.display(boolean=True, description="read", ordering="read_at")
     def read(self, notification):
         return notification.read_at is not None
+
+
+@admin.register(Submission)
+class SubmissionAdmin(GrowthAdmin):
+    """The one-time keys that made creates idempotent: read-only, for tracing
+    what a double click or a retried POST was answered with."""
+
+    list_display = ("created_at", "user", "content_type", "object_ids")
+    list_select_related = ("user", "content_type")
+    list_filter = (("created_at", admin.DateFieldListFilter), "content_type")
+    search_fields = ("user__email", "user__display_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

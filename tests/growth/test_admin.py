@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import itertools
+import uuid
 
 import pytest
 import time_machine
@@ -32,6 +33,7 @@ from growth.models import (
     ReminderStatus,
     RequestStatus,
 )
+from growth.services.submissions import create_once
 from growth.spreadsheets import csv_cell
 from tests import factories
 from tests.admin_forms import engineer_form
@@ -55,10 +57,16 @@ GROWTH_MODELS = (
     "growth.reminder",
     "growth.reminderpreference",
     "growth.notification",
+    "growth.submission",
 )
 # Rules are seeded one per kind and reminders are written by the sweep only;
 # a comment is its author's own words.
-NOT_ADDABLE = ("growth.reminderrule", "growth.reminder", "growth.feedbackcomment")
+NOT_ADDABLE = (
+    "growth.reminderrule",
+    "growth.reminder",
+    "growth.feedbackcomment",
+    "growth.submission",
+)
 
 
 @pytest.fixture
@@ -96,6 +104,7 @@ def world(cast):
         kind=EventKind.FEEDBACK_RECEIVED,
         message="Mia Manager gave you feedback",
     )
+    create_once(user=cast.alice.user, key=uuid.uuid4(), create=lambda: goal)
     return cast
 
 
