@@ -29,12 +29,12 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 28
 # Colours that stay apart for most colour vision; lines also differ by dash,
 # and every number is in the table anyway.
 PALETTE = (
-    "#0d6efd",
+    "#0a58ca",
     "#d63384",
     "#198754",
-    "#fd7e14",
+    "#ca6510",
     "#6f42c1",
-    "#20c997",
+    "#1aa179",
     "#6c757d",
     "#dc3545",
 )
@@ -497,7 +497,7 @@ def goal_bars(goals, *, today: datetime.date) -> SafeString:
             if goal.target_date < today:
                 badge = '<span class="badge text-bg-warning">Overdue</span>'
         bar = (
-            f'<rect width="{progress}%" height="12" rx="6" fill="#0d6efd" />'
+            f'<rect width="{progress}%" height="12" rx="6" fill="#0a58ca" />'
             if progress
             else ""
         )
