@@ -59,11 +59,11 @@ def test_feedback_goes_round_the_loop(cast, open_page):
     card.get_by_label(re.compile("Reply to")).fill("Thank you, I had not noticed")
     card.get_by_role("button", name=re.compile("Send reply|Reply")).click()
     engineer.locator(f"#note-{note.pk}-card").get_by_text(
-        "Thank you, I had not noticed"
+        "Your reply is in the conversation."
     ).wait_for()
     note.refresh_from_db()
     assert note.acknowledged_at is not None
-    assert note.reply == "Thank you, I had not noticed"
+    assert note.comments.get().body == "Thank you, I had not noticed"
 
     # The manager sees the acknowledgement on the team dashboard.
     manager.reload()
