@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from growth.models import Competency, ReminderRule
 from tests import factories
+from tests.reminders_support import seed_defaults
 
 # In CI the property-based tests run a fixed set of examples, so a red build is
 # reproducible; on a developer's machine they explore anew each run.
@@ -125,6 +127,21 @@ def staff_client(client, cast):
     """A client signed in as the cast's superuser, for the admin."""
     client.force_login(cast.staff)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _seeded(request, django_db_setup, django_db_blocker):
+    """Start every database test with the migrations' competencies and reminder
+    rules: a transactional test's flush takes them from every later test in
+    its process, whichever order the files run in."""
+    uses_db = request.node.get_closest_marker("django_db") or (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    if uses_db:
+        with django_db_blocker.unblock():
+            if not (Competency.objects.exists() and ReminderRule.objects.exists()):
+                seed_defaults()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -248,7 +248,7 @@ def test_erasure_unnames_the_author_with_their_email(client, cast):
         engineer=cast.alice,
         kind="technical",
         competency=factories.competency("technical"),
-        sentiment="praise",
+        sentiment="constructive",
         situation="s",
         behaviour="b",
         impact="i",

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.conftest import CHROMIUM
-from tests.reminders_support import memory_broker, seed_defaults
+from tests.reminders_support import memory_broker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are still plain synchronous ones.
@@ -29,15 +29,6 @@ def _publish_to_memory():
     """The live server commits for real, so its emails would be queued for real:
     keep them in memory instead of var/celery/ or the shared Redis."""
     yield from memory_broker()
-
-
-@pytest.fixture(autouse=True)
-def _seeded(django_db_setup, django_db_blocker):
-    """Put back the migrations' competencies and reminder rules: the flush after
-    an earlier transactional test took them, and serialized_rollback does not
-    bring them back for a test that runs after one in another module."""
-    with django_db_blocker.unblock():
-        seed_defaults()
 
 
 @pytest.fixture(scope="session")
