@@ -77,6 +77,7 @@ from growth import privacy, reminders
 from growth.exports import export_json
 from growth.models import (
     ActionItem,
+    AgendaItem,
     CheckIn,
     Competency,
     Engineer,
@@ -1157,8 +1158,25 @@ class GoalCheckInAdmin(GrowthAdmin):
 
 class ActionItemInline(GrowthInline):
     model = ActionItem
-    fields = ("description", "done_at", "created_at")
+    fields = ("description", "owner", "due_on", "done_at", "created_at")
     readonly_fields = ("created_at",)
+    autocomplete_fields = ("owner",)
+    list_select_related = ("owner",)
+
+
+class DiscussedAgendaItemInline(GrowthInline):
+    model = AgendaItem
+    fk_name = "discussed_in"
+    verbose_name = "talking point discussed"
+    verbose_name_plural = "talking points discussed"
+    fields = ("text", "added_by", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("added_by",)
+    list_select_related = ("added_by",)
+
+    def has_add_permission(self, request, obj=None):
+        # A point is put on a pair's agenda first (Agenda items), then discussed.
+        return False
 
 
 @admin.register(CheckIn)
@@ -1171,7 +1189,7 @@ class CheckInAdmin(GrowthAdmin):
     autocomplete_fields = ("author", "engineer", "mentorship")
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "held_on"
-    inlines = (ActionItemInline,)
+    inlines = (DiscussedAgendaItemInline, ActionItemInline)
 
     def get_queryset(self, request):
         open_items = Count(
@@ -1186,24 +1204,60 @@ class CheckInAdmin(GrowthAdmin):
 
 @admin.register(ActionItem)
 class ActionItemAdmin(GrowthAdmin):
-    list_display = ("description", "check_in", "done", "created_at")
-    list_select_related = ("check_in__engineer__user",)
+    list_display = ("description", "check_in", "owner", "due_on", "done", "created_at")
+    list_select_related = ("check_in__engineer__user", "owner")
     list_filter = (
         ("created_at", admin.DateFieldListFilter),
         DoneFilter,
         "check_in__kind",
+        ("due_on", admin.DateFieldListFilter),
     )
     search_fields = (
         "description",
         "check_in__engineer__user__display_name",
         "check_in__engineer__user__email",
+        "owner__display_name",
+        "owner__email",
     )
-    autocomplete_fields = ("check_in",)
+    search_help_text = "Search by the item, or the engineer's or owner's name or email."
+    autocomplete_fields = ("check_in", "owner")
     readonly_fields = ("created_at",)
 
     @admin.display(boolean=True, description="done", ordering="done_at")
     def done(self, item):
         return item.is_done
+
+
+class DiscussedFilter(_IsSetFilter):
+    title = parameter_name = "discussed"
+    field = "discussed_in"
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(GrowthAdmin):
+    list_display = ("text", "engineer", "kind", "added_by", "created_at", "discussed")
+    list_select_related = ("engineer__user", "added_by")
+    list_filter = (
+        ("created_at", admin.DateFieldListFilter),
+        DiscussedFilter,
+        "kind",
+        "engineer__team",
+    )
+    search_fields = (
+        "text",
+        *ENGINEER_SEARCH,
+        "added_by__display_name",
+        "added_by__email",
+    )
+    search_help_text = (
+        "Search by the point, or the engineer's or its adder's name or email."
+    )
+    autocomplete_fields = ("engineer", "mentorship", "added_by", "discussed_in")
+    readonly_fields = ("created_at",)
+
+    @admin.display(boolean=True, description="discussed", ordering="discussed_in")
+    def discussed(self, point):
+        return point.discussed_in_id is not None
 
 
 # --- learning --------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Everything comes through the policy, as the signed-in engineer: feedback shared
 with them (never the manager-only notes about them), what they wrote, their
-goals, their check-ins, learning and requests. A fixed number of queries,
-however long the history.
+goals, their check-ins (the private notes only of those they held), the
+talking points of their 1:1s and mentoring, learning and requests. A fixed
+number of queries, however long the history.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from django.utils.text import slugify
 
 from growth.models import (
     ActionItem,
+    AgendaItem,
     CheckIn,
     Engineer,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -58,12 +61,23 @@ def note_record(note: FeedbackNote, zone) -> dict:
         "behaviour": note.behaviour,
         "impact": note.impact,
         "suggestion": note.suggestion,
+        "message": note.message,
+        "public": note.public,
         "acknowledged_at": in_zone(note.acknowledged_at, zone),
-        "reply": note.reply,
         "replied_at": in_zone(note.replied_at, zone),
         "actionable": note.actionable,
         "goal_id": note.goal_id,
         "request_id": note.request_id,
+        "comments": [
+            {
+                "id": comment.pk,
+                "author": name_of(comment.author),
+                "created_at": in_zone(comment.created_at, zone),
+                "updated_at": in_zone(comment.updated_at, zone),
+                "body": comment.body,
+            }
+            for comment in note.thread
+        ],
     }
 
 
@@ -110,23 +124,45 @@ def goal_record(goal: Goal, check_ins, zone) -> dict:
     }
 
 
-def check_in_record(check_in: CheckIn, action_items, zone) -> dict:
-    return {
+def check_in_record(
+    check_in: CheckIn, action_items, zone, *, private_notes: bool = False
+) -> dict:
+    """A check-in with its action items; its author's private notes only when
+    ``private_notes`` (the export is the author's, or staff's)."""
+    record = {
         "id": check_in.pk,
         "kind": check_in.kind,
         "held_on": check_in.held_on,
         "engineer": name_of(check_in.engineer),
         "author": name_of(check_in.author),
         "notes": check_in.notes,
-        "action_items": [
-            {
-                "id": item.pk,
-                "description": item.description,
-                "created_at": in_zone(item.created_at, zone),
-                "done_at": in_zone(item.done_at, zone),
-            }
-            for item in action_items
-        ],
+    }
+    if private_notes:
+        record["private_notes"] = check_in.private_notes
+    record["action_items"] = [
+        {
+            "id": item.pk,
+            "description": item.description,
+            "owner": name_of(item.owner),
+            "due_on": item.due_on,
+            "created_at": in_zone(item.created_at, zone),
+            "done_at": in_zone(item.done_at, zone),
+        }
+        for item in action_items
+    ]
+    return record
+
+
+def agenda_item_record(point: AgendaItem, zone) -> dict:
+    return {
+        "id": point.pk,
+        "kind": point.kind,
+        "engineer": name_of(point.engineer),
+        "mentorship_id": point.mentorship_id,
+        "added_by": name_of(point.added_by),
+        "text": point.text,
+        "created_at": in_zone(point.created_at, zone),
+        "discussed_in_check_in_id": point.discussed_in_id,
     }
 
 
@@ -137,8 +173,16 @@ def export_build(
     when the request has it) may take away."""
     zone = user.zone
     access = access_of(access or user)
-    notes = FeedbackNote.objects.visible_to(access).select_related(
-        "author", "engineer__user", "competency"
+    notes = (
+        FeedbackNote.objects.visible_to(access)
+        .select_related("author", "engineer__user", "competency")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=FeedbackComment.objects.select_related("author"),
+                to_attr="thread",
+            )
+        )
     )
     received = notes.filter(engineer=engineer, visibility=Visibility.SHARED)
     given = notes.filter(author=user)
@@ -160,9 +204,19 @@ def export_build(
         .filter(Q(engineer=engineer) | Q(author=user))
         .select_related("author", "engineer__user")
         .prefetch_related(
-            Prefetch("action_items", queryset=ActionItem.objects.all(), to_attr="items")
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related("owner"),
+                to_attr="items",
+            )
         )
         .order_by("held_on", "pk")
+    )
+    talking_points = (
+        AgendaItem.objects.visible_to(access)
+        .filter(Q(engineer=engineer) | Q(added_by=user))
+        .select_related("engineer__user", "added_by")
+        .order_by("created_at", "pk")
     )
     learning = (
         LearningActivity.objects.visible_to(access)
@@ -199,8 +253,15 @@ def export_build(
         ],
         "goals": [goal_record(goal, goal.check_in_log, zone) for goal in goals],
         "check_ins": [
-            check_in_record(check_in, check_in.items, zone) for check_in in check_ins
+            check_in_record(
+                check_in,
+                check_in.items,
+                zone,
+                private_notes=check_in.author_id == user.pk,
+            )
+            for check_in in check_ins
         ],
+        "talking_points": [agenda_item_record(p, zone) for p in talking_points],
         "learning": [
             {
                 "id": activity.pk,
@@ -236,7 +297,9 @@ def _records(data: dict):
         ("feedback_given", "feedback_given"),
     ):
         for row in data[section]:
-            yield record_type, row
+            yield record_type, {k: v for k, v in row.items() if k != "comments"}
+            for comment in row["comments"]:
+                yield "comment", {"note_id": row["id"], **comment}
     for goal in data["goals"]:
         yield "goal", {k: v for k, v in goal.items() if k != "check_ins"}
         for check_in in goal["check_ins"]:
@@ -245,6 +308,8 @@ def _records(data: dict):
         yield "check_in", {k: v for k, v in check_in.items() if k != "action_items"}
         for item in check_in["action_items"]:
             yield "action_item", {"check_in_id": check_in["id"], **item}
+    for point in data["talking_points"]:
+        yield "talking_point", point
     for activity in data["learning"]:
         yield "learning", activity
     for row in data["feedback_requests_made"]:

@@ -14,7 +14,16 @@ which every database serves from its indexes. They are the table in DESIGN.md:
 - goals and goal check-ins: the engineer and their manager read and edit, active
   mentors read and check in;
 - check-ins: the author edits; the engineer and their manager read; active mentors
-  read the mentoring ones;
+  read the mentoring ones; the author's private notes on one are the author's
+  alone (the pages ask ``may_read_private_notes``);
+- a pair's agenda (the talking points for its next check-in) has the readers of
+  its check-ins; its two people add to it: the engineer and their manager for
+  1:1s, mentee and mentor of an active mentorship for mentoring. Whoever added
+  a point takes it back until a check-in has discussed it;
+- action items have their check-in's readers. Each has an owner, the engineer
+  or the author; the owner ticks it off, and so does the author, who keeps the
+  record of the conversation. An item without an owner (its owner's account
+  was erased) falls to the engineer. The author edits items;
 - learning: attendees, leader and whoever logged it, plus the attendees' managers
   and mentors; learning sessions and hackathons are for everyone to see. The
   logger and leader edit; attendees edit their personal activities too.
@@ -395,15 +404,27 @@ def goal_check_ins_editable_by(who, qs: QuerySet) -> QuerySet:
 # --- check-ins -----------------------------------------------------------------
 
 
+def _check_in_readers(access: Access, prefix: str = "") -> Q:
+    """Who reads a check-in, on the check-in at ``prefix`` (``"check_in__"``
+    from an action item): its author, the engineer and their manager, and the
+    engineer's active mentors for mentoring ones."""
+    return (
+        Q(**{f"{prefix}author_id": access.user_id})
+        | Q(**{f"{prefix}engineer_id__in": access.own_ids | access.report_ids})
+        | Q(
+            **{
+                f"{prefix}kind": CheckInKind.MENTORING,
+                f"{prefix}engineer_id__in": access.mentee_ids,
+            }
+        )
+    )
+
+
 def check_ins_visible_to(who, qs: QuerySet) -> QuerySet:
     access = access_of(who)
     if not access.member:
         return qs.none()
-    return qs.filter(
-        Q(author_id=access.user_id)
-        | Q(engineer_id__in=access.own_ids | access.report_ids)
-        | Q(kind=CheckInKind.MENTORING, engineer_id__in=access.mentee_ids)
-    )
+    return qs.filter(_check_in_readers(access))
 
 
 def check_ins_editable_by(who, qs: QuerySet) -> QuerySet:
@@ -413,24 +434,120 @@ def check_ins_editable_by(who, qs: QuerySet) -> QuerySet:
     return qs.filter(author_id=access.user_id)
 
 
-def may_toggle_action_items(who, check_in) -> bool:
-    """The check-in's author and its engineer tick its action items."""
+def may_read_private_notes(who, check_in) -> bool:
+    """A check-in's private notes are its author's alone: not the engineer's,
+    not their manager's, not staff's through the pages."""
     access = access_of(who)
-    return access.member and (
-        check_in.author_id == access.user_id or check_in.engineer_id in access.own_ids
+    return access.member and check_in.author_id == access.user_id
+
+
+# --- a pair: the agenda of its next check-in ---------------------------------------
+
+
+def may_read_pair(who, *, engineer_id: int, kind: str) -> bool:
+    """Whether ``who`` reads a pair's page and agenda: the readers of its
+    check-ins, their authors aside (an author who is no longer in the pair
+    keeps the check-ins they held, not the pair)."""
+    access = access_of(who)
+    return engineer_id in access.own_ids | access.report_ids or (
+        kind == CheckInKind.MENTORING and engineer_id in access.mentee_ids
     )
 
 
-def action_items_toggleable_by(who, qs: QuerySet) -> QuerySet:
-    """Action items ``who`` may mark done or undone: the check-in's author and
-    its engineer, among the check-ins they may see."""
+def may_add_agenda_item(who, *, engineer: Engineer, kind: str, mentorship) -> bool:
+    """The pair's two people add talking points to its next check-in: the
+    engineer (who has a manager to meet) and their direct manager for a 1:1;
+    mentee and mentor of an active mentorship for mentoring."""
+    access = access_of(who)
+    if kind == CheckInKind.ONE_ON_ONE:
+        return mentorship is None and (
+            access.manages(engineer.pk)
+            or (engineer.pk in access.own_ids and engineer.manager_id is not None)
+        )
+    return (
+        kind == CheckInKind.MENTORING
+        and mentorship is not None
+        and mentorship.is_active
+        and mentorship.mentee_id == engineer.pk
+        and bool({mentorship.mentee_id, mentorship.mentor_id} & access.own_ids)
+    )
+
+
+def agenda_items_visible_to(who, qs: QuerySet) -> QuerySet:
+    """A talking point has the readers of the pair's check-ins; whoever added
+    it, and the author of the check-in that discussed it, read it too."""
     access = access_of(who)
     if not access.member:
         return qs.none()
     return qs.filter(
-        Q(check_in__author_id=access.user_id)
-        | Q(check_in__engineer_id__in=access.own_ids)
+        Q(added_by_id=access.user_id)
+        | Q(discussed_in__author_id=access.user_id)
+        | Q(engineer_id__in=access.own_ids | access.report_ids)
+        | Q(kind=CheckInKind.MENTORING, engineer_id__in=access.mentee_ids)
     )
+
+
+def agenda_items_removable_by(who, qs: QuerySet) -> QuerySet:
+    """Whoever added a point takes it back, until a check-in has discussed it."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    return qs.filter(added_by_id=access.user_id, discussed_in__isnull=True)
+
+
+# --- action items --------------------------------------------------------------
+
+
+def action_items_visible_to(who, qs: QuerySet) -> QuerySet:
+    """Action items have the readers of their check-in."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    return qs.filter(_check_in_readers(access, "check_in__"))
+
+
+def _owns(access: Access) -> Q:
+    return Q(owner_id=access.user_id) | Q(
+        owner__isnull=True, check_in__engineer_id__in=access.own_ids
+    )
+
+
+def action_items_owned_by(who, qs: QuerySet) -> QuerySet:
+    """The items ``who`` is to do: theirs, and, as the engineer, those that
+    have no owner any more."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    return qs.filter(_owns(access))
+
+
+def action_items_toggleable_by(who, qs: QuerySet) -> QuerySet:
+    """Action items ``who`` may mark done or undone: the ones they own, and
+    every item of the check-ins they held."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    return qs.filter(_owns(access) | Q(check_in__author_id=access.user_id))
+
+
+def may_toggle_action_item(who, item, check_in) -> bool:
+    """``action_items_toggleable_by`` for one item of ``check_in``, already read."""
+    access = access_of(who)
+    if not access.member:
+        return False
+    if item.owner_id is None:
+        owns = check_in.engineer_id in access.own_ids
+    else:
+        owns = item.owner_id == access.user_id
+    return owns or check_in.author_id == access.user_id
+
+
+def action_items_editable_by(who, qs: QuerySet) -> QuerySet:
+    """The author of a check-in rewrites its items, reassigns and re-dates them."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    return qs.filter(check_in__author_id=access.user_id)
 
 
 # --- learning ------------------------------------------------------------------

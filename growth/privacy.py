@@ -3,7 +3,8 @@
 A feedback record is personal data about the engineer it describes, whoever
 wrote it, so the subject-access export holds every note about the person —
 manager-only notes, notes to self and deleted notes included — besides what
-they wrote, their goals, check-ins, mentorships, learning, requests,
+they wrote, their goals, check-ins (with their authors' private notes, for the
+same reason), talking points, mentorships, learning, requests,
 notifications, reminders, sign-in records and the change history of it all.
 
 Erasing a person who left keeps what the organisation still needs and nothing
@@ -31,6 +32,7 @@ from accounts.models import NameChange, User
 from accounts.names import name_and_email
 from accounts.sessions import user_sessions_end
 from growth.exports import (
+    agenda_item_record,
     check_in_record,
     goal_check_in_record,
     goal_record,
@@ -42,6 +44,7 @@ from growth.exports import (
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
     ActionItem,
+    AgendaItem,
     CheckIn,
     Engineer,
     FeedbackNote,
@@ -146,6 +149,7 @@ def subject_access_export(
             .order_by("created_at", "pk")
         ],
         "check_ins": [],
+        "talking_points": [],
         "mentorships": [],
         "learning": [],
         "feedback_requests": [],
@@ -236,13 +240,23 @@ def subject_access_export(
             goal_record(goal, goal.check_ins.all(), zone) for goal in goals
         ]
         data["check_ins"] = [
-            check_in_record(check_in, check_in.action_items.all(), zone)
+            check_in_record(
+                check_in, check_in.action_items.all(), zone, private_notes=True
+            )
             for check_in in CheckIn.objects.filter(
                 Q(engineer=engineer) | Q(author=user)
             )
             .select_related("author", "engineer__user")
-            .prefetch_related("action_items")
+            .prefetch_related("action_items__owner")
             .order_by("held_on", "pk")
+        ]
+        data["talking_points"] = [
+            agenda_item_record(point, zone)
+            for point in AgendaItem.objects.filter(
+                Q(engineer=engineer) | Q(added_by=user)
+            )
+            .select_related("engineer__user", "added_by")
+            .order_by("created_at", "pk")
         ]
         data["mentorships"] = [
             {
@@ -487,6 +501,7 @@ def _forget_logged(user: User, engineer: Engineer | None) -> None:
     )
     _forget_logged_objects(CheckIn.objects.filter(engineer=engineer))
     _forget_logged_objects(ActionItem.objects.filter(check_in__engineer=engineer))
+    _forget_logged_objects(AgendaItem.objects.filter(engineer=engineer))
     _forget_logged_objects(
         FeedbackRequest.objects.filter(Q(requester=engineer) | Q(recipient=engineer))
     )
@@ -522,7 +537,10 @@ def erase_person(*, user: User, by: User) -> None:
     FeedbackNote.all_objects.filter(author=user).update(author=None)
     FeedbackNote.all_objects.filter(deleted_by=user).update(deleted_by=None)
     GoalCheckIn.objects.filter(author=user).update(author=None)
-    CheckIn.objects.filter(author=user).update(author=None)
+    # Their private notes go: nobody else could ever read them.
+    CheckIn.objects.filter(author=user).update(author=None, private_notes="")
+    ActionItem.objects.filter(owner=user).update(owner=None)
+    AgendaItem.objects.filter(added_by=user).update(added_by=None)
     Goal.objects.filter(created_by=user).update(created_by=None)
     LearningActivity.objects.filter(logged_by=user).update(logged_by=None)
     # The admin's log of what is about them names them.

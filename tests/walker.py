@@ -25,6 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from growth.models import (
     ActionItem,
+    AgendaItem,
     CheckIn,
     CheckInKind,
     FeedbackComment,
@@ -78,6 +79,7 @@ class World:
     mentoring: CheckIn
     item_one_on_one: ActionItem
     item_mentoring: ActionItem
+    agenda_point: AgendaItem
     learning_private: LearningActivity
     learning_public: LearningActivity
     request: FeedbackRequest
@@ -127,6 +129,12 @@ def build_world(cast) -> World:
         item_mentoring=ActionItem.objects.create(
             check_in=mentoring, description="Read the SRE book"
         ),
+        agenda_point=AgendaItem.objects.create(
+            engineer=cast.alice,
+            kind=CheckInKind.ONE_ON_ONE,
+            added_by=cast.alice.user,
+            text="Talk about the promotion case",
+        ),
         learning_private=factories.make_learning(
             cast.alice.user, attendees=[cast.alice]
         ),
@@ -157,6 +165,7 @@ WATCHED = (
     GoalCheckIn,
     CheckIn,
     ActionItem,
+    AgendaItem,
     LearningActivity,
     Notification,
     Reminder,
@@ -255,6 +264,14 @@ def _goal_payload(w):
 
 def _check_in_payload(w):
     return {"held_on": "2026-01-05", "notes": "Changed notes", "action_items": "New"}
+
+
+def _agenda_payload(w):
+    return {"text": "Talk about the offsite"}
+
+
+def _action_item_payload(w):
+    return {"description": "Changed", "owner": w.cast.alice.user.pk}
 
 
 def _learning_payload(w):
@@ -602,6 +619,47 @@ CASES: list[Case] = [
         post_only=True,
         payload=lambda w: {"done": "1"},
         done=lambda w, role: _refreshed(w.item_mentoring).done_at is not None,
+    ),
+    Case(
+        "action-item-edit",
+        "1:1",
+        only("mia"),
+        args=_pk("item_one_on_one"),
+        payload=_action_item_payload,
+    ),
+    Case(
+        "action-item-edit",
+        "mentoring",
+        only("max"),
+        args=_pk("item_mentoring"),
+        payload=_action_item_payload,
+    ),
+    # 1:1s belong to both people: the engineer's page, and each pair's.
+    Case("one-on-ones", "", everyone()),
+    Case(
+        "one-on-one-pair",
+        "alice",
+        only("alice", "mia"),
+        args=lambda w: [w.cast.alice.pk],
+        payload=_agenda_payload,
+    ),
+    Case(
+        "mentoring-pair",
+        "max and alice",
+        # Her manager reads the mentoring agenda; only the two add to it.
+        only("alice", "max", "mia"),
+        args=lambda w: [w.cast.max_mentors_alice.pk],
+        payload=_agenda_payload,
+    ),
+    Case(
+        "agenda-item-remove",
+        "",
+        only("alice", ok=REDIRECT),
+        args=_pk("agenda_point"),
+        post_only=True,
+        done=lambda w, role: (
+            not AgendaItem.objects.filter(pk=w.agenda_point.pk).exists()
+        ),
     ),
     Case("coaching", "", only("cora")),
     # Learning.

@@ -1,4 +1,4 @@
-from growth.models.checkins import ActionItem, CheckIn, CheckInKind
+from growth.models.checkins import ActionItem, AgendaItem, CheckIn, CheckInKind
 from growth.models.comments import FeedbackComment
 from growth.models.feedback import (
     FeedbackNote,
@@ -41,6 +41,7 @@ __all__ = [
     "NOTICE_KIND_CHOICES",
     "PUBLIC_LEARNING_KINDS",
     "ActionItem",
+    "AgendaItem",
     "Attendance",
     "CheckIn",
     "CheckInKind",

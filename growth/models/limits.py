@@ -20,12 +20,15 @@ NOTE_PART = 5_000  # each of a note's situation, behaviour, impact, suggestion
 REPLY = 5_000
 REQUEST_MESSAGE = 5_000
 CHECK_IN_NOTES = 5_000
+CHECK_IN_PRIVATE_NOTES = 5_000
 GOAL_DESCRIPTION = 5_000
 GOAL_CHECK_IN_NOTE = 5_000
 LEARNING_DESCRIPTION = 5_000
 # The box new action items are typed in, one a line; each item is ACTION_ITEM.
 ACTION_ITEMS_BOX = 5_000
 ACTION_ITEM = 300
+# A talking point for the next 1:1: a sentence or two of what and why.
+AGENDA_ITEM = 500
 # Titles and names: one line.
 GOAL_TITLE = 200
 LEARNING_TITLE = 200

@@ -17,16 +17,22 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Count,
+    OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from growth import charts, policy
 from growth.models import (
+    ActionItem,
+    AgendaItem,
     Attendance,
+    CheckInKind,
     Competency,
     CompetencyKind,
     Engineer,
@@ -39,6 +45,7 @@ from growth.models import (
     Visibility,
 )
 from growth.policy import Access
+from growth.selectors.checkins import count_of, pair_url
 
 MONTHS = 6  # how far back the monthly charts reach, this month included
 COVERAGE_DAYS = 90  # "lately", for which competencies have had feedback
@@ -79,19 +86,90 @@ def goal_engineers(who) -> QuerySet:
 
 def dashboard_engineer(access: Access, pk: int) -> Engineer:
     """The engineer ``pk`` if the viewer may open their dashboard, ready to draw
-    its header (``manager_visible``, ``may_add_goal``); else a 404."""
-    engineer = get_object_or_404(
+    its header (``manager_visible``, ``may_add_goal``) and, on one's own, the
+    My 1:1s card (``open_action_items``, ``agenda_points``); else a 404."""
+    engineers = (
         Engineer.objects.visible_to(access)
         .select_related("user", "team", "manager__user")
-        .only(*ENGINEER_HEADER),
-        pk=pk,
+        .only(*ENGINEER_HEADER)
     )
+    if pk == access.engineer_id:
+        engineers = engineers.annotate(**my_one_on_ones_counts(access))
+    engineer = get_object_or_404(engineers, pk=pk)
     engineer.manager_visible = access.follows(engineer.manager_id)
     engineer.may_add_goal = engineer.pk in policy.goal_owner_ids(access)
     return engineer
 
 
+def my_one_on_ones_counts(access: Access) -> dict:
+    """The My 1:1s card's counts, as subqueries of the engineer's own read
+    rather than queries of their own: the open action items they are to do,
+    and the talking points waiting for their next 1:1s and mentoring
+    check-ins (an ended mentorship has no next one)."""
+    items = (
+        ActionItem.objects.owned_by(access)
+        .open()
+        .filter(check_in__engineer=OuterRef("pk"))
+    )
+    points = (
+        AgendaItem.objects.visible_to(access)
+        .open()
+        .filter(engineer=OuterRef("pk"))
+        .filter(Q(mentorship__isnull=True) | Q(mentorship__ended_on__isnull=True))
+    )
+    return {
+        "open_action_items": count_of(items, by="check_in__engineer"),
+        "agenda_points": count_of(points),
+    }
+
+
 # --- the dashboard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OneOnOnes:
+    """Where the dashboard leads for 1:1s: one's own page with its counts, or
+    the viewer's pair with the engineer (a manager's 1:1s, a mentor's
+    mentoring)."""
+
+    url: str
+    is_self: bool
+    kind_noun: str = CheckInKind.ONE_ON_ONE.noun
+    open_action_items: int = 0
+    agenda_points: int = 0
+
+
+def one_on_ones_card(
+    access: Access, engineer: Engineer, mentorships: list
+) -> OneOnOnes | None:
+    """The card for the viewer of ``engineer``'s dashboard, from what the
+    dashboard has read already (``mentorships``: the engineer's active ones)."""
+    if engineer.pk == access.engineer_id:
+        return OneOnOnes(
+            url=reverse("one-on-ones"),
+            is_self=True,
+            open_action_items=getattr(engineer, "open_action_items", 0),
+            agenda_points=getattr(engineer, "agenda_points", 0),
+        )
+    if access.manages(engineer.pk):
+        return OneOnOnes(
+            url=pair_url(
+                CheckInKind.ONE_ON_ONE, engineer_id=engineer.pk, mentorship_id=None
+            ),
+            is_self=False,
+        )
+    for mentorship in mentorships:
+        if mentorship.mentor_id in access.own_ids:
+            return OneOnOnes(
+                url=pair_url(
+                    CheckInKind.MENTORING,
+                    engineer_id=engineer.pk,
+                    mentorship_id=mentorship.pk,
+                ),
+                is_self=False,
+                kind_noun=CheckInKind.MENTORING.noun,
+            )
+    return None
 
 
 @dataclass(frozen=True)
@@ -126,6 +204,7 @@ class Dashboard:
     mentors: list[Person]
     open_requests: list[FeedbackRequest]
     today: datetime.date
+    one_on_ones: OneOnOnes | None = None
     coverage_days: int = COVERAGE_DAYS
     months: int = MONTHS
 
@@ -150,6 +229,7 @@ def dashboard_build(
         viewer=access, engineer=engineer, now=now, zone=zone
     )
     waiting = newest_unacknowledged(viewer=access, engineer=engineer) if is_self else []
+    mentorships = list(active_mentorships(viewer=access, engineer=engineer))
     manager = None
     if engineer.manager_id:
         manager = Person(
@@ -176,10 +256,11 @@ def dashboard_build(
         manager=manager,
         mentors=[
             Person(engineer=m.mentor, visible=access.follows(m.mentor_id))
-            for m in active_mentorships(viewer=access, engineer=engineer)
+            for m in mentorships
         ],
         open_requests=list(open_requests_made(viewer=access, engineer=engineer)),
         today=today,
+        one_on_ones=one_on_ones_card(access, engineer, mentorships),
     )
 
 

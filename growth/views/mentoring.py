@@ -1,9 +1,11 @@
-"""Mentoring and 1:1s: the people I meet, and the check-ins I log with them."""
+"""Mentoring and 1:1s: the people I meet, the check-ins I log with them, and
+their action items."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -15,11 +17,20 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from growth import policy
-from growth.forms.checkins import CheckInEditForm, CheckInForm
-from growth.models import ActionItem, CheckIn, CheckInKind, Engineer, Mentorship
+from growth.forms.checkins import ActionItemForm, CheckInEditForm, CheckInForm
+from growth.models import (
+    ActionItem,
+    AgendaItem,
+    CheckIn,
+    CheckInKind,
+    Engineer,
+    Mentorship,
+)
 from growth.selectors import checkins as selectors
 from growth.services import checkins as services
+from growth.services.notifications import notifications_settle
 from growth.services.submissions import create_once, submission_key
+from growth.views.feedback import safe_next
 from growth.views.links import url_for_ids
 
 
@@ -48,13 +59,18 @@ def _report_html(engineer: Engineer, links: dict[str, str]) -> SafeString:
         '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td>'
         '<td><a class="btn btn-outline-primary btn-sm" '
         'href="{}?engineer={}&amp;kind=one_on_one">'
-        'Log 1:1<span class="visually-hidden"> with {}</span></a></td></tr>',
+        'Log 1:1<span class="visually-hidden"> with {}</span></a> '
+        '<a class="btn btn-outline-secondary btn-sm" href="{}">'
+        'Agenda<span class="visually-hidden"> of your 1:1s with {}</span></a>'
+        "</td></tr>",
         links["dashboard"].format(engineer.pk),
         engineer.name,
         engineer.team.name,
         last,
         links["create"],
         engineer.pk,
+        engineer.name,
+        links["pair"].format(engineer.pk),
         engineer.name,
     )
 
@@ -94,6 +110,7 @@ def mentoring(request):
         "dashboard": url_for_ids("engineer-dashboard"),
         "check_in": url_for_ids("check-in-detail"),
         "create": reverse("check-in-create"),
+        "pair": url_for_ids("one-on-one-pair"),
     }
     return render(
         request,
@@ -140,17 +157,29 @@ def _pair_or_404(request) -> tuple[Engineer, str, Mentorship | None]:
 
 
 def check_in_create(request):
-    """Log a 1:1 or mentoring check-in; the pair's open items carry over."""
+    """Log a 1:1 or mentoring check-in; the pair's open items carry over, and
+    the talking points ticked are discussed in it."""
     engineer, kind, mentorship = _pair_or_404(request)
     now = timezone.now()
     today = timezone.localdate(now, request.user.zone)
     instance = CheckIn(
         author=request.user, engineer=engineer, kind=kind, mentorship=mentorship
     )
+    agenda = (
+        AgendaItem.objects.visible_to(request.access)
+        .open()
+        .of_pair(
+            engineer_id=engineer.pk,
+            kind=kind,
+            mentorship_id=mentorship.pk if mentorship else None,
+        )
+        .select_related("added_by")
+    )
     form = CheckInForm(
         request.POST or None,
         instance=instance,
         today=today,
+        agenda=agenda,
         initial={"held_on": today},
     )
     if request.method == "POST" and form.is_valid():
@@ -165,7 +194,11 @@ def check_in_create(request):
                     mentorship=mentorship,
                     held_on=form.cleaned_data["held_on"],
                     notes=form.cleaned_data["notes"],
+                    private_notes=form.cleaned_data["private_notes"],
                     action_items=form.cleaned_data["action_items"],
+                    author_action_items=form.cleaned_data["author_action_items"],
+                    due_on=form.cleaned_data["due_on"],
+                    discussed=form.cleaned_data.get("discussed", ()),
                     now=now,
                 ),
             ).result
@@ -187,26 +220,58 @@ def check_in_create(request):
             "kind_noun": CheckInKind(kind).noun,
             "mentorship": mentorship,
             "carry_over": carry_over,
+            "pair_url": selectors.pair_url(
+                kind,
+                engineer_id=engineer.pk,
+                mentorship_id=mentorship.pk if mentorship else None,
+            ),
         },
     )
 
 
 def check_in_detail(request, pk):
-    """Show a check-in's notes and action items to those who may read them."""
+    """Show a check-in's notes, talking points and action items to those who
+    may read them; its private notes to its author alone."""
     check_in = get_object_or_404(
         CheckIn.objects.visible_to(request.access)
         .select_related("author", "engineer__user", "mentorship")
-        .prefetch_related("action_items"),
+        .prefetch_related(
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related("owner"),
+                to_attr="items",
+            ),
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("added_by"),
+                to_attr="discussed",
+            ),
+        ),
         pk=pk,
     )
-    may_toggle = policy.may_toggle_action_items(request.access, check_in)
+    if request.access.unread_notifications:
+        notifications_settle(user=request.user, url=request.path, now=timezone.now())
+    is_author = check_in.author_id == request.user.pk
+    for item in check_in.items:
+        item.may_toggle = policy.may_toggle_action_item(request.access, item, check_in)
     return render(
         request,
         "growth/mentoring/check_in_detail.html",
         {
             "check_in": check_in,
-            "may_toggle": may_toggle,
-            "may_edit": check_in.author_id == request.user.pk,
+            "may_edit": is_author,
+            "private_notes": policy.may_read_private_notes(request.access, check_in),
+            "today": timezone.localdate(timezone.now(), request.user.zone),
+            # An author no longer in the pair keeps the check-in, not the pair.
+            "pair_url": selectors.pair_url(
+                check_in.kind,
+                engineer_id=check_in.engineer_id,
+                mentorship_id=check_in.mentorship_id,
+            )
+            if policy.may_read_pair(
+                request.access, engineer_id=check_in.engineer_id, kind=check_in.kind
+            )
+            else None,
         },
     )
 
@@ -231,7 +296,10 @@ def check_in_edit(request, pk):
                 check_in=check_in,
                 held_on=form.cleaned_data["held_on"],
                 notes=form.cleaned_data["notes"],
+                private_notes=form.cleaned_data["private_notes"],
                 add_action_items=form.cleaned_data["action_items"],
+                add_author_action_items=form.cleaned_data["author_action_items"],
+                due_on=form.cleaned_data["due_on"],
                 remove_action_items=form.cleaned_data.get("remove_action_items", ()),
                 now=now,
             )
@@ -249,25 +317,76 @@ def check_in_edit(request, pk):
 
 @require_POST
 def action_item_toggle(request, pk):
-    """Mark an action item done (done=1) or open again (done=0)."""
+    """Mark an action item done (done=1) or open again (done=0): its owner
+    does, or the check-in's author."""
     item = get_object_or_404(
-        policy.action_items_toggleable_by(
-            request.access, ActionItem.objects.select_related("check_in__engineer")
+        ActionItem.objects.toggleable_by(request.access).select_related(
+            "check_in__engineer__user", "owner"
         ),
         pk=pk,
     )
     done = request.POST.get("done") == "1"
-    services.action_item_toggle(
-        item=item, by=request.user, done=done, now=timezone.now()
-    )
+    now = timezone.now()
+    services.action_item_toggle(item=item, by=request.user, done=done, now=now)
     if request.htmx:
+        item.may_toggle = True
         return render(
             request,
             "growth/mentoring/_action_item.html",
-            {"item": item, "check_in": item.check_in, "may_toggle": True},
+            {
+                "item": item,
+                "check_in": item.check_in,
+                "may_edit": item.check_in.author_id == request.user.pk,
+                "today": timezone.localdate(now, request.user.zone),
+                "show_check_in": request.POST.get("show_check_in") == "1",
+            },
         )
     return redirect(
-        reverse("check-in-detail", args=[item.check_in_id]) + f"#item-{item.pk}"
+        safe_next(request)
+        or reverse("check-in-detail", args=[item.check_in_id]) + f"#item-{item.pk}"
+    )
+
+
+def action_item_edit(request, pk):
+    """Let the check-in's author rewrite an item, give it to the other person
+    or set when it is due."""
+    item = get_object_or_404(
+        policy.action_items_editable_by(
+            request.access,
+            ActionItem.objects.select_related(
+                "check_in__engineer__user", "check_in__author"
+            ),
+        ),
+        pk=pk,
+    )
+    check_in = item.check_in
+    today = timezone.localdate(timezone.now(), request.user.zone)
+    form = ActionItemForm(
+        request.POST or None,
+        instance=item,
+        owners=services.action_item_owners(check_in),
+        today=today,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_update(
+                item=item,
+                by=request.user,
+                description=form.cleaned_data["description"],
+                owner_id=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Action item updated.")
+            return redirect(
+                reverse("check-in-detail", args=[check_in.pk]) + f"#item-{item.pk}"
+            )
+    return render(
+        request,
+        "growth/mentoring/action_item_edit.html",
+        {"form": form, "item": item, "check_in": check_in},
     )
 
 
@@ -279,4 +398,5 @@ urlpatterns = [
     path(
         "action-items/<int:pk>/toggle/", action_item_toggle, name="action-item-toggle"
     ),
+    path("action-items/<int:pk>/edit/", action_item_edit, name="action-item-edit"),
 ]

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalChanges
 from growth.admin import EstimatedCountPaginator
 from growth.models import (
     ActionItem,
+    AgendaItem,
     EventKind,
     FeedbackComment,
     FeedbackNote,
@@ -52,6 +53,7 @@ GROWTH_MODELS = (
     "growth.goalcheckin",
     "growth.checkin",
     "growth.actionitem",
+    "growth.agendaitem",
     "growth.learningactivity",
     "growth.reminderrule",
     "growth.reminder",
@@ -78,6 +80,13 @@ def world(cast):
         cast.max.user, cast.alice, mentorship=cast.max_mentors_alice
     )
     ActionItem.objects.create(check_in=check_in, description="Read the SRE book")
+    AgendaItem.objects.create(
+        engineer=cast.alice,
+        kind=check_in.kind,
+        mentorship=check_in.mentorship,
+        added_by=cast.alice.user,
+        text="Talk about the on-call rota",
+    )
     note = factories.make_note(cast.mia.user, cast.alice, goal=goal)
     FeedbackComment.objects.create(note=note, author=cast.alice.user, body="Thanks")
     factories.make_request(cast.alice, cast.bob, message="How was my demo?")

@@ -16,8 +16,10 @@ from accounts.models import User
 from growth import policy
 from growth.models import (
     ActionItem,
+    AgendaItem,
     Attendance,
     CheckIn,
+    CheckInKind,
     Engineer,
     EventKind,
     FeedbackNote,
@@ -93,6 +95,10 @@ def author_of(obj):
         return obj.logged_by
     if isinstance(obj, FeedbackRequest):
         return obj.requester.user
+    if isinstance(obj, AgendaItem):
+        return obj.added_by
+    if isinstance(obj, ActionItem):
+        return obj.check_in.author
     return obj.author
 
 
@@ -104,6 +110,9 @@ ACTIONS = {
     "fulfil": lambda objects, user: policy.feedback_requests_fulfillable_by(
         user, objects.all()
     ),
+    "remove": lambda objects, user: objects.removable_by(user),
+    "tick": lambda objects, user: objects.toggleable_by(user),
+    "own": lambda objects, user: objects.owned_by(user),
 }
 
 
@@ -114,6 +123,24 @@ def allowed(cast, world, row, who) -> bool:
     return obj in ACTIONS[action](type(obj).objects, user)
 
 
+def point(added_by, *, mentorship=None, **fields):
+    kind = CheckInKind.MENTORING if mentorship else CheckInKind.ONE_ON_ONE
+    return AgendaItem.objects.create(
+        engineer=mentorship.mentee if mentorship else fields.pop("engineer"),
+        kind=kind,
+        mentorship=mentorship,
+        added_by=added_by,
+        text="Talk about the on-call rota",
+        **fields,
+    )
+
+
+def item(check_in, owner):
+    return ActionItem.objects.create(
+        check_in=check_in, description="Write the runbook", owner=owner
+    )
+
+
 @pytest.fixture
 def world(cast):
     """One of each object, all about alice unless the name says otherwise."""
@@ -121,7 +148,40 @@ def world(cast):
     max_, olivia = cast.max, cast.olivia
     goal = factories.make_goal(alice, created_by=alice.user)
     manager_only, to_self = Visibility.MANAGER, Visibility.SELF
-    return {
+    one_on_one = factories.make_check_in(mia.user, alice)
+    mentoring = factories.make_check_in(
+        max_.user, alice, mentorship=cast.max_mentors_alice
+    )
+    former_mentoring = factories.make_check_in(
+        olivia.user,
+        alice,
+        mentorship=cast.olivia_mentored_alice,
+        held_on=LONG_AGO.date(),
+    )
+    agendas = {
+        # talking points for the next check-in, and one discussed already
+        "one-on-one-point-by-engineer": point(alice.user, engineer=alice),
+        "one-on-one-point-by-manager": point(mia.user, engineer=alice),
+        "discussed-point": point(alice.user, engineer=alice, discussed_in=one_on_one),
+        "mentoring-point-by-mentee": point(
+            alice.user, mentorship=cast.max_mentors_alice
+        ),
+        "mentoring-point-by-mentor": point(
+            max_.user, mentorship=cast.max_mentors_alice
+        ),
+        # Olivia's, never discussed before her mentorship ended.
+        "former-mentoring-point": point(
+            olivia.user, mentorship=cast.olivia_mentored_alice
+        ),
+        # action items, for one of the two people of their check-in
+        "item-for-engineer": item(one_on_one, alice.user),
+        "item-for-manager": item(one_on_one, mia.user),
+        "item-for-mentor": item(mentoring, max_.user),
+        # Its owner's account was erased: it falls to the engineer.
+        "item-without-owner": item(mentoring, None),
+        "former-mentoring-item": item(former_mentoring, alice.user),
+    }
+    return agendas | {
         # feedback notes
         "shared-note-by-peer": factories.make_note(bob.user, alice),
         "shared-note-by-outsider": factories.make_note(carol.user, alice),
@@ -148,16 +208,9 @@ def world(cast):
             goal, olivia.user, created_at=LONG_AGO
         ),
         # check-ins
-        "one-on-one": factories.make_check_in(mia.user, alice),
-        "mentoring-check-in": factories.make_check_in(
-            max_.user, alice, mentorship=cast.max_mentors_alice
-        ),
-        "former-mentoring-check-in": factories.make_check_in(
-            olivia.user,
-            alice,
-            mentorship=cast.olivia_mentored_alice,
-            held_on=LONG_AGO.date(),
-        ),
+        "one-on-one": one_on_one,
+        "mentoring-check-in": mentoring,
+        "former-mentoring-check-in": former_mentoring,
         # learning
         "course": factories.make_learning(alice.user, attendees=[alice]),
         "course-logged-by-manager": factories.make_learning(
@@ -324,6 +377,164 @@ def test_check_ins(cast, world, row, who, expected):
     assert may is expected
 
 
+# policy.may_read_private_notes(person, check-in)
+# fmt: off
+PRIVATE_NOTES = {
+    #                                           au en mg me fm sk pe ou co st in an
+    ("one-on-one", "read-private-notes"):       (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("mentoring-check-in", "read-private-notes"): (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("former-mentoring-check-in", "read-private-notes"): (Y, N, N, N, Y, N, N, N, N, N, N, N),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(PRIVATE_NOTES, WITH_AUTHOR))
+def test_private_notes_are_the_authors_alone(cast, world, row, who, expected):
+    check_in = world[row[0]]
+    user = person(cast, who, check_in)
+    assert policy.may_read_private_notes(user, check_in) is expected
+
+
+# --- the agenda of the next check-in -----------------------------------------------
+
+# fmt: off
+AGENDA = {
+    #                                             au en mg me fm sk pe ou co st in an
+    ("one-on-one-point-by-engineer", "read"):     (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("one-on-one-point-by-engineer", "remove"):   (Y, Y, N, N, N, N, N, N, N, N, N, N),
+    ("one-on-one-point-by-manager", "read"):      (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("one-on-one-point-by-manager", "remove"):    (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    # Discussed in mia's 1:1: part of that check-in's record now, kept as it is.
+    ("discussed-point", "read"):                  (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("discussed-point", "remove"):                (N, N, N, N, N, N, N, N, N, N, N, N),
+    ("mentoring-point-by-mentee", "read"):        (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("mentoring-point-by-mentee", "remove"):      (Y, Y, N, N, N, N, N, N, N, N, N, N),
+    ("mentoring-point-by-mentor", "read"):        (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("mentoring-point-by-mentor", "remove"):      (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    # Added by olivia while she mentored alice: read as her mentoring check-ins are.
+    ("former-mentoring-point", "read"):           (Y, Y, Y, Y, Y, N, N, N, N, N, N, N),
+    ("former-mentoring-point", "remove"):         (Y, N, N, N, Y, N, N, N, N, N, N, N),
+}
+
+# policy.may_add_agenda_item and policy.may_read_pair, for alice's pairs
+PAIRS = {
+    #                                        en mg me fm sk pe ou co st in an
+    ("one-on-one", "add"):                   (Y, Y, N, N, N, N, N, N, N, N, N),
+    ("one-on-one", "read"):                  (Y, Y, N, N, N, N, N, N, N, N, N),
+    ("mentoring", "add"):                    (Y, N, Y, N, N, N, N, N, N, N, N),
+    ("mentoring", "read"):                   (Y, Y, Y, N, N, N, N, N, N, N, N),
+    # Olivia's: no next check-in to add to; read as its check-ins are.
+    ("ended-mentoring", "add"):              (N, N, N, N, N, N, N, N, N, N, N),
+    ("ended-mentoring", "read"):             (Y, Y, Y, N, N, N, N, N, N, N, N),
+}
+
+ACTION_ITEMS = {
+    #                                        au en mg me fm sk pe ou co st in an
+    ("item-for-engineer", "read"):           (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("item-for-engineer", "tick"):           (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("item-for-engineer", "own"):            (N, Y, N, N, N, N, N, N, N, N, N, N),
+    ("item-for-engineer", "edit"):           (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    # The manager's own: the engineer reads it, and does not tick it off.
+    ("item-for-manager", "read"):            (Y, Y, Y, N, N, N, N, N, N, N, N, N),
+    ("item-for-manager", "tick"):            (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("item-for-manager", "own"):             (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("item-for-manager", "edit"):            (Y, N, Y, N, N, N, N, N, N, N, N, N),
+    ("item-for-mentor", "read"):             (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("item-for-mentor", "tick"):             (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("item-for-mentor", "own"):              (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("item-for-mentor", "edit"):             (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    ("item-without-owner", "read"):          (Y, Y, Y, Y, N, N, N, N, N, N, N, N),
+    ("item-without-owner", "tick"):          (Y, Y, N, Y, N, N, N, N, N, N, N, N),
+    ("item-without-owner", "own"):           (N, Y, N, N, N, N, N, N, N, N, N, N),
+    ("item-without-owner", "edit"):          (Y, N, N, Y, N, N, N, N, N, N, N, N),
+    # From olivia's ended mentorship: hers as the author still.
+    ("former-mentoring-item", "read"):       (Y, Y, Y, Y, Y, N, N, N, N, N, N, N),
+    ("former-mentoring-item", "tick"):       (Y, Y, N, N, Y, N, N, N, N, N, N, N),
+    ("former-mentoring-item", "own"):        (N, Y, N, N, N, N, N, N, N, N, N, N),
+    ("former-mentoring-item", "edit"):       (Y, N, N, N, Y, N, N, N, N, N, N, N),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(AGENDA, WITH_AUTHOR))
+def test_agenda_items(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+def pair_of(cast, name):
+    mentorship = {
+        "one-on-one": None,
+        "mentoring": cast.max_mentors_alice,
+        "ended-mentoring": cast.olivia_mentored_alice,
+    }[name]
+    kind = CheckInKind.MENTORING if mentorship else CheckInKind.ONE_ON_ONE
+    return {"engineer": cast.alice, "kind": kind, "mentorship": mentorship}
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(PAIRS, EVERYONE))
+def test_pairs(cast, row, who, expected):
+    name, action = row
+    pair = pair_of(cast, name)
+    user = person(cast, who)
+    if action == "add":
+        may = policy.may_add_agenda_item(user, **pair)
+    else:
+        may = policy.may_read_pair(
+            user, engineer_id=pair["engineer"].pk, kind=pair["kind"]
+        )
+    assert may is expected
+
+
+@pytest.mark.parametrize(("row", "who", "expected"), matrix(ACTION_ITEMS, WITH_AUTHOR))
+def test_action_items(cast, world, row, who, expected):
+    may = allowed(cast, world, row, who)
+    assert may is expected
+
+
+@pytest.mark.parametrize(
+    ("row", "who", "expected"),
+    [case for case in matrix(ACTION_ITEMS, WITH_AUTHOR) if case.values[0][1] == "tick"],
+)
+def test_one_items_tick_rule_is_the_querysets(cast, world, row, who, expected):
+    """What the pages ask of an item they have read says what the view allows."""
+    name, _ = row
+    obj = ActionItem.objects.select_related("check_in").get(pk=world[name].pk)
+    user = person(cast, who, obj)
+    may = policy.may_toggle_action_item(user, obj, obj.check_in)
+    assert may is expected
+
+
+def test_an_engineer_with_no_manager_has_no_one_on_one_agenda_to_add_to(cast):
+    alone = cast.carol
+    assert not policy.may_add_agenda_item(
+        alone.user, engineer=alone, kind=CheckInKind.ONE_ON_ONE, mentorship=None
+    )
+
+
+def test_only_the_mentee_of_the_mentorship_is_its_engineer(cast):
+    assert not policy.may_add_agenda_item(
+        cast.max.user,
+        engineer=cast.bob,
+        kind=CheckInKind.MENTORING,
+        mentorship=cast.max_mentors_alice,
+    )
+
+
+@pytest.mark.parametrize("who", WITH_AUTHOR[1:])
+def test_discussed_points_and_items_are_read_with_their_check_in(cast, world, who):
+    """A check-in's talking points and action items have the check-in's
+    readers: the rules on the items say the same as the rule on the check-in."""
+    user = person(cast, who)
+    readable = set(CheckIn.objects.visible_to(user))
+    for point in AgendaItem.objects.filter(discussed_in__isnull=False):
+        visible = AgendaItem.objects.visible_to(user).filter(pk=point.pk).exists()
+        assert visible is (point.discussed_in in readable), point
+    for action in ActionItem.objects.all():
+        visible = ActionItem.objects.visible_to(user).filter(pk=action.pk).exists()
+        assert visible is (action.check_in in readable), action
+
+
 # --- learning ------------------------------------------------------------------
 
 # fmt: off
@@ -441,6 +652,8 @@ VISIBLE_MODELS = [
         Goal,
         GoalCheckIn,
         CheckIn,
+        AgendaItem,
+        ActionItem,
         LearningActivity,
         Mentorship,
         Engineer,
@@ -454,7 +667,9 @@ def many_hats(cast, world):
     """Mia as alice's manager *and* mentor, with more than one path to each row."""
     mia, alice, bob = cast.mia, cast.alice, cast.bob
     mentorship = factories.make_mentorship(mia, alice)
-    factories.make_check_in(mia.user, alice, mentorship=mentorship)
+    check_in = factories.make_check_in(mia.user, alice, mentorship=mentorship)
+    item(check_in, mia.user)
+    point(mia.user, mentorship=mentorship, discussed_in=check_in)
     factories.make_goal_check_in(world["goal"], mia.user)
     factories.make_learning(
         mia.user,
@@ -495,6 +710,7 @@ GOAL_OWNERS = [
 TOGGLERS = [
     ("max", True), ("alice", True), ("mia", False), ("olivia", False), ("bob", False),
 ]  # fmt: skip
+# The action item below has no owner: as before owners, its engineer ticks it.
 
 
 @pytest.mark.parametrize(("person", "may_set"), GOAL_OWNERS)

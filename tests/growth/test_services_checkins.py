@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from growth import policy
-from growth.models import ActionItem, CheckIn, CheckInKind
+from growth.models import ActionItem, AgendaItem, CheckIn, CheckInKind
 from growth.selectors import checkins as selectors
 from growth.services import checkins as services
 from tests import factories
@@ -30,7 +30,7 @@ def one_on_one(cast, *, days_ago=0, items=(), **fields):
     )
 
 
-def mentoring(cast, *, days_ago=0, items=()):
+def mentoring(cast, *, days_ago=0, items=(), **fields):
     return services.check_in_create(
         author=cast.max.user,
         engineer=cast.alice,
@@ -39,6 +39,7 @@ def mentoring(cast, *, days_ago=0, items=()):
         held_on=TODAY - datetime.timedelta(days=days_ago),
         action_items=items,
         now=NOW,
+        **fields,
     )
 
 
@@ -299,7 +300,7 @@ def test_reopening_clears_the_done_time(cast):
     assert item.done_at is None
 
 
-def test_only_the_author_and_engineer_change_items(cast):
+def test_only_the_owner_and_the_author_change_items(cast):
     item = mentoring(cast, items=["Do it"]).action_items.get()
 
     with pytest.raises(ValidationError):
@@ -324,3 +325,197 @@ def test_toggleable_items_are_the_authors_and_the_engineers(cast):
     assert not may(cast.mia)  # reads it, as alice's manager, but does not tick it
     assert not may(cast.olivia)
     assert not may(cast.bob)
+
+
+# --- owners, due dates, private notes -----------------------------------------------
+
+
+def test_new_items_belong_to_the_engineer_or_to_the_author(cast):
+    check_in = one_on_one(
+        cast, items=["Read the RFC"], author_action_items=["Book the training"]
+    )
+
+    owners = {i.description: i.owner for i in check_in.action_items.all()}
+    assert owners == {
+        "Read the RFC": cast.alice.user,
+        "Book the training": cast.mia.user,
+    }
+
+
+def test_new_items_take_the_due_date_given(cast):
+    due = TODAY + datetime.timedelta(days=14)
+    check_in = one_on_one(cast, items=["A", "B"], due_on=due)
+
+    assert {i.due_on for i in check_in.action_items.all()} == {due}
+    assert (
+        one_on_one(cast, items=["C"]).action_items.get(description="C").due_on is None
+    )
+
+
+def test_carried_over_items_keep_their_owner_and_date(cast):
+    due = TODAY + datetime.timedelta(days=3)
+    one_on_one(cast, days_ago=14, author_action_items=["Mine"], due_on=due)
+
+    later = one_on_one(cast)
+
+    carried = later.action_items.get()
+    assert (carried.owner, carried.due_on) == (cast.mia.user, due)
+
+
+def test_the_engineer_does_not_tick_the_authors_item(cast):
+    item = one_on_one(cast, author_action_items=["Mine"]).action_items.get()
+
+    with pytest.raises(ValidationError):
+        services.action_item_toggle(item=item, by=cast.alice.user, done=True, now=NOW)
+
+    services.action_item_toggle(item=item, by=cast.mia.user, done=True, now=NOW)
+    item.refresh_from_db()
+    assert item.done_at == NOW
+
+
+def test_the_author_ticks_the_engineers_item(cast):
+    item = one_on_one(cast, items=["Yours"]).action_items.get()
+
+    services.action_item_toggle(item=item, by=cast.mia.user, done=True, now=NOW)
+
+    item.refresh_from_db()
+    assert item.done_at == NOW
+
+
+def test_the_author_rewrites_reassigns_and_dates_an_item(cast):
+    item = one_on_one(cast, items=["Draft"]).action_items.get()
+    due = TODAY + datetime.timedelta(days=7)
+
+    services.action_item_update(
+        item=item,
+        by=cast.mia.user,
+        description="  Draft the ADR  ",
+        owner_id=cast.mia.user.pk,
+        due_on=due,
+    )
+
+    item.refresh_from_db()
+    assert (item.description, item.owner, item.due_on) == (
+        "Draft the ADR",
+        cast.mia.user,
+        due,
+    )
+
+
+@pytest.mark.parametrize("person", ["alice", "max", "skip"])
+def test_only_the_author_changes_an_item(cast, person):
+    item = one_on_one(cast, items=["Draft"]).action_items.get()
+
+    with pytest.raises(ValidationError):
+        services.action_item_update(
+            item=item,
+            by=getattr(cast, person).user,
+            description="Changed",
+            owner_id=cast.alice.user.pk,
+            due_on=None,
+        )
+
+    item.refresh_from_db()
+    assert item.description == "Draft"
+
+
+def test_an_item_is_for_one_of_the_two_people(cast):
+    item = one_on_one(cast, items=["Draft"]).action_items.get()
+
+    with pytest.raises(ValidationError) as error:
+        services.action_item_update(
+            item=item,
+            by=cast.mia.user,
+            description="Draft",
+            owner_id=cast.bob.user.pk,
+            due_on=None,
+        )
+
+    assert "owner" in error.value.message_dict
+    item.refresh_from_db()
+    assert item.owner == cast.alice.user
+
+
+def test_the_private_notes_are_saved_and_kept_unless_given(cast):
+    check_in = one_on_one(cast, private_notes="Seems tired; ask about on-call")
+
+    services.check_in_update(check_in=check_in, held_on=TODAY, notes="Changed", now=NOW)
+    check_in.refresh_from_db()
+    assert check_in.private_notes == "Seems tired; ask about on-call"
+
+    services.check_in_update(
+        check_in=check_in, held_on=TODAY, notes="Changed", private_notes="", now=NOW
+    )
+    check_in.refresh_from_db()
+    assert check_in.private_notes == ""
+
+
+def test_update_adds_items_for_either_person(cast):
+    check_in = one_on_one(cast)
+    due = TODAY + datetime.timedelta(days=2)
+
+    services.check_in_update(
+        check_in=check_in,
+        held_on=TODAY,
+        notes="",
+        add_action_items=["For alice"],
+        add_author_action_items=["For mia"],
+        due_on=due,
+        now=NOW,
+    )
+
+    assert {
+        (i.description, i.owner, i.due_on) for i in check_in.action_items.all()
+    } == {
+        ("For alice", cast.alice.user, due),
+        ("For mia", cast.mia.user, due),
+    }
+
+
+# --- the agenda, discussed ---------------------------------------------------------
+
+
+def point(cast, by, *, mentorship=None, text="The on-call rota"):
+    return services.agenda_item_add(
+        by=by,
+        engineer=cast.alice,
+        kind=CheckInKind.MENTORING if mentorship else CheckInKind.ONE_ON_ONE,
+        mentorship=mentorship,
+        text=text,
+        now=NOW,
+    )
+
+
+def test_a_check_in_marks_the_points_it_discussed(cast):
+    talked = point(cast, cast.alice.user, text="Promotion")
+    waits = point(cast, cast.mia.user, text="Team offsite")
+
+    check_in = one_on_one(cast, discussed=[talked])
+
+    talked.refresh_from_db()
+    waits.refresh_from_db()
+    assert talked.discussed_in == check_in
+    assert waits.discussed_in is None
+    assert list(AgendaItem.objects.open()) == [waits]
+
+
+def test_a_check_in_discusses_only_its_own_pairs_points(cast):
+    mentoring_point = point(cast, cast.alice.user, mentorship=cast.max_mentors_alice)
+
+    with pytest.raises(ValidationError) as error:
+        one_on_one(cast, discussed=[mentoring_point])
+
+    assert "discussed" in error.value.message_dict
+    assert not CheckIn.objects.exists()
+    mentoring_point.refresh_from_db()
+    assert mentoring_point.discussed_in is None
+
+
+def test_a_point_discussed_already_stays_with_its_check_in(cast):
+    talked = point(cast, cast.alice.user)
+    first = one_on_one(cast, days_ago=1, discussed=[talked])
+
+    one_on_one(cast, discussed=[talked])  # a second tab, sent later
+
+    talked.refresh_from_db()
+    assert talked.discussed_in == first

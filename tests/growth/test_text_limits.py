@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from growth.models import (
     ActionItem,
+    AgendaItem,
     Competency,
     FeedbackComment,
     FeedbackNote,
@@ -117,7 +118,9 @@ def test_every_free_text_field_a_person_writes_has_a_limit():
 def test_the_limits_are_the_documented_ones():
     assert {(model, field): limit for model, field, limit in LIMITED} == {
         ("actionitem", "description"): 300,
+        ("agendaitem", "text"): 500,
         ("checkin", "notes"): 5_000,
+        ("checkin", "private_notes"): 5_000,
         ("competency", "description"): 2_000,
         ("competency", "name"): 100,
         ("engineer", "title"): 100,
@@ -158,6 +161,9 @@ def one_of_each(cast):
         "goalcheckin": factories.make_goal_check_in(goal, cast.alice.user),
         "checkin": check_in,
         "actionitem": ActionItem.objects.create(check_in=check_in, description="x"),
+        "agendaitem": AgendaItem.objects.create(
+            engineer=cast.alice, kind="one_on_one", added_by=cast.alice.user, text="x"
+        ),
         "learningactivity": factories.make_learning(
             cast.alice.user, attendees=[cast.alice]
         ),

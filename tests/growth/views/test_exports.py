@@ -9,7 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from growth.models import ActionItem, CheckInKind, LearningKind, Visibility
+from growth.models import (
+    ActionItem,
+    CheckInKind,
+    FeedbackComment,
+    LearningKind,
+    Visibility,
+)
 from tests import factories
 
 # The frozen clock.
@@ -145,6 +151,7 @@ def test_the_json_has_a_key_per_kind(client, cast, history):
         "feedback_given",
         "goals",
         "check_ins",
+        "talking_points",
         "learning",
         "feedback_requests_made",
         "feedback_requests_received",
@@ -164,6 +171,17 @@ def test_it_holds_feedback_shared_with_the_engineer_and_all_they_gave(
         history["given"].pk,
         history["alice-self"].pk,
     }
+
+
+def test_it_holds_each_notes_conversation(client, cast, history):
+    FeedbackComment.objects.create(
+        note=history["shared"], author=cast.alice.user, body="COMMENT-MARKER"
+    )
+    data = export(client, cast, "json").json()
+    [comment] = data["feedback_received"][0]["comments"]
+    assert (comment["author"], comment["body"]) == ("Alice Engineer", "COMMENT-MARKER")
+    rows = list(csv.reader(io.StringIO(export(client, cast, "csv").content.decode())))
+    assert any("COMMENT-MARKER" in row for row in rows)
 
 
 def test_it_never_holds_manager_only_notes_or_anyone_elses_data(client, cast, history):
@@ -273,5 +291,6 @@ def test_the_export_costs_the_same_queries_for_a_short_or_long_history(
         assert client.get(f"/me/export.{fmt}").status_code == 200
     assert len(small) == len(large)
     # Session, user, profile, and one per section (the goals' and check-ins'
-    # nested rows prefetched): nine sections.
-    assert len(large) <= 12
+    # nested rows prefetched, and each feedback section's comments): ten
+    # sections and two comment reads.
+    assert len(large) <= 15

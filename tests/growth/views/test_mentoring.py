@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from growth.models import ActionItem, CheckIn, CheckInKind
+from growth.models import ActionItem, AgendaItem, CheckIn, CheckInKind, Notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -615,3 +615,275 @@ def test_others_cannot_toggle_a_mentoring_item(client, cast, max_mentoring, pers
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.done_at is None
+
+
+# --- the agenda, owners, due dates and private notes ----------------------------------
+
+
+def agenda_point(check_in_kind_engineer, by, text, *, mentorship=None):
+    return AgendaItem.objects.create(
+        engineer=check_in_kind_engineer,
+        kind=CheckInKind.MENTORING if mentorship else CheckInKind.ONE_ON_ONE,
+        mentorship=mentorship,
+        added_by=by,
+        text=text,
+    )
+
+
+def test_the_form_offers_the_pairs_agenda_all_ticked(client, cast):
+    promotion = agenda_point(cast.alice, cast.alice.user, "Promotion")
+    offsite = agenda_point(cast.alice, cast.mia.user, "Offsite")
+    agenda_point(
+        cast.alice, cast.alice.user, "For max", mentorship=cast.max_mentors_alice
+    )
+    agenda_point(cast.bob, cast.mia.user, "For bob")
+    client.force_login(cast.mia.user)
+
+    response = client.get(create_url(cast.alice, "one_on_one"))
+
+    field = response.context["form"]["discussed"]
+    assert list(field.field.queryset) == [promotion, offsite]
+    assert field.value() == [promotion.pk, offsite.pk]
+    assert "Promotion (added by Alice Engineer)" in response.text
+    assert "For max" not in response.text and "For bob" not in response.text
+
+
+def test_the_form_has_no_agenda_field_when_nothing_waits(client, cast):
+    client.force_login(cast.mia.user)
+
+    response = client.get(create_url(cast.alice, "one_on_one"))
+
+    assert "discussed" not in response.context["form"].fields
+
+
+def test_saving_marks_the_ticked_points_discussed(client, cast):
+    promotion = agenda_point(cast.alice, cast.alice.user, "Promotion")
+    offsite = agenda_point(cast.alice, cast.mia.user, "Offsite")
+    client.force_login(cast.mia.user)
+
+    client.post(
+        create_url(cast.alice, "one_on_one"),
+        {"held_on": "2026-03-16", "discussed": [promotion.pk]},
+    )
+
+    check_in = CheckIn.objects.get()
+    promotion.refresh_from_db()
+    offsite.refresh_from_db()
+    assert promotion.discussed_in == check_in
+    assert offsite.discussed_in is None
+
+
+def test_items_for_either_person_with_a_due_date(client, cast):
+    client.force_login(cast.max.user)
+
+    client.post(
+        create_url(cast.alice, "mentoring"),
+        {
+            "held_on": "2026-03-16",
+            "action_items": "Read the paper",
+            "author_action_items": "Send the paper\nBook a room",
+            "due_on": "2026-03-30",
+        },
+    )
+
+    items = CheckIn.objects.get().action_items.all()
+    assert [(i.description, i.owner, i.due_on) for i in items] == [
+        ("Read the paper", cast.alice.user, datetime.date(2026, 3, 30)),
+        ("Send the paper", cast.max.user, datetime.date(2026, 3, 30)),
+        ("Book a room", cast.max.user, datetime.date(2026, 3, 30)),
+    ]
+
+
+@pytest.mark.parametrize("due_on", ["1999-12-31", "2027-03-17"])
+def test_a_due_date_out_of_range_is_refused(client, cast, due_on):
+    client.force_login(cast.mia.user)
+
+    response = client.post(
+        create_url(cast.alice, "one_on_one"),
+        {"held_on": "2026-03-16", "action_items": "X", "due_on": due_on},
+    )
+
+    assert response.status_code == 200
+    assert "due_on" in response.context["form"].errors
+    assert not CheckIn.objects.exists()
+
+
+def test_private_notes_are_for_the_author_alone(client, cast):
+    check_in = factories.make_check_in(
+        cast.mia.user, cast.alice, notes="SHARED", private_notes="MIA-PRIVATE"
+    )
+
+    for person, sees in (("mia", True), ("alice", False)):
+        client.force_login(getattr(cast, person).user)
+        body = client.get(detail_url(check_in)).text
+        assert "SHARED" in body
+        assert ("MIA-PRIVATE" in body) is sees, person
+        assert ("Private notes" in body) is sees, person
+
+
+def test_a_mentors_private_notes_are_not_the_managers(client, cast):
+    check_in = factories.make_check_in(
+        cast.max.user,
+        cast.alice,
+        mentorship=cast.max_mentors_alice,
+        private_notes="MAX-PRIVATE",
+    )
+
+    for person, sees in (("max", True), ("mia", False), ("alice", False)):
+        client.force_login(getattr(cast, person).user)
+        assert ("MAX-PRIVATE" in client.get(detail_url(check_in)).text) is sees
+
+
+def test_the_author_writes_private_notes_and_edits_them(client, cast, mias_one_on_one):
+    client.force_login(cast.mia.user)
+
+    client.post(
+        edit_url(mias_one_on_one),
+        {"held_on": "2026-03-09", "notes": "Shared", "private_notes": "Just mine"},
+    )
+
+    mias_one_on_one.refresh_from_db()
+    assert mias_one_on_one.private_notes == "Just mine"
+
+
+def test_the_detail_page_shows_the_points_discussed(client, cast, mias_one_on_one):
+    discussed = agenda_point(cast.alice, cast.alice.user, "DISCUSSED-POINT")
+    discussed.discussed_in = mias_one_on_one
+    discussed.save()
+    agenda_point(cast.alice, cast.alice.user, "WAITING-POINT")
+    client.force_login(cast.alice.user)
+
+    body = client.get(detail_url(mias_one_on_one)).text
+
+    assert "DISCUSSED-POINT" in body
+    assert "WAITING-POINT" not in body
+    assert reverse("one-on-one-pair", args=[cast.alice.pk]) in body
+
+
+def test_opening_a_check_in_reads_its_notifications(client, cast, mias_one_on_one):
+    url = detail_url(mias_one_on_one)
+    mine = Notification.objects.create(
+        recipient=cast.alice.user, kind="agenda_added", message="x", url=url
+    )
+    elsewhere = Notification.objects.create(
+        recipient=cast.alice.user, kind="agenda_added", message="y", url="/other/"
+    )
+    client.force_login(cast.alice.user)
+
+    client.get(url)
+
+    mine.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert mine.read_at == NOW
+    assert elsewhere.read_at is None
+
+
+def test_the_detail_page_shows_owner_and_due_date(client, cast, mias_one_on_one):
+    ActionItem.objects.create(
+        check_in=mias_one_on_one,
+        description="Book the training",
+        owner=cast.mia.user,
+        due_on=day(-1),
+    )
+    client.force_login(cast.alice.user)
+
+    response = client.get(detail_url(mias_one_on_one))
+
+    body = " ".join(response.text.split())
+    assert "· for Mia Manager · due <time" in body
+    assert "15 Mar 2026</time>" in body
+    assert "Overdue" in body
+    manager_item = mias_one_on_one.action_items.get(description="Book the training")
+    assert toggle_url(manager_item) not in body  # hers to tick off, not alice's
+
+
+def test_the_engineer_cannot_tick_the_managers_item(client, cast, mias_one_on_one):
+    managers = ActionItem.objects.create(
+        check_in=mias_one_on_one, description="Mine", owner=cast.mia.user
+    )
+    client.force_login(cast.alice.user)
+
+    response = client.post(toggle_url(managers), {"done": "1"})
+
+    assert response.status_code == 404
+    managers.refresh_from_db()
+    assert managers.done_at is None
+
+
+def test_toggling_goes_back_to_the_page_it_came_from(client, cast, mias_one_on_one):
+    item = mias_one_on_one.action_items.get()
+    client.force_login(cast.alice.user)
+
+    response = client.post(
+        toggle_url(item), {"done": "1", "next": "/one-on-ones/#item-1"}
+    )
+    outside = client.post(
+        toggle_url(item), {"done": "0", "next": "https://example.com/"}
+    )
+
+    assert response["Location"] == "/one-on-ones/#item-1"
+    assert outside["Location"].startswith(detail_url(mias_one_on_one))
+
+
+def item_edit_url(item) -> str:
+    return reverse("action-item-edit", args=[item.pk])
+
+
+def test_the_author_edits_an_item(client, cast, mias_one_on_one):
+    item = mias_one_on_one.action_items.get()
+    client.force_login(cast.mia.user)
+
+    page = client.get(item_edit_url(item))
+    response = client.post(
+        item_edit_url(item),
+        {
+            "description": "Draft the ADR",
+            "owner": cast.mia.user.pk,
+            "due_on": "2026-04-01",
+        },
+    )
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.owner, item.due_on) == (cast.mia.user, datetime.date(2026, 4, 1))
+    assert item_edit_url(item) in client.get(detail_url(mias_one_on_one)).text
+
+
+def test_an_item_goes_only_to_one_of_the_pair(client, cast, mias_one_on_one):
+    item = mias_one_on_one.action_items.get()
+    client.force_login(cast.mia.user)
+
+    response = client.post(
+        item_edit_url(item), {"description": "Draft", "owner": cast.bob.user.pk}
+    )
+
+    assert response.status_code == 200
+    assert "owner" in response.context["form"].errors
+    item.refresh_from_db()
+    assert item.owner is None
+
+
+@pytest.mark.parametrize("person", ["alice", "max", "skip", "bob"])
+def test_only_the_author_edits_an_item(client, cast, mias_one_on_one, person):
+    item = mias_one_on_one.action_items.get()
+    client.force_login(getattr(cast, person).user)
+
+    get = client.get(item_edit_url(item))
+    post = client.post(item_edit_url(item), {"description": "X", "owner": 1})
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert ActionItem.objects.get(pk=item.pk).description == "Draft the ADR"
+    assert item_edit_url(item) not in client.get(detail_url(mias_one_on_one)).text
+
+
+def test_the_mentoring_page_links_to_each_pairs_agenda(client, cast, mias_one_on_one):
+    factories.make_mentorship(cast.mia, cast.carol)
+    client.force_login(cast.mia.user)
+
+    body = client.get(MENTORING).text
+
+    assert reverse("one-on-one-pair", args=[cast.alice.pk]) in body
+    carol = cast.mia.mentorships_as_mentor.get()
+    assert reverse("mentoring-pair", args=[carol.pk]) in body
+    assert reverse("one-on-ones") in body
