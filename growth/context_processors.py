@@ -12,6 +12,7 @@ NAVIGATION = (
     "my-growth",
     "feedback-list",
     "goal-list",
+    "one-on-ones",
     "learning-list",
     "request-list",
     "praise-wall",

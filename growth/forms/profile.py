@@ -7,12 +7,12 @@ from django.contrib.auth import get_user_model
 
 from growth.forms.text import CountedCharField
 from growth.forms.widgets import QuickSelect
-from growth.models import NOTICE_KIND_CHOICES
+from growth.models.reminders import EMAIL_KIND_CHOICES
 
 
 def _email_choices() -> list[tuple[str, str]]:
     return [
-        (kind, f"Email me about {label.lower()}") for kind, label in NOTICE_KIND_CHOICES
+        (kind, f"Email me about {label.lower()}") for kind, label in EMAIL_KIND_CHOICES
     ]
 
 

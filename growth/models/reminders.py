@@ -28,10 +28,15 @@ class EventKind(models.TextChoices):
     FEEDBACK_COMMENTED = "feedback_commented", "Comments on feedback"
     # For the author: the engineer read the note, or said whether it was actionable.
     FEEDBACK_ANSWERED = "feedback_answered", "Your feedback being read or rated"
+    # In the app only: the other person of a pair added a talking point.
+    AGENDA_ADDED = "agenda_added", "Talking point added"
 
 
 # Everything a person can be told about, swept reminder or event.
 NOTICE_KIND_CHOICES = ReminderKind.choices + EventKind.choices
+# Told in the app, never by email: no email switch for these.
+IN_APP_ONLY = frozenset({EventKind.AGENDA_ADDED})
+EMAIL_KIND_CHOICES = [c for c in NOTICE_KIND_CHOICES if c[0] not in IN_APP_ONLY]
 
 
 class Weekday(models.IntegerChoices):

@@ -27,15 +27,14 @@ from growth.models import (
     CheckIn,
     CheckInKind,
     Engineer,
+    EventKind,
     Mentorship,
     Notification,
 )
 from growth.selectors.checkins import pair_check_ins, pair_url
 
 ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("description").max_length
-# The in-app notification of a talking point added; EventKind.AGENDA_ADDED in
-# growth/models/reminders.py. In the app only: no email is sent for it.
-AGENDA_ADDED = "agenda_added"
+AGENDA_ADDED = EventKind.AGENDA_ADDED
 
 
 def _today_for(user, now: datetime.datetime) -> datetime.date:

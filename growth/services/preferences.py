@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from accounts.names import name_change_record
-from growth.models import NOTICE_KIND_CHOICES, ReminderPreference
+from growth.models import ReminderPreference
+from growth.models.reminders import EMAIL_KIND_CHOICES
 
-NOTICE_KINDS = tuple(kind for kind, _label in NOTICE_KIND_CHOICES)
+# The kinds a person may switch email on or off for.
+NOTICE_KINDS = tuple(kind for kind, _label in EMAIL_KIND_CHOICES)
 
 
 def reminder_email_kinds(*, user) -> set[str]:

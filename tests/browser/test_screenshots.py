@@ -51,6 +51,7 @@ PAGES = [
     (ENGINEER, "/me/", "growth-dashboard.png", "My growth"),
     ("manager@example.com", "/team/", "team-dashboard.png", "Team"),
     (ENGINEER, conversation_path, "feedback-conversation.png", None),
+    (ENGINEER, "/one-on-ones/", "my-one-on-ones.png", "My 1:1s"),
     (ENGINEER, "/praise/", "praise-wall.png", "Praise wall"),
     (ENGINEER, "/requests/new/", "ask-for-feedback.png", "Ask for feedback"),
 ]

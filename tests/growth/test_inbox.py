@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from growth.models import (
     NOTICE_KIND_CHOICES,
+    CheckInKind,
+    Engineer,
     EventKind,
     FeedbackNote,
     FeedbackRequest,
@@ -32,6 +34,7 @@ from growth.models import (
     Visibility,
 )
 from growth.reminders import sweep
+from growth.services.checkins import agenda_item_add
 from growth.services.feedback import (
     feedback_comment_create,
     feedback_note_acknowledge,
@@ -157,6 +160,18 @@ def comment_back(client, cast, notification) -> object:
     )
 
 
+def agenda_added(kind: str, cast, client) -> None:
+    """Alice adds a talking point for her next 1:1: mia hears of it."""
+    alice = Engineer.objects.select_related("manager__user").get(pk=cast.alice.pk)
+    agenda_item_add(
+        by=cast.alice.user,
+        engineer=alice,
+        kind=CheckInKind.ONE_ON_ONE,
+        text="The on-call rota",
+        now=timezone.now(),
+    )
+
+
 def feedback_requested(kind: str, cast, client) -> None:
     """Alice asks bob and carol at once, through the form."""
     client.force_login(cast.alice.user)
@@ -253,8 +268,6 @@ def waiting(act: Callable, line: str) -> Callable:
     return act
 
 
-
-
 # fmt: off
 ACTIONS: dict[str, Row] = {
     ReminderKind.FEEDBACK_DUE: Row(swept, (open_from_list,)),
@@ -266,6 +279,7 @@ ACTIONS: dict[str, Row] = {
     EventKind.FEEDBACK_RECEIVED: Row(feedback_received, (open_from_list, open_its_page, acknowledge)),
     EventKind.FEEDBACK_COMMENTED: Row(feedback_commented, (open_from_list, open_its_page, comment_back)),
     EventKind.FEEDBACK_ANSWERED: Row(feedback_answered, (open_from_list, open_its_page)),
+    EventKind.AGENDA_ADDED: Row(agenda_added, (open_from_list, open_its_page)),
     EventKind.FEEDBACK_REQUESTED: Row(feedback_requested, (open_from_list, open_its_page, decline, answer, cancelled_by_the_requester)),
 }
 # fmt: on

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from growth.models import (
-    NOTICE_KIND_CHOICES,
     EventKind,
     ReminderKind,
     ReminderPreference,
 )
+from growth.models.reminders import EMAIL_KIND_CHOICES
 from growth.services.preferences import (
     profile_update,
     reminder_email_kinds,
@@ -21,7 +21,8 @@ from tests.pages import fresh_queries
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 10, 9, tzinfo=datetime.UTC)
-ALL_KINDS = [kind for kind, _label in NOTICE_KIND_CHOICES]
+# The kinds with an email switch (in-app-only ones have none).
+ALL_KINDS = [kind for kind, _label in EMAIL_KIND_CHOICES]
 
 
 def post_data(**overrides):
