@@ -4,25 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('growth', '0014_agenda_and_action_owners'),
+        ("growth", "0014_agenda_and_action_owners"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('feedback_due', 'Feedback due'), ('interpersonal_gap', 'Interpersonal feedback gap'), ('checkin_due', 'Mentoring check-in due'), ('goal_deadline', 'Goal deadline'), ('request_pending', 'Feedback request pending'), ('weekly_digest', 'Weekly team digest'), ('feedback_received', 'Feedback received'), ('feedback_requested', 'Feedback requested'), ('feedback_commented', 'Comments on feedback'), ('feedback_answered', 'Your feedback being read or rated'), ('agenda_added', 'Talking point added')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("feedback_due", "Feedback due"),
+                    ("interpersonal_gap", "Interpersonal feedback gap"),
+                    ("checkin_due", "Mentoring check-in due"),
+                    ("goal_deadline", "Goal deadline"),
+                    ("request_pending", "Feedback request pending"),
+                    ("weekly_digest", "Weekly team digest"),
+                    ("feedback_received", "Feedback received"),
+                    ("feedback_requested", "Feedback requested"),
+                    ("feedback_commented", "Comments on feedback"),
+                    ("feedback_answered", "Your feedback being read or rated"),
+                    ("agenda_added", "Talking point added"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='reminder',
-            name='kind',
-            field=models.CharField(choices=[('feedback_due', 'Feedback due'), ('interpersonal_gap', 'Interpersonal feedback gap'), ('checkin_due', 'Mentoring check-in due'), ('goal_deadline', 'Goal deadline'), ('request_pending', 'Feedback request pending'), ('weekly_digest', 'Weekly team digest'), ('feedback_received', 'Feedback received'), ('feedback_requested', 'Feedback requested'), ('feedback_commented', 'Comments on feedback'), ('feedback_answered', 'Your feedback being read or rated'), ('agenda_added', 'Talking point added')], max_length=30),
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("feedback_due", "Feedback due"),
+                    ("interpersonal_gap", "Interpersonal feedback gap"),
+                    ("checkin_due", "Mentoring check-in due"),
+                    ("goal_deadline", "Goal deadline"),
+                    ("request_pending", "Feedback request pending"),
+                    ("weekly_digest", "Weekly team digest"),
+                    ("feedback_received", "Feedback received"),
+                    ("feedback_requested", "Feedback requested"),
+                    ("feedback_commented", "Comments on feedback"),
+                    ("feedback_answered", "Your feedback being read or rated"),
+                    ("agenda_added", "Talking point added"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='reminderpreference',
-            name='kind',
-            field=models.CharField(choices=[('feedback_due', 'Feedback due'), ('interpersonal_gap', 'Interpersonal feedback gap'), ('checkin_due', 'Mentoring check-in due'), ('goal_deadline', 'Goal deadline'), ('request_pending', 'Feedback request pending'), ('weekly_digest', 'Weekly team digest'), ('feedback_received', 'Feedback received'), ('feedback_requested', 'Feedback requested'), ('feedback_commented', 'Comments on feedback'), ('feedback_answered', 'Your feedback being read or rated'), ('agenda_added', 'Talking point added')], max_length=30),
+            model_name="reminderpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("feedback_due", "Feedback due"),
+                    ("interpersonal_gap", "Interpersonal feedback gap"),
+                    ("checkin_due", "Mentoring check-in due"),
+                    ("goal_deadline", "Goal deadline"),
+                    ("request_pending", "Feedback request pending"),
+                    ("weekly_digest", "Weekly team digest"),
+                    ("feedback_received", "Feedback received"),
+                    ("feedback_requested", "Feedback requested"),
+                    ("feedback_commented", "Comments on feedback"),
+                    ("feedback_answered", "Your feedback being read or rated"),
+                    ("agenda_added", "Talking point added"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
