@@ -25,7 +25,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
 
 from accounts.models import NameChange, User
@@ -47,6 +47,7 @@ from growth.models import (
     AgendaItem,
     CheckIn,
     Engineer,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -107,9 +108,19 @@ def subject_access_export(
     """
     zone = datetime.UTC
     engineer = Engineer.objects.filter(user=user).select_related("team").first()
-    notes = FeedbackNote.all_objects.select_related(
-        "author", "engineer__user", "competency"
-    ).order_by("created_at", "pk")
+    notes = (
+        FeedbackNote.all_objects.select_related(
+            "author", "engineer__user", "competency"
+        )
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=FeedbackComment.objects.select_related("author"),
+                to_attr="thread",
+            )
+        )
+        .order_by("created_at", "pk")
+    )
     data: dict[str, object] = {
         "exported_at": in_zone(now, zone),
         "exported_by": by.email,
