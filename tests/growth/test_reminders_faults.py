@@ -14,7 +14,7 @@ import threading
 
 import pytest
 from django.core import checks, mail
-from django.db import connections
+from django.db import connection, connections
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -107,6 +107,9 @@ def logged(caplog, level: str, *parts) -> list[str]:
     return [text for text in messages if all(part in text for part in parts)]
 
 
+THREAD_SESSION = "cultivate-fault-thread"
+
+
 class InAThread(threading.Thread):
     """Run ``function(*args)`` in a thread of its own (its own database session)."""
 
@@ -118,6 +121,10 @@ class InAThread(threading.Thread):
 
     def run(self):
         try:
+            # Named, so that a test ends this session and no other one of the
+            # process (the live server's, say).
+            with connection.cursor() as cursor:
+                cursor.execute("SET application_name = %s", [THREAD_SESSION])
             self.result = self.function(*self.args)
         except Exception as error:  # the test reads it
             self.error = error
@@ -265,7 +272,7 @@ def test_an_outcome_the_database_cannot_take_is_logged_and_written_at_the_next_s
     sending = InAThread(deliver, first.pk)
     assert smtp.holding.wait(10)
     # The server accepts while the database is out of reach for every retry.
-    with refusing_connections():
+    with refusing_connections(application_name=THREAD_SESSION):
         smtp.release()
         sending.join(timeout=30)
     assert (sending.result, sending.error) == (ReminderStatus.SENT, None)
