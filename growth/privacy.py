@@ -74,6 +74,7 @@ HISTORY_BY = {
     FeedbackNote: ("author_id", "deleted_by_id", "history_user_id"),
     Goal: ("created_by_id", "history_user_id"),
     Mentorship: ("history_user_id",),
+    FeedbackComment: ("author_id", "history_user_id"),
 }
 
 
