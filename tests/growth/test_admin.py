@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
-from growth.admin import EstimatedCountPaginator
+from growth.admin.base import EstimatedCountPaginator
 from growth.models import (
     ActionItem,
     AgendaItem,

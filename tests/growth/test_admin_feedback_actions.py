@@ -1,5 +1,5 @@
 """The feedback notes changelist builds its actions' select in Python
-(``growth.admin.PlainSelect``): it must read exactly as Django's ``Select``
+(``growth.admin.changelist.PlainSelect``): it must read exactly as Django's ``Select``
 renders it through its templates."""
 
 import pytest
@@ -7,7 +7,8 @@ from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.urls import reverse
 
-from growth.admin import FeedbackNoteAdmin, PlainSelect
+from growth.admin.changelist import PlainSelect
+from growth.admin.feedback import FeedbackNoteAdmin
 from tests import factories
 from tests.pages import read
 

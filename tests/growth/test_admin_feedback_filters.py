@@ -7,7 +7,7 @@ from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.urls import reverse
 from django.utils import timezone
 
-import growth.admin
+import growth.admin.changelist
 from accounts.models import Team
 from tests import factories
 from tests.pages import read
@@ -65,5 +65,5 @@ def test_the_page_is_the_one_the_admins_filters_would_give(
 ):
     page = f"{CHANGELIST}?sentiment__exact=praise&deleted=no"
     ours = read(staff_client, page)
-    monkeypatch.setattr(growth.admin, "_filter_html", admin_list_filter)
+    monkeypatch.setattr(growth.admin.changelist, "_filter_html", admin_list_filter)
     assert read(staff_client, page) == ours

@@ -1,5 +1,5 @@
 """The feedback notes changelist renders its rows in one pass per column
-(``growth.admin._row_cells``): the page must read exactly as the admin's own
+(``growth.admin.changelist._row_cells``): the page must read exactly as the admin's own
 row loop renders it, and its query must leave the notes' text alone."""
 
 import pytest
@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-import growth.admin
+import growth.admin.changelist
 from accounts.models import User
 from growth.models import Visibility
 from tests import factories
@@ -73,7 +73,7 @@ def test_the_page_is_the_one_the_admins_loop_would_give(
 ):
     page = {"o": "2", "acknowledged": "no"}
     ours = read(staff_client, f"{CHANGELIST}?o=2&acknowledged=no")
-    monkeypatch.setattr(growth.admin, "_row_cells", lambda cl: None)
+    monkeypatch.setattr(growth.admin.changelist, "_row_cells", lambda cl: None)
     admins = read(staff_client, f"{CHANGELIST}?o=2&acknowledged=no")
     assert ours == admins
     assert staff_client.get(CHANGELIST, page).context["cl"].result_table is None
