@@ -330,6 +330,10 @@ def subject_access_export(
 def forget_engineer_history(engineer_id: int) -> None:
     """Remove every version of what was about the engineer ``engineer_id``,
     and their name from the versions of what they did for others."""
+    # A comment's versions are about the engineer its note was about: they go
+    # first, while the note's versions still say which notes those were.
+    notes_about = FeedbackNote.history.filter(engineer_id=engineer_id)
+    FeedbackComment.history.filter(note_id__in=notes_about.values("id")).delete()
     for model in HISTORY_ABOUT:
         model.history.filter(_about(model, engineer_id)).delete()
     for model, columns in HISTORY_BY_ENGINEER.items():
@@ -399,9 +403,12 @@ def erasure_plan(user: User) -> ErasurePlan:
         }
         reports = [str(e) for e in engineer.reports.select_related("user")]
         sessions_led = LearningActivity.objects.filter(led_by=engineer).count()
-        history = sum(
-            model.history.filter(_about(model, engineer.pk)).count()
-            for model in HISTORY_ABOUT
+        history = (
+            sum(
+                model.history.filter(_about(model, engineer.pk)).count()
+                for model in HISTORY_ABOUT
+            )
+            + _comment_history_about(engineer.pk).count()
         )
     return ErasurePlan(
         user=user,
@@ -413,6 +420,12 @@ def erasure_plan(user: User) -> ErasurePlan:
         sessions_led=sessions_led,
         **about,
     )
+
+
+def _comment_history_about(engineer_id: int):
+    """Versions of the comments on every note that was ever about the engineer."""
+    notes = FeedbackNote.history.filter(engineer_id=engineer_id).values("id")
+    return FeedbackComment.history.filter(note_id__in=notes)
 
 
 def _about(model, engineer_id: int) -> Q:

@@ -22,6 +22,7 @@ from growth.history import record_change
 from growth.models import (
     CheckIn,
     Engineer,
+    FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -32,7 +33,7 @@ from growth.models import (
     Reminder,
     Visibility,
 )
-from growth.services.feedback import feedback_note_create
+from growth.services.feedback import feedback_comment_create, feedback_note_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,10 @@ def her_world(cast, zelda, left):
     about = world["shared about her"]
     about.suggestion = "changed-by-mia"
     record_change(about, by=c.mia.user, when=timezone.now())
+    # The conversation on a note about her: its versions are about her too.
+    world["mia's comment"] = feedback_comment_create(
+        note=about, author=c.mia.user, body="about-her-comment", now=timezone.now()
+    )
     AccessLog.objects.create(
         username=EMAIL, ip_address="203.0.113.9", user_agent="Firefox"
     )
@@ -331,6 +336,7 @@ def test_erasure_removes_everything_about_the_person(client, cast, zelda, her_wo
     assert not Engineer.objects.filter(pk=zelda.pk).exists()
     assert not FeedbackNote.all_objects.filter(situation__startswith="about-her")
     assert not FeedbackNote.history.filter(situation__startswith="about-her")
+    assert not FeedbackComment.history.filter(body="about-her-comment")
     assert not Goal.history.filter(title="about-her-goal")
     assert not Mentorship.history.filter(mentee=cast.alice, mentor_id=zelda.pk)
     assert not CheckIn.objects.filter(notes="about-her-1on1")
