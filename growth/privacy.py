@@ -65,12 +65,14 @@ FORMER_EMPLOYEE = "Former employee"
 # the rows about an engineer go with them; the columns naming them as someone
 # who acted (wrote, changed, mentored) are emptied, the rows kept.
 HISTORY_ABOUT = {
+    Engineer: ("id",),
     FeedbackNote: ("engineer_id",),
     Goal: ("engineer_id",),
     Mentorship: ("mentee_id",),
 }
-HISTORY_BY_ENGINEER = {Mentorship: ("mentor_id",)}
+HISTORY_BY_ENGINEER = {Engineer: ("manager_id",), Mentorship: ("mentor_id",)}
 HISTORY_BY = {
+    Engineer: ("history_user_id",),
     FeedbackNote: ("author_id", "deleted_by_id", "history_user_id"),
     Goal: ("created_by_id", "history_user_id"),
     Mentorship: ("history_user_id",),

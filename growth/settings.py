@@ -145,12 +145,19 @@ THIRD_PARTY_APPS = [
     "axes",  # sign-in lockout; its tables come with the package's migrations
     "csp",
     "simple_history",  # who changed a note, goal or mentorship, and when
+    "import_export",  # the people import and export, in the admin
 ]
 LOCAL_APPS = [
     "accounts",
     "growth",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+
+# An uploaded people file waits for its preview's confirmation in the
+# database, not in a temporary folder: it is people's data.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "growth.services.people_import.DatabaseStorage"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

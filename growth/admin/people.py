@@ -19,6 +19,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 
 from growth import privacy
 from growth.admin.base import (
@@ -35,6 +38,7 @@ from growth.models import (
     Engineer,
     Mentorship,
 )
+from growth.services import people_import
 from growth.services.people import engineer_active_set
 
 # --- people ----------------------------------------------------------------------
@@ -62,8 +66,52 @@ class MentorshipAsMenteeInline(MentorshipInline):
     verbose_name_plural = "mentors (mentorships as mentee)"
 
 
+class PeopleImportMixin(ImportExportMixin):
+    """Import people from an HR file, with a preview of every row first, and
+    export them in the same columns (growth.services.people_import)."""
+
+    resource_classes = [people_import.PeopleResource]
+    formats = [CSV, XLSX]
+    # Every column, always: a file exported whole imports back unchanged.
+    export_form_class = ExportForm
+    import_template_name = "admin/growth/engineer/import.html"
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            **super().get_import_context_data(**kwargs),
+            "columns": people_import.COLUMNS,
+            "required_columns": people_import.REQUIRED_COLUMNS,
+        }
+
+    def process_result(self, result, request):
+        if result.plan.has_errors:
+            # The people changed between the preview and the confirmation.
+            self.message_user(
+                request,
+                "Nothing was imported: the file no longer fits the people here. "
+                "Upload it again to see why.",
+                messages.ERROR,
+            )
+            return redirect("admin:growth_engineer_import")
+        people_import.people_import_invite(
+            users=result.plan.created_users, invited_by=request.user
+        )
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.plan.totals
+        message = (
+            f"Imported: {totals[people_import.NEW]} created, "
+            f"{totals[people_import.UPDATE]} updated, "
+            f"{totals[people_import.UNCHANGED]} unchanged."
+        )
+        if result.plan.teams_to_create:
+            message += " Teams created: " + ", ".join(result.plan.teams_to_create) + "."
+        self.message_user(request, message, messages.SUCCESS)
+
+
 @admin.register(Engineer)
-class EngineerAdmin(GrowthAdmin):
+class EngineerAdmin(PeopleImportMixin, HistoryAdmin):
     list_display = (
         "name",
         "email",

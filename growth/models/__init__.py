@@ -8,6 +8,7 @@ from growth.models.feedback import (
     Visibility,
 )
 from growth.models.goals import Goal, GoalCheckIn, GoalKind, GoalStatus
+from growth.models.imports import PendingImport
 from growth.models.learning import (
     PUBLIC_LEARNING_KINDS,
     Attendance,
@@ -61,6 +62,7 @@ __all__ = [
     "Level",
     "Mentorship",
     "Notification",
+    "PendingImport",
     "Reminder",
     "ReminderKind",
     "ReminderPreference",

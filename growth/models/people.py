@@ -74,6 +74,8 @@ class Engineer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EngineerQuerySet.as_manager()
+    # Reporting lines change over time: each version of a person's place is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["user__display_name"]

@@ -144,7 +144,13 @@ def mentorship_form(**fields):
 # Sessions hold sign-in secrets and are in no admin, as Django's are not;
 # a person's earlier names are read on their page (an inline); attendances are
 # an activity's attendees, edited there so that each keeps the activity's date.
-NOT_LISTED = {"accounts.session", "accounts.namechange", "growth.attendance"}
+# Pending imports are the import's files between preview and confirm: no page of their own.
+NOT_LISTED = {
+    "accounts.session",
+    "accounts.namechange",
+    "growth.attendance",
+    "growth.pendingimport",
+}
 
 
 def _own_models(app_label):
