@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import oidc
 from accounts.forms import EmailAuthenticationForm
 
 # Django's own views, under Django's own names; the reset ones are public
@@ -10,12 +11,15 @@ from accounts.forms import EmailAuthenticationForm
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        oidc.SignInView.as_view(
             authentication_form=EmailAuthenticationForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
+    # Single sign-on (OpenID Connect): 404 unless OIDC_ISSUER is set.
+    path("oidc/start/", oidc.start, name="oidc-start"),
+    path("oidc/callback/", oidc.callback, name="oidc-callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",

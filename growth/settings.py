@@ -236,11 +236,52 @@ AUTH_PASSWORD_VALIDATORS = [
 # The lockout first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.SignInLockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",
+    "accounts.backends.SingleSignOnBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-growth"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; accounts.oidc), on
+# when OIDC_ISSUER is set. Endpoints come from the issuer's discovery document
+# when the first sign-in starts, so a provider that is down stops nothing else.
+# Register <SITE_URL>/accounts/oidc/callback/ as the redirect URI.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME") or "single sign-on"
+# Off: only people who already have an account here get in.
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)
+# Off: only superusers sign in with a password (at /accounts/login/?password=1).
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+# Seconds the provider may take over each request (discovery, token, keys).
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 5)
+if OIDC_ENABLED:
+    if not OIDC_ISSUER.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be a URL, not {OIDC_ISSUER!r}")
+    if not OIDC_ISSUER.startswith("https://") and not DEBUG:
+        raise ImproperlyConfigured("OIDC_ISSUER must use https:// when DJANGO_DEBUG=0")
+    if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well"
+        )
+elif not PASSWORD_LOGIN:
+    raise ImproperlyConfigured(
+        "PASSWORD_LOGIN=0 needs single sign-on: set OIDC_ISSUER, or only "
+        "superusers could sign in"
+    )
+if OIDC_TIMEOUT < 1:
+    raise ImproperlyConfigured("OIDC_TIMEOUT must be at least 1 second")
+# mozilla-django-oidc's own names. Nonce and state are its defaults; PKCE is on.
+OIDC_RP_CLIENT_ID = OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
 
 # Sessions live in the database, so a Redis outage never signs anyone out;
 # Django's database engine, with each session's user in a column of its own,
@@ -262,6 +303,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+# Single sign-on is throttled at the provider, which checks the password.
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_exempt"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere.
