@@ -226,3 +226,82 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class InvitationState(models.TextChoices):
+    OPEN = "open", "Open"
+    USED = "used", "Used"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, *, now):
+        """Invitations whose link still works at ``now``."""
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        )
+
+
+class Invitation(models.Model):
+    """An emailed link that lets a new person choose their password (or sign
+    in with single sign-on) once, within ``INVITATION_DAYS``.
+
+    Only a hash of the link's token is kept: the token itself lives in the
+    email alone, so a copy of the database opens no account. Resending makes
+    a new invitation (and so a new link) and revokes the open one.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when nobody (an import) or a person since erased invited.",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server took the email."
+    )
+    send_error = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why the email could not be sent; resend it once that is fixed.",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    renewal_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person, holding a link that no longer works, asked "
+        "for a new one.",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One link that works per person: a new invitation revokes the old.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation to {self.user}"
+
+    def state(self, *, now) -> InvitationState:
+        if self.used_at is not None:
+            return InvitationState.USED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.OPEN

@@ -28,6 +28,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from accounts.invitations import invitation_used_by_sign_in
+
 DISCOVERY_TTL_SECONDS = 60 * 60
 _discovered: dict[str, tuple[float, dict]] = {}
 _discovery_lock = threading.Lock()
@@ -165,6 +167,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
             # A state this browser never started, or one already used: a
             # replayed or forged callback.
             return self.login_failure()
+
+    def login_success(self):
+        response = super().login_success()
+        # Signed in with the provider: the invitation's link is needed no more.
+        invitation_used_by_sign_in(user=self.user)
+        return response
 
     def login_failure(self):
         reason = getattr(self.request, "oidc_refusal", "failed")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import oidc
+from accounts import oidc, views
 from accounts.forms import EmailAuthenticationForm
 
 # Django's own views, under Django's own names; the reset ones are public
@@ -53,4 +53,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+]
+
+# The link of an invitation email, at /invitation/ (growth.urls): public, as
+# the person has no password yet; the token is the key.
+invitation_urlpatterns = [
+    path("<str:token>/", views.invitation_accept_view, name="invitation-accept"),
+    path("<str:token>/ask/", views.invitation_renewal_view, name="invitation-ask"),
 ]

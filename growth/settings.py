@@ -283,6 +283,11 @@ OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
 
+# Invitations: how many days the link of an invitation email works.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_DAYS must be at least 1")
+
 # Sessions live in the database, so a Redis outage never signs anyone out;
 # Django's database engine, with each session's user in a column of its own,
 # so deactivating a person deletes their sessions at once (accounts.sessions).

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import invitation_urlpatterns
 from growth.views import (
     coaching,
     dashboard,
@@ -35,5 +36,6 @@ urlpatterns = [
     path("", include(reminders.urlpatterns)),
     path("", include("growth.views.health")),
     path("accounts/", include("accounts.urls")),
+    path("invitation/", include(invitation_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

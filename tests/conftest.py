@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from hypothesis import settings as hypothesis_settings
 
 from growth.models import Competency, ReminderRule
@@ -138,6 +139,9 @@ def _seeded(request, django_db_setup, django_db_blocker):
         {"db", "transactional_db"} & set(request.fixturenames)
     )
     if uses_db:
+        # A content type made inside a test that rolled back stays in the
+        # cache with an id the database no longer has.
+        ContentType.objects.clear_cache()
         with django_db_blocker.unblock():
             if not (Competency.objects.exists() and ReminderRule.objects.exists()):
                 seed_defaults()

@@ -13,6 +13,8 @@ Answers: ``OK`` (200), ``REDIRECT`` (a redirect that is not the sign-in page),
 
 from __future__ import annotations
 
+import datetime
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +24,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.invitations import token_hash
+from accounts.models import Invitation, User
 from growth.models import (
     ActionItem,
     AgendaItem,
@@ -288,6 +291,25 @@ def _reset_args(w):
     user = User.objects.get(pk=w.cast.alice.user.pk)  # its last_login, as saved
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return [uid, default_token_generator.make_token(user)]
+
+
+def _invitation(*, days_old: int) -> Callable[[World], list]:
+    """The token of a new person's invitation made ``days_old`` days ago (a
+    week's link: expired after 7)."""
+
+    def args(w):
+        token = secrets.token_urlsafe(32)
+        made = timezone.now() - datetime.timedelta(days=days_old)
+        Invitation.objects.create(
+            user=factories.make_user("Ivy Invited"),
+            invited_by=w.cast.staff,
+            token_hash=token_hash(token),
+            created_at=made,
+            expires_at=made + datetime.timedelta(days=7),
+        )
+        return [token]
+
+    return args
 
 
 def _refreshed(obj):
@@ -740,6 +762,20 @@ CASES: list[Case] = [
     # (tests/accounts/test_oidc.py walks it against a real provider).
     Case("oidc-start", "", public(NOT_FOUND), crawl=False),
     Case("oidc-callback", "", public(NOT_FOUND), crawl=False),
+    # An invitation's link: the token is the key, so anyone holding it.
+    Case("invitation-accept", "", public(), args=_invitation(days_old=0)),
+    Case("invitation-accept", "expired", public(), args=_invitation(days_old=30)),
+    Case("invitation-accept", "unknown", public(NOT_FOUND), args=lambda w: ["nope"]),
+    Case(
+        "invitation-ask",
+        "",
+        public(REDIRECT),
+        args=_invitation(days_old=30),
+        post_only=True,
+        done=lambda w, role: Invitation.objects.filter(
+            renewal_requested_at__isnull=False
+        ).exists(),
+    ),
 ]
 
 

@@ -33,6 +33,7 @@ from growth.admin.base import (
     HistoryAdmin,
 )
 from growth.exports import export_json
+from growth.forms.people_admin import PersonAddAdminMixin
 from growth.models import (
     Competency,
     Engineer,
@@ -111,7 +112,7 @@ class PeopleImportMixin(ImportExportMixin):
 
 
 @admin.register(Engineer)
-class EngineerAdmin(PeopleImportMixin, HistoryAdmin):
+class EngineerAdmin(PersonAddAdminMixin, PeopleImportMixin, HistoryAdmin):
     list_display = (
         "name",
         "email",

@@ -33,6 +33,7 @@ from import_export import resources
 from import_export.results import InvalidRow, Result, RowResult
 from import_export.tmp_storages import BaseStorage
 
+from accounts.invitations import invitations_send
 from accounts.models import NameChange, Team, User, validate_time_zone
 from accounts.names import name_key
 from growth.models import Engineer, Level, Mentorship, PendingImport, Track, limits
@@ -632,11 +633,9 @@ def people_import(*, dataset: tablib.Dataset, by: User | None, dry_run: bool) ->
 
 
 def people_import_invite(*, users: list[User], invited_by: User | None) -> None:
-    """Invite the people the import made accounts for, to set a password.
-
-    The call site of the invitations (accounts.invitations): the admin and the
-    command call it after an import that was written. Does nothing yet.
-    """
+    """Invite the people the import made accounts for, to set a password (or
+    sign in with the provider): one email each, once the import commits."""
+    invitations_send(users=users, invited_by=invited_by)
 
 
 def people_file_read(data: bytes, *, file_format: str) -> tablib.Dataset:

@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.invitations import invitation_send
 from accounts.models import User
 from accounts.oidc import (
     DISCOVERY_TTL_SECONDS,
@@ -85,6 +86,14 @@ def test_it_signs_in_a_known_person_with_a_verified_email(client, sso, people):
     assert response["Location"] == reverse("my-growth")
     assert signed_in_user_id(client) == people["alice"].user.pk
     assert client.get(reverse("my-growth")).status_code == 200
+
+
+def test_it_closes_the_invitation_of_whoever_signs_in(client, sso, people):
+    alice = people["alice"].user
+    invitation = invitation_send(user=alice, invited_by=None)
+    sign_in(client, sso, "alice")
+    invitation.refresh_from_db()
+    assert invitation.used_at is not None
 
 
 def test_it_sends_state_nonce_and_a_pkce_challenge(client, sso, people):

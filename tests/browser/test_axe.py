@@ -393,6 +393,7 @@ def test_the_signed_out_pages_pass_axe(world, chromium, live_server, phone_check
             f"/accounts/reset/{uid}/{token}/",
             "/accounts/reset/done/",
             *(case.url(world) for case in CASES if case.name == "reminder-unsubscribe"),
+            *(case.url(world) for case in CASES if case.name == "invitation-accept"),
         ]
         result = crawl(page, live_server.url, start, phone_checked)
         assert len(result.checked) >= 5, result.checked

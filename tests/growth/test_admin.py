@@ -21,6 +21,7 @@ from growth.admin.base import EstimatedCountPaginator
 from growth.models import (
     ActionItem,
     AgendaItem,
+    Engineer,
     EventKind,
     FeedbackComment,
     FeedbackNote,
@@ -522,11 +523,11 @@ def test_a_manager_chain_cannot_loop(staff_client, cast):
 
 
 def test_an_engineer_can_be_added_with_a_manager(staff_client, cast):
-    newcomer = factories.make_user("Nia Newcomer")
-    data = engineer_form(cast.bob, user=newcomer.pk, manager=cast.mia.pk)
+    data = engineer_form(cast.bob, user=None, manager=cast.mia.pk)
+    data.update(email="nia@example.com", display_name="Nia Newcomer", time_zone="UTC")
     response = staff_client.post(url("growth.engineer", "add"), data)
     assert response.status_code == 302
-    assert newcomer.engineer.manager == cast.mia
+    assert Engineer.objects.get(user__email="nia@example.com").manager == cast.mia
 
 
 def test_the_engineer_page_shows_mentorships_both_ways(staff_client, cast):

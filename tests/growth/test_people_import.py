@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Team, User
+from accounts.models import Invitation, Team, User
 from growth.models import Engineer, Mentorship, PendingImport
 from growth.services.people_import import (
     COLUMNS,
@@ -344,6 +344,21 @@ def test_the_command_prints_its_counts(db, tmp_path):
     assert Engineer.objects.count() == 12
 
 
+def test_the_people_it_creates_are_invited_once(
+    db, tmp_path, mailoutbox, django_capture_on_commit_callbacks
+):
+    path = csv_file(tmp_path, people_rows(12))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_people", str(path), stdout=io.StringIO())
+    invited = {message.to[0] for message in mailoutbox}
+    assert invited == set(Engineer.objects.values_list("user__email", flat=True))
+    assert len(mailoutbox) == 12
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_people", str(path), stdout=io.StringIO())
+    assert len(mailoutbox) == 12
+
+
 def test_the_command_on_a_dry_run_writes_nothing(db, tmp_path):
     path = csv_file(tmp_path, people_rows(12))
     out = io.StringIO()
@@ -353,6 +368,7 @@ def test_the_command_on_a_dry_run_writes_nothing(db, tmp_path):
     assert "12 created" in out.getvalue()
     assert "dry run" in out.getvalue()
     assert not Engineer.objects.exists()
+    assert not Invitation.objects.exists()
 
 
 def test_the_command_prints_each_refused_row_and_fails(db, tmp_path):
