@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
+from growth import rhythm
 from growth.demo_words import (
     CAREER_GOALS,
     CHECK_IN_WORDS,
@@ -65,6 +66,7 @@ from growth.models import (
     GoalKind,
     GoalStatus,
     LearningActivity,
+    LearningDayPlan,
     LearningKind,
     Level,
     Mentorship,
@@ -72,6 +74,7 @@ from growth.models import (
     ReminderKind,
     RequestStatus,
     Sentiment,
+    SprintCadence,
     Track,
     Visibility,
 )
@@ -383,6 +386,7 @@ class _Builder:
         self.build_feedback()
         check_ins, items = self.build_check_ins()
         learning = self.build_learning()
+        plans = self.build_rhythm(teams, learning)
         notifications = self.build_notifications(requests)
         history = self.build_history(goals, goal_check_ins)
         return {
@@ -397,6 +401,7 @@ class _Builder:
             "check-ins": len(check_ins),
             "action items": len(items),
             "learning activities": len(learning),
+            "learning-day plans": len(plans),
             "notifications": len(notifications),
             "history records": history,
         }
@@ -1066,6 +1071,67 @@ class _Builder:
         ours = LearningActivity.objects.filter(pk__in=[row.pk for row in rows])
         ours.update(updated_at=F("created_at"))
         return rows
+
+    # --- the learning rhythm ---------------------------------------------------
+
+    def build_rhythm(self, teams, learning) -> list[LearningDayPlan]:
+        """Every team works in two-week sprints, Monday to Sunday, with the
+        learning day on the Friday after each: the Fridays ``build_learning``
+        logged. Each logged learning day was planned, and a few people have
+        planned the next one already (the demo engineer among them)."""
+        friday = _weekday_on_or_before(self.today, 4)
+        first_friday = friday - timedelta(
+            days=14 * ((friday - self.window_start).days // 14)
+        )
+        cadences = [
+            SprintCadence(
+                team=team,
+                sprint_weeks=2,
+                first_sprint_start=first_friday - timedelta(days=18),
+                learning_weekday=4,
+                updated_by=self.eng["priya"].user,
+                updated_at=self.at(self.window_start, "priya"),
+            )
+            for team in teams
+        ]
+        SprintCadence.objects.bulk_create(cadences)
+        by_user = {engineer.user_id: engineer for engineer in self.eng.values()}
+        plans = []
+        for activity in learning:
+            if activity.kind != LearningKind.LEARNING_DAY:
+                continue
+            topic = activity.title.removeprefix("Learning day: ")
+            plans.append(
+                LearningDayPlan(
+                    engineer=by_user[activity.logged_by_id],
+                    day=activity.date,
+                    plan=f"Get going with {topic}",
+                    done=f"Worked through {topic}, with notes for the team.",
+                    hours=activity.hours,
+                    activity=activity,
+                    created_at=activity.created_at - timedelta(days=3),
+                )
+            )
+        upcoming = rhythm.next_learning_day(cadences[0], self.today)
+        planned = {(plan.engineer.pk, plan.day) for plan in plans}
+        for key in ("emma", "lukas", "aisha", "noah", "hannah", "jordan"):
+            engineer = self.eng[key]
+            if (engineer.pk, upcoming) in planned:
+                continue
+            goals = self.goals_of(key, self.today, GoalKind.TECHNICAL)
+            topic = self.rng.choice(LEARNING_DAY_TOPICS)
+            plans.append(
+                LearningDayPlan(
+                    engineer=engineer,
+                    day=upcoming,
+                    plan=f"Get going with {topic}",
+                    goal=goals[0] if goals else None,
+                    competency=goals[0].competency if goals else None,
+                    created_at=self.now,
+                )
+            )
+        LearningDayPlan.objects.bulk_create(plans, batch_size=200)
+        return plans
 
     # --- notifications ---------------------------------------------------------
 

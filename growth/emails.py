@@ -36,6 +36,7 @@ LIST_PAGES = {
     ReminderKind.CHECKIN_DUE: "mentoring",
     ReminderKind.GOAL_DEADLINE: "goal-list",
     ReminderKind.REQUEST_PENDING: "request-list",
+    ReminderKind.LEARNING_DAY: "learning-days",
 }
 
 
@@ -85,6 +86,8 @@ def _item_paths(kind: str, item: dict) -> dict[str, str]:
             "request": path("request-detail", request),
             "write": path("feedback-create", query={"request": request}),
         }
+    if kind == ReminderKind.LEARNING_DAY:
+        return {"plan": path("learning-days")}
     if kind in NOTE_EVENTS:
         paths = {"note": path("feedback-detail", item["note_id"])}
         if item.get("public"):

@@ -611,3 +611,27 @@ def notifications_visible_to(who, qs: QuerySet) -> QuerySet:
     if not access.member:
         return qs.none()
     return qs.filter(recipient_id=access.user_id)
+
+
+# --- the learning rhythm: sprint cadences and learning-day plans ---------------
+
+
+def cadence_teams(who, qs: QuerySet) -> QuerySet:
+    """Teams whose sprint cadence ``who`` sets: those they manage someone in
+    (a direct report in the team). Staff set any in the admin."""
+    access = access_of(who)
+    if not access.manager:
+        return qs.none()
+    in_team = Engineer.objects.filter(pk__in=access.report_ids, team_id=OuterRef("pk"))
+    return qs.filter(Exists(in_team))
+
+
+def learning_day_plans_visible_to(who, qs: QuerySet) -> QuerySet:
+    """A learning-day plan is read by its engineer, their direct manager and
+    their active mentors: the people who follow their growth."""
+    return qs.filter(engineer_id__in=access_of(who).followed_ids)
+
+
+def learning_day_plans_editable_by(who, qs: QuerySet) -> QuerySet:
+    """Only the engineer plans their learning day and logs what they did."""
+    return qs.filter(engineer_id__in=access_of(who).own_ids)

@@ -15,6 +15,7 @@ from growth.views import (
     profile,
     reminders,
     requests,
+    rhythm,
     team,
 )
 from growth.views.home import home
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include(one_on_ones.urlpatterns)),
     path("", include(coaching.urlpatterns)),
     path("", include(learning.urlpatterns)),
+    path("", include(rhythm.urlpatterns)),
     path("", include(notifications.urlpatterns)),
     path("", include(profile.urlpatterns)),
     path("", include(reminders.urlpatterns)),

@@ -71,10 +71,8 @@ def seed_defaults() -> None:
     """Put back what the data migration seeds: the default competencies and one
     rule per kind. A transactional test's flush removes them for every test
     that runs after it in the same process."""
-    migration = importlib.import_module(
-        "growth.migrations.0002_default_competencies_and_rules"
-    )
-    migration.seed(django_apps, None)
+    for name in ("0002_default_competencies_and_rules", "0017_sprint_rhythm"):
+        importlib.import_module(f"growth.migrations.{name}").seed(django_apps, None)
 
 
 def reseed_after(django_db_blocker):

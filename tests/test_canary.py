@@ -14,23 +14,28 @@ import datetime
 import re
 import uuid
 from collections import deque
+from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from growth.models import (
     ActionItem,
     Engineer,
     FeedbackComment,
     FeedbackNote,
+    LearningDayPlan,
     Notification,
     Reminder,
     ReminderStatus,
     Visibility,
 )
 from growth.reminders import deliver, sweep
+from growth.rhythm import next_learning_day
+from growth.services.rhythm import learning_day_plan_save
 from tests import factories
 from tests.reminders_support import seed_defaults
 from tests.walker import CASES, build_world
@@ -97,6 +102,21 @@ def plant(cast) -> dict:
             c.max.user, c.alice, kind="interpersonal", **_note_text(ALICES)
         ),
     }
+    # Learning-day plans: the engineer's circle reads them, nobody above it.
+    upcoming = next_learning_day(c.platform.cadence, timezone.localdate())
+    for engineer, secret in ((c.mia, SECRET), (c.alice, ALICES)):
+        planted[f"{engineer.name}'s learning day"] = LearningDayPlan.objects.create(
+            engineer=engineer, day=upcoming, plan=secret
+        )
+        planted[f"{engineer.name}'s learning day done"] = learning_day_plan_save(
+            engineer=engineer,
+            day=upcoming - datetime.timedelta(days=14),
+            plan=secret,
+            done=secret,
+            hours=Decimal(6),
+            by=engineer.user,
+            now=NOW,
+        )
     # Conversations follow their notes: what mia and max say where alice may
     # not read, and what is said with alice.
     for name, author in (

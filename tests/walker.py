@@ -37,13 +37,16 @@ from growth.models import (
     Goal,
     GoalCheckIn,
     LearningActivity,
+    LearningDayPlan,
     LearningKind,
     Notification,
     Reminder,
     ReminderPreference,
+    SprintCadence,
     Visibility,
 )
 from growth.reminders.optout import unsubscribe_token
+from growth.rhythm import next_learning_day
 from tests import factories
 
 OK, REDIRECT, NOT_FOUND, LOGIN, NOT_ALLOWED = 200, "redirect", 404, "login", 405
@@ -104,6 +107,10 @@ def build_world(cast) -> World:
         cast.max.user, cast.alice, mentorship=cast.max_mentors_alice
     )
     note_shared = factories.make_note(cast.mia.user, cast.alice)
+    # The platform team (skip, mia, alice, bob) has learning days; data has none.
+    SprintCadence.objects.create(
+        team=cast.platform, first_sprint_start=datetime.date(2026, 1, 5)
+    )
     return World(
         cast=cast,
         note_shared=note_shared,
@@ -173,6 +180,8 @@ WATCHED = (
     Notification,
     Reminder,
     ReminderPreference,
+    SprintCadence,
+    LearningDayPlan,
 )
 
 
@@ -285,6 +294,11 @@ def _learning_payload(w):
         "hours": "2",
         "attendees": [w.cast.alice.pk],
     }
+
+
+def _next_learning_day(w):
+    cadence = SprintCadence.objects.get(team=w.cast.platform)
+    return [next_learning_day(cadence, timezone.localdate()).isoformat()]
 
 
 def _reset_args(w):
@@ -708,6 +722,44 @@ CASES: list[Case] = [
         only("carol"),
         args=_pk("learning_public"),
         payload=_learning_payload,
+    ),
+    # Learning days: each engineer plans their own; a team's managers set its rhythm.
+    Case("learning-days", "", everyone()),
+    Case(
+        "learning-day-edit",
+        "next",
+        only("alice", "bob", "mia", "skip"),
+        args=_next_learning_day,
+        payload=lambda w: {"plan": "Read the tracing docs"},
+    ),
+    Case(
+        "engineer-learning-days",
+        "alice",
+        {**only("mia", "max"), "alice": REDIRECT},
+        args=lambda w: [w.cast.alice.pk],
+    ),
+    Case("team-rhythm", "", only("mia", "skip")),
+    Case(
+        "team-cadence-edit",
+        "platform",
+        only("mia", "skip"),
+        args=lambda w: [w.cast.platform.pk],
+        payload=lambda w: {
+            "sprint_weeks": "3",
+            "first_sprint_start": "2026-01-05",
+            "learning_weekday": "4",
+        },
+    ),
+    Case(
+        "team-cadence-edit",
+        "data",
+        only("skip"),
+        args=lambda w: [w.cast.data.pk],
+        payload=lambda w: {
+            "sprint_weeks": "1",
+            "first_sprint_start": "2026-01-05",
+            "learning_weekday": "0",
+        },
     ),
     # Notifications and the profile.
     Case("notification-list", "", everyone()),

@@ -7,12 +7,14 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import (
     Count,
 )
+from django.utils import timezone
 
 from growth.admin.base import (
     GrowthAdmin,
 )
 from growth.models import (
     LearningActivity,
+    SprintCadence,
 )
 from growth.services.learning import learning_attendees_set
 
@@ -63,3 +65,25 @@ class LearningActivityAdmin(GrowthAdmin):
         attendees = form.cleaned_data.pop("attendees")
         super().save_related(request, form, formsets, change)
         learning_attendees_set(activity=form.instance, attendees=attendees)
+
+
+# --- sprint rhythm ---------------------------------------------------------------
+
+
+@admin.register(SprintCadence)
+class SprintCadenceAdmin(GrowthAdmin):
+    """Each team's sprints and learning weekday; its managers set it on the
+    team page too."""
+
+    list_display = ("team", "sprint_weeks", "first_sprint_start", "learning_weekday")
+    list_select_related = ("team",)
+    list_filter = ("sprint_weeks", "learning_weekday")
+    search_fields = ("team__name",)
+    search_help_text = "Search by team name."
+    autocomplete_fields = ("team",)
+    readonly_fields = ("updated_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)

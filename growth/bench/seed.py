@@ -44,6 +44,7 @@ from growth.models import (
     Notification,
     RequestStatus,
     Sentiment,
+    SprintCadence,
     Track,
     Visibility,
 )
@@ -199,6 +200,7 @@ class _Organisation:
         teams = Team.objects.bulk_create(
             [Team(name=f"Team {i + 1:02d}") for i in range(sizes.teams)]
         )
+        self.cadences(teams)
         users = [
             User(
                 email=f"person{i}@bench.example.com",
@@ -566,6 +568,20 @@ class _Organisation:
                 for c in created
                 if rng.random() < 0.2
             ),
+        )
+
+    def cadences(self, teams) -> None:
+        """Every team in two-week sprints, its learning day a Monday or a Friday."""
+        start = self.now.date() - datetime.timedelta(days=HISTORY_DAYS)
+        monday = start - datetime.timedelta(days=start.weekday())
+        SprintCadence.objects.bulk_create(
+            SprintCadence(
+                team=team,
+                sprint_weeks=2,
+                first_sprint_start=monday + datetime.timedelta(weeks=i % 2),
+                learning_weekday=0 if i % 3 else 4,
+            )
+            for i, team in enumerate(teams)
         )
 
     def learning(self) -> None:

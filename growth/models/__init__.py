@@ -35,6 +35,7 @@ from growth.models.reminders import (
     ReminderStatus,
     Weekday,
 )
+from growth.models.rhythm import LearningDayPlan, SprintCadence
 from growth.models.submissions import Submission
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "GoalKind",
     "GoalStatus",
     "LearningActivity",
+    "LearningDayPlan",
     "LearningKind",
     "Level",
     "Mentorship",
@@ -70,6 +72,7 @@ __all__ = [
     "ReminderStatus",
     "RequestStatus",
     "Sentiment",
+    "SprintCadence",
     "Submission",
     "Track",
     "Visibility",

@@ -19,6 +19,7 @@ class ReminderKind(models.TextChoices):
     GOAL_DEADLINE = "goal_deadline", "Goal deadline"
     REQUEST_PENDING = "request_pending", "Feedback request pending"
     WEEKLY_DIGEST = "weekly_digest", "Weekly team digest"
+    LEARNING_DAY = "learning_day", "Learning days"
 
 
 class EventKind(models.TextChoices):
@@ -77,6 +78,11 @@ DEFAULT_RULES = {
     ReminderKind.WEEKLY_DIGEST: {
         "cadence_days": 7,
         "description": "A manager's summary of their team, on the digest weekday.",
+    },
+    ReminderKind.LEARNING_DAY: {
+        "cadence_days": 1,
+        "description": "Engineers hear this many days before their team's learning "
+        "day, once per learning day.",
     },
 }
 

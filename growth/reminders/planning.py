@@ -62,7 +62,7 @@ def plan(*, now: datetime.datetime, kinds=None) -> list[Planned]:
     rules = ReminderRule.objects.filter(enabled=True)
     if kinds is not None:
         rules = rules.filter(kind__in=list(kinds))
-    grouped: dict[tuple[str, int], Planned] = {}
+    grouped: dict[tuple[str, int, str], Planned] = {}
     for rule in rules:
         selector = SELECTORS.get(rule.kind)
         if selector is None:
@@ -71,13 +71,14 @@ def plan(*, now: datetime.datetime, kinds=None) -> list[Planned]:
             local = clock.local(row.time_zone)
             if not is_send_time(rule, local):
                 continue
-            key = (rule.kind, row.user_id)
+            period = row.period_key or period_key(local)
+            key = (rule.kind, row.user_id, period)
             if key not in grouped:
                 grouped[key] = Planned(
                     recipient_id=row.user_id,
                     time_zone=row.time_zone,
                     kind=rule.kind,
-                    period_key=period_key(local),
+                    period_key=period,
                     local_date=local.date(),
                     cadence_days=rule.cadence_days,
                 )
@@ -86,7 +87,7 @@ def plan(*, now: datetime.datetime, kinds=None) -> list[Planned]:
         return []
     recorded = set(
         Reminder.objects.filter(
-            kind__in={kind for kind, _ in grouped},
+            kind__in={kind for kind, _, _ in grouped},
             period_key__in={planned.period_key for planned in grouped.values()},
         ).values_list("kind", "recipient_id", "period_key")
     )

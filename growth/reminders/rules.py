@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
+from growth import rhythm
 from growth.models import (
     CheckIn,
     CheckInKind,
@@ -30,9 +31,11 @@ from growth.models import (
     FeedbackRequest,
     Goal,
     GoalCheckIn,
+    LearningDayPlan,
     Mentorship,
     ReminderKind,
     ReminderRule,
+    SprintCadence,
 )
 from growth.models.feedback import GIVEN
 from growth.models.goals import GOAL_DUE_SOON, goal_is_at_risk
@@ -93,6 +96,9 @@ class Row:
     user_id: int
     time_zone: str
     item: dict
+    # The period this subject is due in, when it is not the ISO week (a
+    # learning day's reminder is once per learning day: its date).
+    period_key: str = ""
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -441,6 +447,58 @@ def _goals_maybe_at_risk(clock: Clock) -> dict[int, list[_GoalDates]]:
     return by_engineer
 
 
+def learning_day(rule: ReminderRule, clock: Clock) -> list[Row]:
+    """Active engineers whose team's learning day is N days after their own
+    today (tomorrow, by default). Once per learning day: its date is the
+    period. One query: the engineers of teams with a cadence, with it."""
+    ahead = datetime.timedelta(days=rule.cadence_days)
+    rows = (
+        Engineer.objects.active()
+        .filter(team__cadence__isnull=False)
+        .annotate(
+            # The latest plan up to the furthest learning day anyone is due
+            # for: the one for that day, if they have planned it.
+            planned_on=Subquery(
+                LearningDayPlan.objects.filter(
+                    engineer=OuterRef("pk"), day__lte=clock.latest_today + ahead
+                )
+                .exclude(plan="")
+                .order_by("-day")
+                .values("day")[:1]
+            )
+        )
+        .order_by("user_id")
+        .values_list(
+            "user_id",
+            "user__time_zone",
+            "pk",
+            "user__display_name",
+            "team__name",
+            "team__cadence__sprint_weeks",
+            "team__cadence__first_sprint_start",
+            "team__cadence__learning_weekday",
+            "planned_on",
+        )
+    )
+    due = []
+    for user_id, zone, pk, name, team, weeks, first, weekday, planned_on in rows:
+        day = clock.today(zone) + ahead
+        cadence = SprintCadence(
+            sprint_weeks=weeks, first_sprint_start=first, learning_weekday=weekday
+        )
+        if not rhythm.is_learning_day(cadence, day):
+            continue
+        item = {
+            "engineer_id": pk,
+            "name": name,
+            "team": team,
+            "learning_day_on": day.isoformat(),
+            "planned": planned_on == day,
+        }
+        due.append(Row(user_id, zone, item, period_key=day.isoformat()))
+    return due
+
+
 SELECTORS: dict[str, Callable[[ReminderRule, Clock], list[Row]]] = {
     ReminderKind.FEEDBACK_DUE: feedback_due,
     ReminderKind.INTERPERSONAL_GAP: interpersonal_gap,
@@ -448,4 +506,5 @@ SELECTORS: dict[str, Callable[[ReminderRule, Clock], list[Row]]] = {
     ReminderKind.GOAL_DEADLINE: goal_deadline,
     ReminderKind.REQUEST_PENDING: request_pending,
     ReminderKind.WEEKLY_DIGEST: weekly_digest,
+    ReminderKind.LEARNING_DAY: learning_day,
 }

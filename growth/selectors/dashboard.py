@@ -45,6 +45,7 @@ from growth.models import (
     Visibility,
 )
 from growth.policy import Access
+from growth.selectors import rhythm
 from growth.selectors.checkins import count_of, pair_url
 
 MONTHS = 6  # how far back the monthly charts reach, this month included
@@ -90,8 +91,9 @@ def dashboard_engineer(access: Access, pk: int) -> Engineer:
     My 1:1s card (``open_action_items``, ``agenda_points``); else a 404."""
     engineers = (
         Engineer.objects.visible_to(access)
-        .select_related("user", "team", "manager__user")
-        .only(*ENGINEER_HEADER)
+        .select_related("user", "team__cadence", "manager__user")
+        .only(*ENGINEER_HEADER, *rhythm.CADENCE_FIELDS)
+        .annotate(**rhythm.latest_plan_annotations())
     )
     if pk == access.engineer_id:
         engineers = engineers.annotate(**my_one_on_ones_counts(access))
@@ -205,6 +207,7 @@ class Dashboard:
     open_requests: list[FeedbackRequest]
     today: datetime.date
     one_on_ones: OneOnOnes | None = None
+    learning_day: rhythm.LearningDayCard | None = None
     coverage_days: int = COVERAGE_DAYS
     months: int = MONTHS
 
@@ -261,6 +264,7 @@ def dashboard_build(
         open_requests=list(open_requests_made(viewer=access, engineer=engineer)),
         today=today,
         one_on_ones=one_on_ones_card(access, engineer, mentorships),
+        learning_day=rhythm.learning_day_card(engineer, today=today),
     )
 
 

@@ -31,9 +31,11 @@ from growth.models import (
     Goal,
     Notification,
     ReminderKind,
+    SprintCadence,
     Visibility,
 )
 from growth.reminders import sweep
+from growth.rhythm import next_learning_day
 from growth.services.checkins import agenda_item_add
 from growth.services.feedback import (
     feedback_comment_create,
@@ -100,6 +102,15 @@ def swept(kind: str, cast, client) -> None:
             cast.bob,
             created_at=NOW - datetime.timedelta(days=5),
             due_on=NOW.date() + datetime.timedelta(days=2),
+        )
+    elif kind == ReminderKind.LEARNING_DAY:
+        # Two-week sprints from Monday 16 November: the learning day is
+        # Tuesday 1 December, the day after NOW.
+        SprintCadence.objects.create(
+            team=cast.platform,
+            sprint_weeks=2,
+            first_sprint_start=datetime.date(2026, 11, 16),
+            learning_weekday=1,
         )
     # Feedback due, check-in due and the digest: the cast is due as it is.
     sweep(now=NOW, kinds=[kind])
@@ -198,6 +209,15 @@ def open_from_list(client, cast, notification) -> object:
     return client.get(link, follow=True)
 
 
+def plan_the_day(client, cast, notification) -> object:
+    """Say what one plans to learn on one's next learning day."""
+    cadence = SprintCadence.objects.get()
+    day = next_learning_day(cadence, timezone.localdate()).isoformat()
+    return client.post(
+        reverse("learning-day-edit", args=[day]), {"plan": "Tracing"}, follow=True
+    )
+
+
 def acknowledge(client, cast, notification) -> object:
     note_id = int(notification.url.rstrip("/").rsplit("/", 1)[1])
     return client.post(reverse("feedback-acknowledge", args=[note_id]), follow=True)
@@ -276,6 +296,7 @@ ACTIONS: dict[str, Row] = {
     ReminderKind.GOAL_DEADLINE: Row(swept, (open_from_list,)),
     ReminderKind.REQUEST_PENDING: Row(swept, (open_from_list, open_its_page, decline)),
     ReminderKind.WEEKLY_DIGEST: Row(swept, (open_from_list,)),
+    ReminderKind.LEARNING_DAY: Row(swept, (open_from_list, plan_the_day)),
     EventKind.FEEDBACK_RECEIVED: Row(feedback_received, (open_from_list, open_its_page, acknowledge)),
     EventKind.FEEDBACK_COMMENTED: Row(feedback_commented, (open_from_list, open_its_page, comment_back)),
     EventKind.FEEDBACK_ANSWERED: Row(feedback_answered, (open_from_list, open_its_page)),
