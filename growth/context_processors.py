@@ -14,6 +14,7 @@ NAVIGATION = (
     "goal-list",
     "one-on-ones",
     "learning-list",
+    "session-list",
     "request-list",
     "praise-wall",
     "team-dashboard",

@@ -65,9 +65,12 @@ from growth.models import (
     GoalCheckIn,
     GoalKind,
     GoalStatus,
+    Hackathon,
+    HackathonTeam,
     LearningActivity,
     LearningDayPlan,
     LearningKind,
+    LearningSession,
     Level,
     Mentorship,
     Notification,
@@ -75,6 +78,7 @@ from growth.models import (
     RequestStatus,
     Sentiment,
     SprintCadence,
+    TopicKind,
     Track,
     Visibility,
 )
@@ -387,6 +391,7 @@ class _Builder:
         check_ins, items = self.build_check_ins()
         learning = self.build_learning()
         plans = self.build_rhythm(teams, learning)
+        events = self.build_sessions()
         notifications = self.build_notifications(requests)
         history = self.build_history(goals, goal_check_ins)
         return {
@@ -402,6 +407,7 @@ class _Builder:
             "action items": len(items),
             "learning activities": len(learning),
             "learning-day plans": len(plans),
+            "sessions and hackathons": events,
             "notifications": len(notifications),
             "history records": history,
         }
@@ -1132,6 +1138,121 @@ class _Builder:
             )
         LearningDayPlan.objects.bulk_create(plans, batch_size=200)
         return plans
+
+    # --- sessions and hackathons ---------------------------------------------------
+
+    def build_sessions(self) -> int:
+        """Sessions to come (one for newcomers, one on careers, one proposed),
+        one held with attendance and feedback, and a hackathon with demos."""
+        from growth.services import sessions as events
+
+        def session(leader, title, days, schedule=True, **fields):
+            fields.setdefault("topic_kind", TopicKind.TECHNICAL)
+            starts = datetime.combine(
+                _workday(self.today + timedelta(days=abs(days))),
+                time(13, 0),
+                tzinfo=ZoneInfo(self.people[leader].tz),
+            )
+            made = events.learning_session_propose(
+                leader=self.eng[leader],
+                created_by=self.eng[leader].user,
+                starts_at=starts,
+                duration_minutes=fields.pop("minutes", 60),
+                capacity=fields.pop("capacity", 12),
+                title=title,
+                now=self.now,
+                **fields,
+            )
+            if schedule:
+                events.learning_session_schedule(session=made, now=self.now)
+            return made
+
+        newcomers = session(
+            "marcus",
+            "How we ship to production",
+            5,
+            competency=self.competency(TECHNICAL, "Production & MLOps"),
+            place="Room Ada, or the Platform call",
+            description="From a merged pull request to traffic: the pipeline, "
+            "the flags and the rollback, for people who joined this year.",
+            for_newcomers=True,
+        )
+        for key in ("zara", "jordan", "mei"):
+            events.session_sign_up(
+                session=newcomers, engineer=self.eng[key], now=self.now
+            )
+        career = session(
+            "priya",
+            "Writing your first promotion case",
+            12,
+            topic_kind=TopicKind.CAREER,
+            place="https://meet.example.com/career",
+            description="What evidence looks like, and how to collect it as you go.",
+        )
+        events.session_sign_up(session=career, engineer=self.eng["emma"], now=self.now)
+        session("seun", "Reading flame graphs", 20, schedule=False)  # proposed
+        held = session(
+            "ana",
+            "Feature stores without tears",
+            3,
+            competency=self.competency(TECHNICAL, "Data management"),
+            minutes=90,
+        )
+        came = ["noah", "mei", "fatima", "jordan", "aisha", "zara"]
+        for key in came:
+            events.session_sign_up(session=held, engineer=self.eng[key], now=self.now)
+        LearningSession.objects.filter(pk=held.pk).update(
+            starts_at=self.now - timedelta(days=9)
+        )
+        held.refresh_from_db()
+        events.session_attendance_confirm(
+            session=held,
+            attended=[self.eng[k] for k in came[:5]],
+            logged_by=self.eng["ana"].user,
+            now=self.now,
+        )
+        held.refresh_from_db()
+        for key, useful, line in (
+            ("noah", True, "The point-in-time join finally makes sense."),
+            ("mei", True, "Loved the live demo."),
+            ("fatima", False, "Too fast in the second half for me."),
+        ):
+            events.session_feedback_give(
+                session=held,
+                engineer=self.eng[key],
+                useful=useful,
+                line=line,
+                now=self.now,
+            )
+        # The hackathon the learning log already has, as the event it was:
+        # its participants in teams, each with the demo they gave.
+        logged = LearningActivity.objects.filter(kind=LearningKind.HACKATHON).get()
+        hackers = list(logged.attendees.order_by("pk"))
+        hackathon = Hackathon.objects.create(
+            organiser=self.eng["coach"],
+            title=logged.title,
+            theme="Developer experience: shorten the time from a change to knowing it works.",
+            starts_on=logged.date,
+            ends_on=logged.date + timedelta(days=1),
+            held=True,
+            activity=logged,
+            created_at=self.now - timedelta(days=120),
+        )
+        demos = [
+            ("Flake hunters", "A flaky-test detector in CI"),
+            ("Preview envs", "A preview environment per pull request"),
+            ("Notebook CI", "Notebooks tested like code"),
+            ("Faster builds", "Build caching across branches"),
+        ]
+        for i, (name, demo) in enumerate(demos):
+            team = HackathonTeam.objects.create(
+                hackathon=hackathon,
+                name=name,
+                demo_title=demo,
+                created_at=hackathon.created_at,
+            )
+            team.members.set(hackers[i :: len(demos)])
+        return LearningSession.objects.count() + Hackathon.objects.count()
 
     # --- notifications ---------------------------------------------------------
 

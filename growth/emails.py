@@ -88,6 +88,8 @@ def _item_paths(kind: str, item: dict) -> dict[str, str]:
         }
     if kind == ReminderKind.LEARNING_DAY:
         return {"plan": path("learning-days")}
+    if kind == EventKind.SESSION_CANCELLED:
+        return {"session": path("session-detail", item["session_id"])}
     if kind in NOTE_EVENTS:
         paths = {"note": path("feedback-detail", item["note_id"])}
         if item.get("public"):
@@ -101,7 +103,7 @@ def page_path(kind: str, payload: dict) -> str:
     items = payload.get("items")
     if items is None:  # an event: the payload is its one subject
         paths = _item_paths(kind, payload)
-        return paths.get("note") or paths.get("request", "")
+        return paths.get("note") or paths.get("request") or paths.get("session", "")
     if len(items) == 1 and kind != ReminderKind.WEEKLY_DIGEST:
         first = _item_paths(kind, items[0])
         return next(iter(first.values()))

@@ -27,6 +27,11 @@ which every database serves from its indexes. They are the table in DESIGN.md:
 - learning: attendees, leader and whoever logged it, plus the attendees' managers
   and mentors; learning sessions and hackathons are for everyone to see. The
   logger and leader edit; attendees edit their personal activities too.
+- learning sessions and hackathons (the events): everyone signed in reads
+  them and who signed up; a session's leader changes it, schedules it, calls
+  it off and confirms who came; a hackathon's organiser marks it held; the
+  members of a hackathon team edit its demo. An attendee's feedback on a
+  session is for its leader and its author alone.
 
 "Manager" is the direct manager: content never travels further up the chain.
 A mentor is someone with an *active* mentorship; an ended one grants nothing.
@@ -601,6 +606,39 @@ def learning_editable_by(who, qs: QuerySet) -> QuerySet:
         | Q(led_by_id__in=access.own_ids)
         | (~Q(kind__in=PUBLIC_LEARNING_KINDS) & attended_it)
     )
+
+
+# --- learning sessions and hackathons ---------------------------------------------
+
+
+def sessions_visible_to(who, qs: QuerySet) -> QuerySet:
+    """Sessions are the organisation's: everyone signed in reads them."""
+    return qs if access_of(who).member else qs.none()
+
+
+def sessions_led_by(who, qs: QuerySet) -> QuerySet:
+    """Sessions ``who`` leads: theirs to change, schedule, cancel and close."""
+    return qs.filter(leader_id__in=access_of(who).own_ids)
+
+
+def session_feedback_visible_to(who, qs: QuerySet) -> QuerySet:
+    """An attendee's line on a session reaches its leader and no one else
+    but the attendee who wrote it."""
+    own = access_of(who).own_ids
+    return qs.filter(Q(engineer_id__in=own) | Q(session__leader_id__in=own))
+
+
+def hackathons_visible_to(who, qs: QuerySet) -> QuerySet:
+    return qs if access_of(who).member else qs.none()
+
+
+def hackathons_organised_by(who, qs: QuerySet) -> QuerySet:
+    return qs.filter(organiser_id__in=access_of(who).own_ids)
+
+
+def hackathon_teams_editable_by(who, qs: QuerySet) -> QuerySet:
+    """A team's demo is its members' to write."""
+    return qs.filter(members__in=access_of(who).own_ids).distinct()
 
 
 # --- notifications -------------------------------------------------------------

@@ -465,6 +465,12 @@ FEEDBACK_UNDO_DAYS = env_int("FEEDBACK_UNDO_DAYS", 14)
 if FEEDBACK_UNDO_DAYS < 1:
     raise ImproperlyConfigured("FEEDBACK_UNDO_DAYS must be at least 1")
 
+# Someone who started within this many months is a newcomer: sessions marked
+# for newcomers come first for them.
+NEWCOMER_MONTHS = env_int("NEWCOMER_MONTHS", 6)
+if NEWCOMER_MONTHS < 0:
+    raise ImproperlyConfigured("NEWCOMER_MONTHS must be 0 or more")
+
 # The change history keeps who changed what; the erasure of a person removes
 # their rows from it (growth.privacy), so no history row outlives them.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -16,6 +16,7 @@ from growth.views import (
     reminders,
     requests,
     rhythm,
+    sessions,
     team,
 )
 from growth.views.home import home
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include(coaching.urlpatterns)),
     path("", include(learning.urlpatterns)),
     path("", include(rhythm.urlpatterns)),
+    path("", include(sessions.urlpatterns)),
     path("", include(notifications.urlpatterns)),
     path("", include(profile.urlpatterns)),
     path("", include(reminders.urlpatterns)),

@@ -28,9 +28,13 @@ from growth.models import (
     FeedbackComment,
     FeedbackNote,
     LearningDayPlan,
+    LearningSession,
     Notification,
     Reminder,
     ReminderStatus,
+    SessionFeedback,
+    SessionSignup,
+    SessionStatus,
     Visibility,
 )
 from growth.reminders import deliver, sweep
@@ -157,6 +161,19 @@ def plant(cast) -> dict:
     factories.make_goal_check_in(planted["mia's goal"], c.mia.user, note=SECRET)
     factories.make_goal_check_in(planted["alice's goal"], c.alice.user, note=ALICES)
     ActionItem.objects.create(check_in=planted["skip meets mia"], description=SECRET)
+    # A session's feedback lines are its leader's and their author's: mia's
+    # line to skip reaches neither alice nor bob; alice's line to mia not bob.
+    for leader, attendee, line in ((c.skip, c.mia, SECRET), (c.mia, c.alice, ALICES)):
+        session = LearningSession.objects.create(
+            leader=leader,
+            title="A session everyone may see",
+            starts_at=NOW - datetime.timedelta(days=3),
+            status=SessionStatus.HELD,
+        )
+        SessionSignup.objects.create(session=session, engineer=attendee, attended=True)
+        SessionFeedback.objects.create(
+            session=session, engineer=attendee, useful=True, line=line
+        )
     ActionItem.objects.create(check_in=planted["alice's 1:1"], description=ALICES)
     return planted
 

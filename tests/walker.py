@@ -36,12 +36,18 @@ from growth.models import (
     FeedbackRequest,
     Goal,
     GoalCheckIn,
+    Hackathon,
+    HackathonTeam,
     LearningActivity,
     LearningDayPlan,
     LearningKind,
+    LearningSession,
     Notification,
     Reminder,
     ReminderPreference,
+    SessionFeedback,
+    SessionSignup,
+    SessionStatus,
     SprintCadence,
     Visibility,
 )
@@ -90,6 +96,12 @@ class World:
     learning_public: LearningActivity
     request: FeedbackRequest
     notification: Notification
+    # Carol leads sessions: one to come (alice signed up), one held (alice
+    # came and gave feedback). Cora organises a hackathon; alice is in a team.
+    session: LearningSession | None = None
+    session_held: LearningSession | None = None
+    hackathon: Hackathon | None = None
+    hackathon_team: HackathonTeam | None = None
 
     def user(self, role: str) -> User | None:
         if role == "anonymous":
@@ -111,7 +123,7 @@ def build_world(cast) -> World:
     SprintCadence.objects.create(
         team=cast.platform, first_sprint_start=datetime.date(2026, 1, 5)
     )
-    return World(
+    world = World(
         cast=cast,
         note_shared=note_shared,
         note_manager=factories.make_note(
@@ -163,6 +175,47 @@ def build_world(cast) -> World:
             url=reverse("feedback-detail", args=[0]),
         ),
     )
+    _build_events(world)
+    return world
+
+
+def _build_events(world: World) -> None:
+    cast, now = world.cast, timezone.now()
+    session = {
+        "leader": cast.carol,
+        "title": "Intro to profiling",
+        "topic_kind": "technical",
+        "duration_minutes": 60,
+        "capacity": 5,
+    }
+    world.session = LearningSession.objects.create(
+        starts_at=now + datetime.timedelta(days=7),
+        status=SessionStatus.SCHEDULED,
+        **session,
+    )
+    SessionSignup.objects.create(session=world.session, engineer=cast.alice)
+    world.session_held = LearningSession.objects.create(
+        starts_at=now - datetime.timedelta(days=2),
+        status=SessionStatus.HELD,
+        activity=world.learning_public,
+        **session,
+    )
+    SessionSignup.objects.create(
+        session=world.session_held, engineer=cast.alice, attended=True
+    )
+    SessionFeedback.objects.create(
+        session=world.session_held, engineer=cast.alice, useful=True, line="Clear"
+    )
+    world.hackathon = Hackathon.objects.create(
+        organiser=cast.cora,
+        title="Winter hack",
+        starts_on=now.date() - datetime.timedelta(days=1),
+        ends_on=now.date(),
+    )
+    world.hackathon_team = HackathonTeam.objects.create(
+        hackathon=world.hackathon, name="Red"
+    )
+    world.hackathon_team.members.add(cast.alice)
 
 
 # --- what the database holds, to prove a refused request changed nothing ------
@@ -177,6 +230,11 @@ WATCHED = (
     ActionItem,
     AgendaItem,
     LearningActivity,
+    LearningSession,
+    SessionSignup,
+    SessionFeedback,
+    Hackathon,
+    HackathonTeam,
     Notification,
     Reminder,
     ReminderPreference,
@@ -299,6 +357,26 @@ def _learning_payload(w):
 def _next_learning_day(w):
     cadence = SprintCadence.objects.get(team=w.cast.platform)
     return [next_learning_day(cadence, timezone.localdate()).isoformat()]
+
+
+def _session_payload(w):
+    return {
+        "title": "Changed",
+        "topic_kind": "career",
+        "starts_at": "2030-01-07T12:00",
+        "duration_minutes": "60",
+        "capacity": "5",
+    }
+
+
+def _signed_up(w, role) -> bool:
+    return SessionSignup.objects.filter(
+        session=w.session, engineer__user=w.user(role)
+    ).exists()
+
+
+def _alices_feedback(w):
+    return SessionFeedback.objects.get(session=w.session_held, engineer=w.cast.alice)
 
 
 def _reset_args(w):
@@ -760,6 +838,112 @@ CASES: list[Case] = [
             "first_sprint_start": "2026-01-05",
             "learning_weekday": "0",
         },
+    ),
+    # Learning sessions and hackathons: everyone's to read; the leader or
+    # organiser runs them; feedback lines are the leader's and the author's.
+    Case("session-list", "", everyone()),
+    Case("session-create", "", only(*ENGINEERS), payload=_session_payload),
+    Case("session-detail", "to come", everyone(), args=_pk("session")),
+    Case("session-detail", "held", everyone(), args=_pk("session_held")),
+    Case(
+        "session-edit",
+        "",
+        only("carol"),
+        args=_pk("session"),
+        payload=_session_payload,
+    ),
+    Case(
+        "session-schedule",
+        "",
+        only("carol", ok=REDIRECT),
+        args=_pk("session"),
+        post_only=True,
+    ),
+    Case(
+        "session-cancel",
+        "",
+        only("carol", ok=REDIRECT),
+        args=_pk("session"),
+        post_only=True,
+        done=lambda w, role: _refreshed(w.session).status == SessionStatus.CANCELLED,
+    ),
+    Case(
+        "session-sign-up",
+        "",
+        only(*ENGINEERS, ok=REDIRECT),
+        args=_pk("session"),
+        post_only=True,
+        done=lambda w, role: role == "carol" or _signed_up(w, role),
+    ),
+    Case(
+        "session-withdraw",
+        "",
+        only(*ENGINEERS, ok=REDIRECT),
+        args=_pk("session"),
+        post_only=True,
+        done=lambda w, role: not _signed_up(w, role),
+    ),
+    Case(
+        "session-attendance",
+        "",
+        only("carol"),
+        args=_pk("session_held"),
+        payload=lambda w: {"attended": [w.cast.alice.pk]},
+    ),
+    Case(
+        "session-feedback",
+        "",
+        only(*ENGINEERS, ok=REDIRECT),
+        args=_pk("session_held"),
+        post_only=True,
+        payload=lambda w: {"useful": "no", "line": "Changed"},
+        done=lambda w, role: role != "alice" or not _alices_feedback(w).useful,
+    ),
+    Case("hackathon-list", "", everyone()),
+    Case(
+        "hackathon-create",
+        "",
+        only(*ENGINEERS),
+        payload=lambda w: {
+            "title": "Spring hack",
+            "starts_on": "2027-04-01",
+            "ends_on": "2027-04-02",
+        },
+    ),
+    Case("hackathon-detail", "", everyone(), args=_pk("hackathon")),
+    Case(
+        "hackathon-team-create",
+        "",
+        only(*ENGINEERS, ok=REDIRECT),
+        args=_pk("hackathon"),
+        post_only=True,
+        payload=lambda w: {"name": "Blue"},
+        done=lambda w, role: HackathonTeam.objects.filter(name="Blue").exists(),
+    ),
+    Case(
+        "hackathon-team-join",
+        "",
+        only(*ENGINEERS, ok=REDIRECT),
+        args=_pk("hackathon_team"),
+        post_only=True,
+        done=lambda w, role: w.hackathon_team.members.filter(
+            user=w.user(role)
+        ).exists(),
+    ),
+    Case(
+        "hackathon-team-demo",
+        "",
+        only("alice"),
+        args=_pk("hackathon_team"),
+        payload=lambda w: {"demo_title": "Changed", "demo_link": ""},
+    ),
+    Case(
+        "hackathon-held",
+        "",
+        only("cora", ok=REDIRECT),
+        args=_pk("hackathon"),
+        post_only=True,
+        done=lambda w, role: _refreshed(w.hackathon).held,
     ),
     # Notifications and the profile.
     Case("notification-list", "", everyone()),

@@ -14,4 +14,5 @@ from growth.admin import (  # noqa: F401  (each registers its admins)
     learning,
     people,
     reminders,
+    sessions,
 )

@@ -10,10 +10,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from growth.admin.base import (
+    ENGINEER_SEARCH,
     GrowthAdmin,
 )
 from growth.models import (
     LearningActivity,
+    LearningDayPlan,
     SprintCadence,
 )
 from growth.services.learning import learning_attendees_set
@@ -87,3 +89,22 @@ class SprintCadenceAdmin(GrowthAdmin):
         obj.updated_by = request.user
         obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LearningDayPlan)
+class LearningDayPlanAdmin(GrowthAdmin):
+    """What people planned for a learning day and what they did: their own
+    words, so staff read and delete them here but neither add nor change them."""
+
+    list_display = ("day", "engineer", "hours", "activity")
+    list_select_related = ("engineer__user", "activity")
+    list_filter = (("day", admin.DateFieldListFilter),)
+    search_fields = ENGINEER_SEARCH
+    search_help_text = "Search by the engineer's name or email."
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

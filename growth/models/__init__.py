@@ -36,6 +36,15 @@ from growth.models.reminders import (
     Weekday,
 )
 from growth.models.rhythm import LearningDayPlan, SprintCadence
+from growth.models.sessions import (
+    Hackathon,
+    HackathonTeam,
+    LearningSession,
+    SessionFeedback,
+    SessionSignup,
+    SessionStatus,
+    TopicKind,
+)
 from growth.models.submissions import Submission
 
 __all__ = [
@@ -58,9 +67,12 @@ __all__ = [
     "GoalCheckIn",
     "GoalKind",
     "GoalStatus",
+    "Hackathon",
+    "HackathonTeam",
     "LearningActivity",
     "LearningDayPlan",
     "LearningKind",
+    "LearningSession",
     "Level",
     "Mentorship",
     "Notification",
@@ -72,8 +84,12 @@ __all__ = [
     "ReminderStatus",
     "RequestStatus",
     "Sentiment",
+    "SessionFeedback",
+    "SessionSignup",
+    "SessionStatus",
     "SprintCadence",
     "Submission",
+    "TopicKind",
     "Track",
     "Visibility",
     "Weekday",

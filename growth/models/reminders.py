@@ -31,12 +31,16 @@ class EventKind(models.TextChoices):
     FEEDBACK_ANSWERED = "feedback_answered", "Your feedback being read or rated"
     # In the app only: the other person of a pair added a talking point.
     AGENDA_ADDED = "agenda_added", "Talking point added"
+    # In the app only: for a session's leader, attendees said how it went.
+    SESSION_FEEDBACK = "session_feedback", "Feedback on a session you led"
+    # For those signed up: the leader called the session off.
+    SESSION_CANCELLED = "session_cancelled", "A session you signed up to cancelled"
 
 
 # Everything a person can be told about, swept reminder or event.
 NOTICE_KIND_CHOICES = ReminderKind.choices + EventKind.choices
 # Told in the app, never by email: no email switch for these.
-IN_APP_ONLY = frozenset({EventKind.AGENDA_ADDED})
+IN_APP_ONLY = frozenset({EventKind.AGENDA_ADDED, EventKind.SESSION_FEEDBACK})
 EMAIL_KIND_CHOICES = [c for c in NOTICE_KIND_CHOICES if c[0] not in IN_APP_ONLY]
 
 

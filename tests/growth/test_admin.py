@@ -25,7 +25,11 @@ from growth.models import (
     EventKind,
     FeedbackComment,
     FeedbackNote,
+    Hackathon,
+    HackathonTeam,
+    LearningDayPlan,
     LearningKind,
+    LearningSession,
     Mentorship,
     Notification,
     Reminder,
@@ -34,6 +38,9 @@ from growth.models import (
     ReminderRule,
     ReminderStatus,
     RequestStatus,
+    SessionFeedback,
+    SessionSignup,
+    SprintCadence,
 )
 from growth.services.submissions import create_once
 from growth.spreadsheets import csv_cell
@@ -61,14 +68,22 @@ GROWTH_MODELS = (
     "growth.reminderpreference",
     "growth.notification",
     "growth.submission",
+    "growth.learningsession",
+    "growth.sessionsignup",
+    "growth.sessionfeedback",
+    "growth.hackathon",
+    "growth.hackathonteam",
+    "growth.sprintcadence",
+    "growth.learningdayplan",
 )
 # Rules are seeded one per kind and reminders are written by the sweep only;
-# a comment is its author's own words.
+# a comment and a learning-day plan are their author's own words.
 NOT_ADDABLE = (
     "growth.reminderrule",
     "growth.reminder",
     "growth.feedbackcomment",
     "growth.submission",
+    "growth.learningdayplan",
 )
 
 
@@ -115,6 +130,26 @@ def world(cast):
         message="Mia Manager gave you feedback",
     )
     create_once(user=cast.alice.user, key=uuid.uuid4(), create=lambda: goal)
+    session = LearningSession.objects.create(
+        leader=cast.skip, title="Postgres internals", starts_at=timezone.now()
+    )
+    SessionSignup.objects.create(session=session, engineer=cast.alice, attended=True)
+    SessionFeedback.objects.create(session=session, engineer=cast.alice, useful=True)
+    hackathon = Hackathon.objects.create(
+        organiser=cast.cora,
+        title="Winter hack",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    HackathonTeam.objects.create(hackathon=hackathon, name="Red").members.add(
+        cast.alice
+    )
+    SprintCadence.objects.create(
+        team=cast.platform, first_sprint_start=datetime.date(2026, 1, 5)
+    )
+    LearningDayPlan.objects.create(
+        engineer=cast.alice, day=datetime.date(2026, 1, 16), plan="Read about CRDTs"
+    )
     return cast
 
 

@@ -36,6 +36,7 @@ from growth.models import (
 )
 from growth.reminders import sweep
 from growth.rhythm import next_learning_day
+from growth.services import sessions as session_services
 from growth.services.checkins import agenda_item_add
 from growth.services.feedback import (
     feedback_comment_create,
@@ -183,6 +184,43 @@ def agenda_added(kind: str, cast, client) -> None:
     )
 
 
+def _session_with_alice(cast):
+    """Mia leads a session alice signed up to."""
+    now = timezone.now()
+    session = session_services.learning_session_propose(
+        leader=cast.mia,
+        created_by=cast.mia.user,
+        title="Reading a flame graph",
+        topic_kind="technical",
+        starts_at=now + datetime.timedelta(days=3),
+        duration_minutes=60,
+        capacity=5,
+        now=now,
+    )
+    session_services.learning_session_schedule(session=session, now=now)
+    session_services.session_sign_up(session=session, engineer=cast.alice, now=now)
+    return session
+
+
+def session_feedback(kind: str, cast, client) -> None:
+    """Alice came to mia's session and says it was useful: mia hears of it."""
+    session = _session_with_alice(cast)
+    later = session.starts_at + datetime.timedelta(hours=2)
+    session_services.session_attendance_confirm(
+        session=session, attended=[cast.alice], logged_by=cast.mia.user, now=later
+    )
+    session.refresh_from_db()
+    session_services.session_feedback_give(
+        session=session, engineer=cast.alice, useful=True, line="Great", now=later
+    )
+
+
+def session_cancelled(kind: str, cast, client) -> None:
+    """Mia calls off the session alice signed up to."""
+    session = _session_with_alice(cast)
+    session_services.learning_session_cancel(session=session, now=timezone.now())
+
+
 def feedback_requested(kind: str, cast, client) -> None:
     """Alice asks bob and carol at once, through the form."""
     client.force_login(cast.alice.user)
@@ -301,6 +339,8 @@ ACTIONS: dict[str, Row] = {
     EventKind.FEEDBACK_COMMENTED: Row(feedback_commented, (open_from_list, open_its_page, comment_back)),
     EventKind.FEEDBACK_ANSWERED: Row(feedback_answered, (open_from_list, open_its_page)),
     EventKind.AGENDA_ADDED: Row(agenda_added, (open_from_list, open_its_page)),
+    EventKind.SESSION_FEEDBACK: Row(session_feedback, (open_from_list, open_its_page)),
+    EventKind.SESSION_CANCELLED: Row(session_cancelled, (open_from_list, open_its_page)),
     EventKind.FEEDBACK_REQUESTED: Row(feedback_requested, (open_from_list, open_its_page, decline, answer, cancelled_by_the_requester)),
 }
 # fmt: on

@@ -24,8 +24,13 @@ from growth.models import (
     FeedbackComment,
     FeedbackNote,
     Goal,
+    Hackathon,
+    HackathonTeam,
     LearningActivity,
+    LearningDayPlan,
+    LearningSession,
     ReminderRule,
+    SessionFeedback,
     limits,
 )
 from growth.models.limits import LimitedCharField, LimitedTextField
@@ -43,6 +48,7 @@ WRITTEN_BY_THE_APP = {
     ("notification", "message"),
     ("notification", "url"),
     ("notification", "dedupe_key"),
+    ("pendingimport", "name"),  # the upload's storage key, made by the import
 }
 LIMITED = sorted(
     (
@@ -135,10 +141,22 @@ def test_the_limits_are_the_documented_ones():
         ("goal", "description"): 5_000,
         ("goal", "title"): 200,
         ("goalcheckin", "note"): 5_000,
+        ("hackathon", "theme"): 200,
+        ("hackathon", "title"): 200,
+        ("hackathonteam", "demo_link"): 500,
+        ("hackathonteam", "demo_summary"): 2_000,
+        ("hackathonteam", "demo_title"): 200,
+        ("hackathonteam", "name"): 100,
         ("learningactivity", "description"): 5_000,
         ("learningactivity", "title"): 200,
+        ("learningdayplan", "done"): 2_000,
+        ("learningdayplan", "plan"): 500,
+        ("learningsession", "description"): 5_000,
+        ("learningsession", "place"): 200,
+        ("learningsession", "title"): 200,
         ("mentorship", "focus"): 200,
         ("reminderrule", "description"): 1_000,
+        ("sessionfeedback", "line"): 300,
     }
 
 
@@ -167,10 +185,34 @@ def one_of_each(cast):
         "learningactivity": factories.make_learning(
             cast.alice.user, attendees=[cast.alice]
         ),
+        "learningdayplan": LearningDayPlan.objects.create(
+            engineer=cast.alice, day=timezone.localdate(), plan="x"
+        ),
         "engineer": cast.alice,
         "mentorship": cast.max_mentors_alice,
         "competency": Competency.objects.first(),
         "reminderrule": ReminderRule.objects.first(),
+        **_events(cast),
+    }
+
+
+def _events(cast) -> dict:
+    session = LearningSession.objects.create(
+        leader=cast.mia, title="x", starts_at=timezone.now()
+    )
+    hackathon = Hackathon.objects.create(
+        organiser=cast.mia,
+        title="x",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+    )
+    return {
+        "learningsession": session,
+        "sessionfeedback": SessionFeedback.objects.create(
+            session=session, engineer=cast.alice, useful=True
+        ),
+        "hackathon": hackathon,
+        "hackathonteam": HackathonTeam.objects.create(hackathon=hackathon, name="x"),
     }
 
 
