@@ -2,7 +2,7 @@ import functools
 
 from django.urls import reverse
 
-from growth.policy import access_of
+from growth.policy import access_of, may_see_org_insight
 from growth.services.notifications import CHANGED
 
 # The navigation's links: the same for everyone, so reversed once per process
@@ -20,6 +20,7 @@ NAVIGATION = (
     "team-dashboard",
     "mentoring",
     "coaching",
+    "org-insight",
     "admin:index",
     "notification-list",
     "profile",
@@ -47,4 +48,11 @@ def navigation(request):
         # on this very page would still show them.
         setattr(request.user, CHANGED, False)
         access = request.access = access_of(request.user)
-    return {"access": access, "nav": _links()}
+    user = request.user
+    return {
+        "access": access,
+        "nav": _links(),
+        # Called by the template only when the menu is drawn: reads staff's
+        # permissions, for staff alone.
+        "sees_insight": lambda: may_see_org_insight(user, access),
+    }

@@ -60,6 +60,9 @@ def unsubscribe_url(*, user_id: int, kind: str) -> str:
 
 def _item_paths(kind: str, item: dict) -> dict[str, str]:
     """Where each subject of a reminder is dealt with."""
+    if item.get("organisation"):
+        # The organisation section of a manager of managers' weekly digest.
+        return {"insight": path("org-insight")}
     if kind in (
         ReminderKind.FEEDBACK_DUE,
         ReminderKind.INTERPERSONAL_GAP,
@@ -148,7 +151,11 @@ def _context(kind: str, payload: dict) -> dict:
     if items is None:
         context["event"] = _decorated(kind, payload)
     else:
-        context["items"] = [_decorated(kind, item) for item in items]
+        decorated = [_decorated(kind, item) for item in items]
+        context["items"] = [item for item in decorated if not item.get("organisation")]
+        context["organisation"] = next(
+            (item for item in decorated if item.get("organisation")), None
+        )
     return context
 
 

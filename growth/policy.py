@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
@@ -108,6 +109,11 @@ class Access:
     @property
     def coach(self) -> bool:
         return bool(self.coached_mentor_ids)
+
+    @property
+    def manages_managers(self) -> bool:
+        """Whether someone who reports to them has reports of their own."""
+        return bool(self.indirect_report_ids)
 
     def follows(self, engineer_id) -> bool:
         """Whether they may open the growth dashboard of ``engineer_id``."""
@@ -673,3 +679,55 @@ def learning_day_plans_visible_to(who, qs: QuerySet) -> QuerySet:
 def learning_day_plans_editable_by(who, qs: QuerySet) -> QuerySet:
     """Only the engineer plans their learning day and logs what they did."""
     return qs.filter(engineer_id__in=access_of(who).own_ids)
+
+
+# --- organisation insight -------------------------------------------------------
+
+# Staff who may read every team's insight (the custom permission on Engineer).
+ORG_INSIGHT_PERMISSION = "growth.view_org_insight"
+
+# Everyone below an engineer, however deep: UNION (not UNION ALL) drops a row
+# already found, so a loop in the reporting lines ends the walk (and the head,
+# should the loop bring them round, is not in their own organisation).
+_ORG_SQL = """
+WITH RECURSIVE org (id) AS (
+    SELECT id FROM {engineer} WHERE manager_id = %s
+    UNION
+    SELECT below.id FROM {engineer} below JOIN org ON below.manager_id = org.id
+)
+SELECT id FROM org WHERE id <> %s
+"""
+
+
+def sees_all_insight(user) -> bool:
+    """Staff with the permission read every team's insight. Only staff are
+    asked, so nobody else pays for reading permissions."""
+    return bool(
+        _is_member(user) and user.is_staff and user.has_perm(ORG_INSIGHT_PERMISSION)
+    )
+
+
+def may_see_org_insight(user, who) -> bool:
+    """Managers of managers (their own organisation) and staff with the
+    permission (every team) see the insight page and its CSV."""
+    return access_of(who).manages_managers or sees_all_insight(user)
+
+
+def org_insight_engineers(user, who) -> QuerySet | None:
+    """The active engineers whose counts ``user`` may see on the insight page:
+    everyone for staff with the permission, else everyone below a manager of
+    managers, at any depth (one recursive subquery the database runs inside
+    each read); None for anyone else."""
+    engineers = Engineer.objects.active()
+    if sees_all_insight(user):
+        return engineers
+    access = access_of(who)
+    if not access.manages_managers:
+        return None
+    return engineers.filter(pk__in=org_subquery(access.engineer_id))
+
+
+def org_subquery(engineer_id: int) -> RawSQL:
+    """The ids of everyone below ``engineer_id``, as a subquery."""
+    sql = _ORG_SQL.format(engineer=connection.ops.quote_name(Engineer._meta.db_table))
+    return RawSQL(sql, (engineer_id, engineer_id))

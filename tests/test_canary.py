@@ -31,13 +31,15 @@ from growth.models import (
     LearningSession,
     Notification,
     Reminder,
+    ReminderKind,
+    ReminderRule,
     ReminderStatus,
     SessionFeedback,
     SessionSignup,
     SessionStatus,
     Visibility,
 )
-from growth.reminders import deliver, sweep
+from growth.reminders import deliver, plan, record, sweep
 from growth.rhythm import next_learning_day
 from growth.services.rhythm import learning_day_plan_save
 from tests import factories
@@ -364,6 +366,30 @@ def test_no_email_carries_a_notes_text(
         assert SECRET not in notification.message
     for reminder in Reminder.objects.all():
         assert SECRET not in str(reminder.payload) + reminder.subject
+
+
+def test_organisation_insight_its_csv_and_digest_carry_no_text(client, cast, planted):
+    """Counts only: no note's text reaches the insight page, its CSV or the
+    organisation section of skip's weekly digest, not even what skip wrote."""
+    for user in (cast.skip.user, cast.staff):
+        client.force_login(user)
+        for name in ("org-insight", "org-insight-export"):
+            response = client.get(reverse(name))
+            assert response.status_code == 200
+            assert _leaks({name: response.content}, SECRET, ALICES) == []
+    ReminderRule.objects.filter(kind=ReminderKind.WEEKLY_DIGEST).update(
+        enabled=True, digest_weekday=NOW.weekday(), send_hour=NOW.hour
+    )
+    planned = plan(now=NOW, kinds=[ReminderKind.WEEKLY_DIGEST])
+    (digest,) = [p for p in planned if p.recipient_id == cast.skip.user_id]
+    assert any(item.get("organisation") for item in digest.items)
+    record(planned, now=NOW)
+    reminder = Reminder.objects.get(recipient=cast.skip.user, kind=digest.kind)
+    deliver(reminder.pk, now=NOW)
+    (message,) = [m for m in mail.outbox if m.to == [cast.skip.user.email]]
+    text = "\n".join([message.subject, message.body, message.alternatives[0][0]])
+    assert "/insight/" in text
+    assert SECRET not in text and ALICES not in text
 
 
 def test_the_404_page_says_nothing_of_what_it_hides(client, cast, planted):

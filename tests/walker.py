@@ -776,6 +776,10 @@ CASES: list[Case] = [
         ),
     ),
     Case("coaching", "", only("cora")),
+    # Organisation insight: skip manages mia, who has reports; staff is a
+    # superuser, so holds the permission.
+    Case("org-insight", "", only("skip", "staff")),
+    Case("org-insight-export", "", only("skip", "staff")),
     # Learning.
     Case("learning-list", "", everyone()),
     Case("learning-list", "mine", everyone(), query=lambda w: "tab=mine"),

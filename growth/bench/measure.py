@@ -40,6 +40,8 @@ PAGES = (
     "goal_list",
     "mentoring",
     "admin_feedback",
+    "insight_head",
+    "insight_staff",
 )
 REFERENCES = ("floor", "default_admin")
 BENCH_SETTINGS = {
@@ -144,6 +146,10 @@ def _targets(cast: Cast) -> dict[str, tuple[str, str]]:
         "goal_list": ("manager", reverse("goal-list")),
         "mentoring": ("manager", reverse("mentoring")),
         "admin_feedback": ("admin", reverse("admin:growth_feedbacknote_changelist")),
+        # Organisation insight: the head of engineering (everyone below them)
+        # and staff with the permission (every team).
+        "insight_head": ("head", reverse("org-insight")),
+        "insight_staff": ("admin", reverse("org-insight")),
         "default_admin": (
             "admin",
             reverse("bench_admin:growth_feedbacknote_changelist"),
@@ -204,7 +210,7 @@ def measure_pages(cast: Cast, *, requests: int, warmup: int) -> dict[str, dict]:
     floor, and where the median's time went (``split_ms``)."""
     with override_settings(**BENCH_SETTINGS):
         clients = {}
-        for role in ("engineer", "manager", "admin"):
+        for role in ("engineer", "manager", "admin", "head"):
             clients[role] = Client()
             clients[role].force_login(getattr(cast, role))
         targets = _targets(cast)

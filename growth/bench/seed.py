@@ -157,6 +157,7 @@ class Cast:
     manager: User  # 15 direct reports, mentors too
     admin: User  # staff and superuser
     manager_team_id: int
+    head: User | None = None  # the head of engineering: manages the managers
 
 
 def _moment(rng: random.Random, now: datetime.datetime, days: float = HISTORY_DAYS):
@@ -660,6 +661,10 @@ def cast() -> Cast:
         manager=manager,
         admin=User.objects.get(email=ADMIN_EMAIL),
         manager_team_id=manager.engineer.team_id,
+        head=User.objects.filter(engineer__reports__reports__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .first(),
     )
 
 

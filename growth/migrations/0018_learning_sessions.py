@@ -272,7 +272,7 @@ class Migration(migrations.Migration):
                     "leader",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sessions_led",
+                        related_name="led_sessions",
                         to="growth.engineer",
                     ),
                 ),

@@ -87,6 +87,8 @@ class Engineer(models.Model):
                 "Can export everything about a person (subject access)",
             ),
             ("erase_person", "Can erase a person who left"),
+            # Staff who read the organisation insight of every team (counts only).
+            ("view_org_insight", "Can view organisation insight for every team"),
         ]
         constraints = [
             models.CheckConstraint(

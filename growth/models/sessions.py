@@ -62,7 +62,7 @@ class LearningSession(models.Model):
     """A session someone leads for others, on a topic, at a time and place."""
 
     leader = models.ForeignKey(
-        "growth.Engineer", on_delete=models.CASCADE, related_name="sessions_led"
+        "growth.Engineer", on_delete=models.CASCADE, related_name="led_sessions"
     )
     title = LimitedCharField(max_length=SESSION_TITLE)
     topic_kind = models.CharField(

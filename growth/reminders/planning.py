@@ -47,7 +47,8 @@ class Planned:
     def payload(self) -> dict:
         return {
             "items": self.items,
-            "count": len(self.items),
+            # The subjects: a digest's organisation section is not one.
+            "count": sum(1 for item in self.items if "organisation" not in item),
             "cadence_days": self.cadence_days,
             "dated_on": self.local_date.isoformat(),
         }

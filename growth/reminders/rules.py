@@ -40,6 +40,7 @@ from growth.models import (
 from growth.models.feedback import GIVEN
 from growth.models.goals import GOAL_DUE_SOON, goal_is_at_risk
 from growth.selectors.checkins import latest_of
+from growth.selectors.insight import org_digests
 
 logger = logging.getLogger(__name__)
 
@@ -353,7 +354,8 @@ def weekly_digest(rule: ReminderRule, clock: Clock) -> list[Row]:
     (theirs and anyone's), unacknowledged feedback, goals at risk, last 1:1.
 
     Two queries: the reports, and the goals that may be at risk (at risk as the
-    team dashboard defines it, on the manager's own date).
+    team dashboard defines it, on the manager's own date); and six for the
+    organisation section of the managers of managers.
     """
     own = OuterRef("pk")
     given = FeedbackNote.objects.filter(engineer=own, visibility__in=GIVEN)
@@ -414,6 +416,11 @@ def weekly_digest(rule: ReminderRule, clock: Clock) -> list[Row]:
             "last_one_on_one_on": _iso(one_on_one),
             "days_since_one_on_one": (today - one_on_one).days if one_on_one else None,
         }
+        due.append(Row(user_id, zone, item))
+    # A manager of managers also hears how their whole organisation does, in
+    # the same email: counts per team, small teams hidden (growth.selectors.insight).
+    today = clock.now.astimezone(datetime.UTC).date()
+    for user_id, (zone, item) in org_digests(today=today).items():
         due.append(Row(user_id, zone, item))
     return due
 

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
@@ -47,6 +48,11 @@ from growth.models import (
 from growth.policy import Access
 from growth.selectors import rhythm
 from growth.selectors.checkins import count_of, pair_url
+from growth.selectors.leadership import (
+    Leadership,
+    leadership_counts,
+    leadership_of_engineer,
+)
 
 MONTHS = 6  # how far back the monthly charts reach, this month included
 COVERAGE_DAYS = 90  # "lately", for which competencies have had feedback
@@ -97,6 +103,8 @@ def dashboard_engineer(access: Access, pk: int) -> Engineer:
     )
     if pk == access.engineer_id:
         engineers = engineers.annotate(**my_one_on_ones_counts(access))
+    # The technical leadership card's counts, in the same read.
+    engineers = engineers.annotate(**leadership_counts(today=timezone.localdate()))
     engineer = get_object_or_404(engineers, pk=pk)
     engineer.manager_visible = access.follows(engineer.manager_id)
     engineer.may_add_goal = engineer.pk in policy.goal_owner_ids(access)
@@ -208,6 +216,7 @@ class Dashboard:
     today: datetime.date
     one_on_ones: OneOnOnes | None = None
     learning_day: rhythm.LearningDayCard | None = None
+    leadership: Leadership | None = None  # senior and above
     coverage_days: int = COVERAGE_DAYS
     months: int = MONTHS
 
@@ -265,6 +274,7 @@ def dashboard_build(
         today=today,
         one_on_ones=one_on_ones_card(access, engineer, mentorships),
         learning_day=rhythm.learning_day_card(engineer, today=today),
+        leadership=leadership_of_engineer(engineer),
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 
 from growth.forms.team import TeamTableForm
-from growth.selectors import team
+from growth.selectors import leadership, team
 from growth.spreadsheets import csv_cell
 from growth.views.links import url_for_ids
 
@@ -261,6 +261,11 @@ def team_dashboard(request):
         "export_query": query.urlencode(),
     }
     partial = request.htmx and not request.htmx.history_restore_request
+    if not partial:
+        context["leaders"] = leadership.leadership_of(
+            request.access.report_ids,
+            today=timezone.localdate(_now, request.user.zone),
+        )
     template = "growth/team/_filtered.html" if partial else "growth/team/dashboard.html"
     response = render(request, template, context)
     # The same address answers a page or a part of one.

@@ -300,6 +300,7 @@ def world(cast):
 NOT_PAGES = {
     "my-export",
     "team-export",
+    "org-insight-export",
     "feedback-delete",
     "feedback-competency-options",
 }
@@ -479,3 +480,27 @@ def test_the_check_finds_a_violation_when_there_is_one(world, open_page):
     )
     findings = axe_findings(page)
     assert any(f.rule == "label" and "#planted" in f.target for f in findings)
+
+
+def test_organisation_insight_passes_axe_with_shown_and_hidden_teams(world, open_page):
+    """Skip's organisation insight with a team big enough to show (Platform)
+    beside one too small (Data), at desktop and at phone width, where the
+    table scrolls inside its region and the page itself does not."""
+    cast = world.cast
+    for n in range(3):
+        person = factories.make_engineer(
+            f"Pat Platform {n}", team=cast.platform, manager=cast.mia
+        )
+        factories.make_note(cast.mia.user, person, acknowledged_at=timezone.now())
+    page = open_page(cast.skip.user.email)
+    page.goto("/insight/")
+    assert page.get_by_role("cell", name=re.compile("Too few to show")).count() == 1
+    findings = axe_findings(page)
+    page.set_viewport_size(PHONE)
+    findings += axe_findings(page)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
+    if findings:
+        pytest.fail(report(findings), pytrace=False)

@@ -57,7 +57,9 @@ def due(kind: str, now: datetime.datetime = NOW) -> dict[str, list[str]]:
     names = User.objects.in_bulk([p.recipient_id for p in planned])
     return {
         str(names[p.recipient_id]): [
-            item.get("name") or item["title"] for item in p.items
+            item.get("name") or item["title"]
+            for item in p.items
+            if not item.get("organisation")  # a digest's organisation section
         ]
         for p in planned
     }

@@ -328,4 +328,5 @@ def test_the_query_count_does_not_grow_with_the_team(client, url, data):
     many = count_queries(client, url, data)
 
     assert few == many
-    assert many <= 6
+    # The page also reads its senior reports' technical leadership.
+    assert many <= (7 if url == TEAM else 6)
