@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from growth import rhythm
 from growth.charts import number
 from growth.models import (
     Attendance,
@@ -45,6 +46,7 @@ from growth.models import (
     LearningActivity,
     LearningKind,
     Mentorship,
+    SprintCadence,
     Visibility,
 )
 from growth.selectors.checkins import check_in_due_on
@@ -118,7 +120,10 @@ class Raw:
     learning_hours: Decimal = Decimal(0)
     senior_sessions: int = 0  # learning sessions led by a senior or above
     newcomer_sessions: int = 0  # of them, with a newcomer among the attendees
-    # Learning days held after sprints: added with the sprint cadence.
+    # The learning days after the team's sprints that fell in the month (to
+    # its ``as_of``), and those someone of the team logged as a learning day.
+    learning_days: int = 0
+    learning_days_held: int = 0
 
     def add(self, other: Raw) -> None:
         for f in fields(self):
@@ -158,6 +163,8 @@ class Figures:
     hours_per_person: Decimal | None
     senior_sessions: int
     newcomer_sessions: int
+    learning_days: int
+    learning_days_held: int
 
     @classmethod
     def of(cls, raw: Raw) -> Figures:
@@ -194,6 +201,8 @@ class Figures:
             hours_per_person=per_person,
             senior_sessions=raw.senior_sessions,
             newcomer_sessions=raw.newcomer_sessions,
+            learning_days=raw.learning_days,
+            learning_days_held=raw.learning_days_held,
         )
 
 
@@ -261,11 +270,18 @@ def _month_index(months: list[Month]):
 
 
 def raw_counts(
-    engineers: QuerySet, members, *, months: list[Month], by: str = "team"
+    engineers: QuerySet,
+    members,
+    *,
+    months: list[Month],
+    by: str = "team",
+    cadences: list[SprintCadence] = (),
 ) -> dict[tuple[int, int], Raw]:
     """``Raw`` counts of ``engineers`` (a queryset of the scope) per (group,
     month index), grouped ``by`` team or engineer; ``members`` are the scope's
-    (group, start date) pairs, already read. Five queries."""
+    (group, start date) pairs, already read, and ``cadences`` the sprint
+    cadences of its teams. Five queries, and one more for the learning days
+    when grouped by team."""
     paths = _GROUPS[by]
     scope = engineers.values("pk")
     first, last = months[0], months[-1]
@@ -287,6 +303,11 @@ def raw_counts(
     _mentoring(raw, engineers, paths["mentorship"], months)
     _learning(raw, scope, paths["attendance"], first, last, index)
     _sessions(raw, scope, paths["session"], first, last, index)
+    if by == "team":
+        days_by_team = learning_days_by_team(engineers, cadences, months)
+        for key, (days, held) in days_by_team.items():
+            raw[key].learning_days += days
+            raw[key].learning_days_held += held
     return raw
 
 
@@ -449,6 +470,59 @@ def _sessions(raw, scope, group, first, last, index) -> None:
         raw[key, i].newcomer_sessions += pk in with_newcomer
 
 
+CADENCE_FIELDS = (
+    "team__cadence__sprint_weeks",
+    "team__cadence__first_sprint_start",
+    "team__cadence__learning_weekday",
+)
+
+
+def cadence_of(team_id: int, weeks, first_start, weekday) -> SprintCadence | None:
+    """A team's cadence from the CADENCE_FIELDS of one of its engineers' rows."""
+    if weeks is None:
+        return None
+    return SprintCadence(
+        team_id=team_id,
+        sprint_weeks=weeks,
+        first_sprint_start=first_start,
+        learning_weekday=weekday,
+    )
+
+
+def learning_days_by_team(
+    engineers: QuerySet, cadences, months: list[Month]
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Per (team, month index), the learning days after the sprints of each of
+    ``cadences`` in the month and how many of them someone of ``engineers`` in
+    the team logged as a learning day. One query: a learning day is a team's,
+    so it is counted per team, never summed from its engineers."""
+    first, last = months[0], months[-1]
+    index = _month_index(months)
+    logged = set(
+        Attendance.objects.filter(
+            engineer_id__in=engineers.order_by().values("pk"),
+            learningactivity__kind=LearningKind.LEARNING_DAY,
+            date__gte=first.start,
+            date__lte=last.as_of,
+        )
+        .order_by()
+        .values_list("engineer__team_id", "date")
+        .distinct()
+    )
+    counts: dict[tuple[int, int], tuple[int, int]] = {}
+    for cadence in cadences:
+        for day in rhythm.learning_days_between(cadence, first.start, last.as_of):
+            i = index(day)
+            if i is None:
+                continue
+            days, held = counts.get((cadence.team_id, i), (0, 0))
+            counts[cadence.team_id, i] = (
+                days + 1,
+                held + ((cadence.team_id, day) in logged),
+            )
+    return counts
+
+
 # --- cells: the page's, the CSV's and the digest's ---------------------------------
 
 
@@ -481,6 +555,12 @@ def _sessions_cell(figures: Figures) -> str:
     return f"{figures.senior_sessions} ({figures.newcomer_sessions} with newcomers)"
 
 
+def _learning_days(figures: Figures) -> str:
+    if not figures.learning_days:
+        return "none scheduled"
+    return f"{figures.learning_days_held} of {figures.learning_days}"
+
+
 def _hours(figures: Figures) -> str:
     return number(figures.hours_per_person or 0)
 
@@ -501,8 +581,7 @@ COLUMNS: tuple[tuple[str, object], ...] = (
     ("Mentoring check-ins on cadence", _cadence),
     ("Learning hours per person", _hours),
     ("Sessions led by seniors", _sessions_cell),
-    # Learning days held after sprints: its column goes here, with the sprint
-    # cadence (growth.SprintCadence).
+    ("Learning days held after sprints", _learning_days),
 )
 HEADERS = tuple(heading for heading, _ in COLUMNS)
 
@@ -550,12 +629,17 @@ def insight_build(
     span = months_to(today, months)
     names: dict[int, str] = {}
     members = []
-    for team_id, name, started in engineers.order_by().values_list(
-        "team_id", "team__name", "start_date"
+    cadences: dict[int, SprintCadence] = {}
+    for team_id, name, started, *cadence in engineers.order_by().values_list(
+        "team_id", "team__name", "start_date", *CADENCE_FIELDS
     ):
         names[team_id] = name
         members.append((team_id, started))
-    raw = raw_counts(engineers, members, months=span, by="team")
+        if team_id not in cadences and (found := cadence_of(team_id, *cadence)):
+            cadences[team_id] = found
+    raw = raw_counts(
+        engineers, members, months=span, by="team", cadences=cadences.values()
+    )
     rows = []
     totals = [Raw() for _ in span]
     for team_id, name in names.items():
@@ -585,7 +669,7 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
     by their user id: this month's figures per team of their organisation,
     small teams too few to show, and the shown teams' total.
 
-    Six queries for everyone, however many heads there are: the engineers,
+    Seven queries for everyone, however many heads there are: the engineers,
     then the month's counts per engineer, added up per head's organisation
     and team in Python.
     """
@@ -600,6 +684,7 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
             "start_date",
             "user_id",
             "user__time_zone",
+            *CADENCE_FIELDS,
         )
     )
     below: dict[int, list[int]] = defaultdict(list)
@@ -608,7 +693,7 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
             below[manager_id].append(pk)
     heads = [
         (pk, user_id, zone)
-        for pk, _m, _t, _n, _s, user_id, zone in people
+        for pk, _m, _t, _n, _s, user_id, zone, *_c in people
         if any(below.get(report) for report in below.get(pk, ()))
     ]
     if not heads:
@@ -620,6 +705,10 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
         by="engineer",
     )
     team_of = {row[0]: (row[2], row[3]) for row in people}
+    cadences = {row[2]: cadence_of(row[2], *row[7:]) for row in people}
+    learning_days = learning_days_by_team(
+        engineers, [c for c in cadences.values() if c is not None], month
+    )
     digests = {}
     for head, user_id, zone in heads:
         teams: dict[int, Raw] = defaultdict(Raw)
@@ -628,6 +717,9 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
             team_id, name = team_of[pk]
             names[team_id] = name
             teams[team_id].add(raw.get((pk, 0), Raw()))
+        for team_id, counts in teams.items():
+            days, held = learning_days.get((team_id, 0), (0, 0))
+            counts.learning_days, counts.learning_days_held = days, held
         total = Raw()
         rows = []
         for team_id, counts in sorted(

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from growth.models import LearningKind, Visibility
+from growth.models import LearningKind, SprintCadence, Visibility
 from growth.selectors import insight
 from tests import factories
 
@@ -29,6 +29,8 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)
 OLD = datetime.date(2024, 1, 1)
+FRI_23 = datetime.date(2026, 10, 23)
+FRI_6, FRI_20 = datetime.date(2026, 11, 6), datetime.date(2026, 11, 20)
 
 
 def at(day: str, hour: int = 10) -> datetime.datetime:
@@ -209,6 +211,40 @@ def test_it_computes_the_other_team_and_the_earlier_month(org):
     assert row_of(data, "Alpha").months[0].engineers == 5
 
 
+def test_it_counts_the_learning_days_after_sprints_and_those_held(org):
+    # Alpha: two-week sprints from Monday 5 October, the learning day on the
+    # first Friday after each ends: 23 October, 6 November, 20 November
+    # (today). Someone of Alpha logged 23 October and 6 November; a course on
+    # 20 November is not a learning day.
+    SprintCadence.objects.create(
+        team=org.alpha,
+        sprint_weeks=2,
+        first_sprint_start=datetime.date(2026, 10, 5),
+        learning_weekday=4,
+    )
+    day = LearningKind.LEARNING_DAY
+    a1, a2 = org.a[0], org.a[1]
+    factories.make_learning(a1.user, kind=day, attendees=[a1], hours=6, date=FRI_23)
+    factories.make_learning(a2.user, kind=day, attendees=[a2], hours=6, date=FRI_23)
+    factories.make_learning(a1.user, kind=day, attendees=[a1], hours=5, date=FRI_6)
+    factories.make_learning(a1.user, attendees=[a1], hours=2, date=FRI_20)
+    # Otto is in Alpha but outside Hana's organisation: his day is not hers.
+    factories.make_learning(
+        org.otto.user, kind=day, attendees=[org.otto], hours=6, date=FRI_20
+    )
+
+    alpha = row_of(build(head_scope(org)), "Alpha")
+
+    november, october = alpha.months[-1], alpha.months[-2]
+    assert (november.learning_days, november.learning_days_held) == (2, 1)
+    assert (october.learning_days, october.learning_days_held) == (1, 1)
+    assert alpha.months[0].learning_days == 0  # June: no sprints yet
+    beta = row_of(build(head_scope(org)), "Beta").months[-1]
+    assert beta.learning_days == 0  # no sprint rhythm
+    assert insight.cells(november)[-1] == "1 of 2"
+    assert insight.cells(beta)[-1] == "none scheduled"
+
+
 def test_a_team_of_fewer_than_five_is_too_few_to_show_and_left_out_of_totals(org):
     data = build(head_scope(org))
 
@@ -340,12 +376,12 @@ def test_its_queries_stay_the_same_as_the_organisation_grows(
 ):
     if who == "head":
         user = org.head.user
-        expected = csv_expected = 9  # session, user, access; 6 reads
+        expected = csv_expected = 10  # session, user, access; 7 reads
     else:
         user = factories.make_user("Stef Staff", is_staff=True)
         user.user_permissions.add(Permission.objects.get(codename="view_org_insight"))
-        expected = 11  # and the two reads of the staff member's permissions
-        csv_expected = 10  # with no navigation, their Access is never read
+        expected = 12  # and the two reads of the staff member's permissions
+        csv_expected = 11  # with no navigation, their Access is never read
     client.force_login(user)
     url = reverse("org-insight")
     with django_assert_num_queries(expected):
