@@ -82,6 +82,7 @@ from growth.models import (
     Track,
     Visibility,
 )
+from growth.services.insight import insight_counts_refresh
 
 DEFAULT_SEED = 1
 HISTORY_DAYS = 182
@@ -394,6 +395,8 @@ class _Builder:
         events = self.build_sessions()
         notifications = self.build_notifications(requests)
         history = self.build_history(goals, goal_check_ins)
+        # Beat counts the insight every quarter hour; the demo opens counted.
+        insight_counts_refresh(now=self.now)
         return {
             "teams": len(teams),
             "engineers": len(self.eng),

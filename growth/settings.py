@@ -434,12 +434,20 @@ if REMINDER_SWEEP_SECONDS < 1 or REMINDER_CLAIM_TIMEOUT_SECONDS < 1:
     raise ImproperlyConfigured(
         "REMINDER_SWEEP_SECONDS and REMINDER_CLAIM_TIMEOUT_SECONDS must be at least 1"
     )
-# One static entry: the sweep reads the ReminderRule rows (data, tuned in the
-# admin) and queues one task per email. Nothing else is scheduled ahead.
+# Organisation insight: how often its counts are made afresh (growth.InsightCount).
+INSIGHT_REFRESH_SECONDS = env_int("INSIGHT_REFRESH_SECONDS", 15 * 60)
+if INSIGHT_REFRESH_SECONDS < 1:
+    raise ImproperlyConfigured("INSIGHT_REFRESH_SECONDS must be at least 1")
+# Two static entries: the sweep reads the ReminderRule rows (data, tuned in the
+# admin) and queues one task per email; the insight's counts are made afresh.
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-reminders": {
         "task": "growth.tasks.sweep_reminders",
         "schedule": REMINDER_SWEEP_SECONDS,
+    },
+    "count-insight": {
+        "task": "growth.tasks.count_insight",
+        "schedule": INSIGHT_REFRESH_SECONDS,
     },
 }
 

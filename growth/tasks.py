@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from growth.reminders import delivery
+from growth.services.insight import insight_counts_refresh
 
 
 @shared_task
@@ -26,3 +27,10 @@ def send_reminder(self, reminder_id: int) -> str | None:
         # A short countdown (at most REMINDER_RETRY_MAX_SECONDS), far below
         # Redis's visibility timeout; should it be lost, the sweep re-publishes.
         raise self.retry(countdown=later.seconds) from None
+
+
+@shared_task
+def count_insight() -> int:
+    """Count the organisation insight afresh; beat runs it every
+    INSIGHT_REFRESH_SECONDS."""
+    return insight_counts_refresh(now=timezone.now())

@@ -32,6 +32,7 @@ from django.urls import reverse
 from growth import reminders
 from growth.bench.seed import Cast
 from growth.models import Notification, Reminder
+from growth.services.insight import insight_counts_refresh
 
 PAGES = (
     "growth_dashboard",
@@ -300,4 +301,18 @@ def measure_sweep(*, now: datetime.datetime) -> dict:
         "delivery_seconds": round(done - swept, 2),
         "delivery_queries": delivery.total,
         "at": now.isoformat(),
+    }
+
+
+def measure_insight_count(*, now: datetime.datetime) -> dict:
+    """Count the organisation insight afresh, as beat does: its time, queries
+    and the rows it keeps."""
+    counter = QueryCounter()
+    start = time.perf_counter()
+    with counter.counting():
+        rows = insight_counts_refresh(now=now)
+    return {
+        "seconds": round(time.perf_counter() - start, 2),
+        "queries": counter.total,
+        "rows": rows,
     }

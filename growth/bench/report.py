@@ -156,6 +156,12 @@ def table(results: dict) -> str:
             f"{sweep['delivery_seconds']:.2f} s of the total)  "
             f"{_sweep_verdict(sweep, other)}"
         )
+        if "insight_count" in run:
+            counted = run["insight_count"]
+            lines.append(
+                f"insight counted afresh: {counted['seconds']:.2f} s, "
+                f"{counted['queries']} queries, {counted['rows']:,} rows kept"
+            )
         if "http" in run:
             lines += ["", *http_table(run["http"], scale=run["scale"])]
     if len(runs) == 2:

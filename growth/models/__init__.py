@@ -9,6 +9,7 @@ from growth.models.feedback import (
 )
 from growth.models.goals import Goal, GoalCheckIn, GoalKind, GoalStatus
 from growth.models.imports import PendingImport
+from growth.models.insight import InsightCount
 from growth.models.learning import (
     PUBLIC_LEARNING_KINDS,
     Attendance,
@@ -69,6 +70,7 @@ __all__ = [
     "GoalStatus",
     "Hackathon",
     "HackathonTeam",
+    "InsightCount",
     "LearningActivity",
     "LearningDayPlan",
     "LearningKind",

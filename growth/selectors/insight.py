@@ -43,6 +43,7 @@ from growth.models import (
     CompetencyKind,
     Engineer,
     FeedbackNote,
+    InsightCount,
     LearningActivity,
     LearningKind,
     Mentorship,
@@ -288,12 +289,7 @@ def raw_counts(
     start, end = _moment(first.start), last.end_moment
     index = _month_index(months)
     raw: dict[tuple[int, int], Raw] = defaultdict(Raw)
-
-    # Who is counted: engineers in scope, from the month they started.
-    for key, started in members:
-        for i, month in enumerate(months):
-            if started <= month.as_of:
-                raw[key, i].engineers += 1
+    _count_members(raw, members, months)
 
     shared = FeedbackNote.objects.filter(
         visibility=Visibility.SHARED, engineer_id__in=scope
@@ -309,6 +305,75 @@ def raw_counts(
             raw[key].learning_days += days
             raw[key].learning_days_held += held
     return raw
+
+
+def _count_members(raw, members, months: list[Month]) -> None:
+    """Who is counted: engineers in scope, from the month they started."""
+    for key, started in members:
+        for i, month in enumerate(months):
+            if started <= month.as_of:
+                raw[key, i].engineers += 1
+
+
+# The counts kept per engineer and month (growth.InsightCount), as Raw names them.
+KEPT = (
+    "covered",
+    "technical",
+    "interpersonal",
+    "rated",
+    "actionable",
+    "acknowledged",
+    "cross_team",
+    "mentorships",
+    "on_cadence",
+    "learning_hours",
+    "senior_sessions",
+    "newcomer_sessions",
+)
+ACK_COLUMNS = tuple(f"ack_{days}" for days in ACK_BANDS)
+
+
+def kept_counts(raw: Raw) -> dict:
+    """``raw``'s counts as the columns of an InsightCount."""
+    return {
+        **{name: getattr(raw, name) for name in KEPT},
+        **dict(zip(ACK_COLUMNS, raw.ack_within, strict=True)),
+    }
+
+
+def counted_by_team(
+    engineers: QuerySet, months: list[Month]
+) -> tuple[dict[tuple[int, int], Raw], datetime.datetime | None]:
+    """The kept counts of ``engineers`` added up per (team, month index), and
+    when they were counted: one query over a few rows per engineer."""
+    index = _month_index(months)
+    sums = {name: Sum(name) for name in (*KEPT, *ACK_COLUMNS)}
+    rows = (
+        InsightCount.objects.filter(
+            engineer_id__in=engineers.order_by().values("pk"),
+            month__gte=months[0].start,
+            month__lte=months[-1].start,
+        )
+        .order_by()
+        .values("engineer__team_id", "month")
+        .annotate(**sums, counted_at=Max("counted_at"))
+    )
+    raw: dict[tuple[int, int], Raw] = defaultdict(Raw)
+    counted_at = None
+    for row in rows:
+        i = index(row["month"])
+        if i is None:
+            continue
+        counts = raw[row["engineer__team_id"], i]
+        for name in KEPT:
+            setattr(counts, name, getattr(counts, name) + (row[name] or 0))
+        counts.ack_within = tuple(
+            n + (row[column] or 0)
+            for n, column in zip(counts.ack_within, ACK_COLUMNS, strict=True)
+        )
+        if counted_at is None or row["counted_at"] > counted_at:
+            counted_at = row["counted_at"]
+    return raw, counted_at
 
 
 def _notes(raw, shared, group, start, end, index) -> None:
@@ -611,6 +676,7 @@ class Insight:
     # The shown teams added up, per month: every hidden team is left out.
     totals: list[Figures]
     scope: str  # "all" or "organisation"
+    counted_at: datetime.datetime | None = None  # None: never counted yet
 
     @property
     def shown_teams(self) -> int:
@@ -637,9 +703,15 @@ def insight_build(
         members.append((team_id, started))
         if team_id not in cadences and (found := cadence_of(team_id, *cadence)):
             cadences[team_id] = found
-    raw = raw_counts(
-        engineers, members, months=span, by="team", cadences=cadences.values()
-    )
+    # Counted ahead, per engineer and month (growth.services.insight); who is
+    # in each team, and the learning days after its sprints, are read now.
+    raw, counted_at = counted_by_team(engineers, span)
+    _count_members(raw, members, span)
+    for key, (days, held) in learning_days_by_team(
+        engineers, cadences.values(), span
+    ).items():
+        raw[key].learning_days += days
+        raw[key].learning_days_held += held
     rows = []
     totals = [Raw() for _ in span]
     for team_id, name in names.items():
@@ -658,6 +730,7 @@ def insight_build(
         teams=rows,
         totals=[Figures.of(counts) for counts in totals],
         scope=scope,
+        counted_at=counted_at,
     )
 
 

@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import html
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -174,6 +175,7 @@ def org_insight(request):
             "table": _table_html(data, i),
             "charts": _charts(data),
             "min_group": insight.MIN_GROUP,
+            "refresh_minutes": max(1, settings.INSIGHT_REFRESH_SECONDS // 60),
             "coverage_days": insight.COVERAGE_DAYS,
         },
     )

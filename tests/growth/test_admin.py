@@ -186,6 +186,7 @@ NOT_LISTED = {
     "accounts.namechange",
     "growth.attendance",
     "growth.pendingimport",
+    "growth.insightcount",  # counts the insight page adds up, made by beat
 }
 
 

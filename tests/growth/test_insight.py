@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from growth.models import LearningKind, SprintCadence, Visibility
 from growth.selectors import insight
+from growth.services.insight import insight_counts_refresh
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,13 @@ def org(db) -> Org:
     return o  # fmt: skip
 
 
+def count() -> int:
+    """Count the insight afresh, as beat does every INSIGHT_REFRESH_SECONDS."""
+    return insight_counts_refresh(now=NOW)
+
+
 def build(engineers) -> insight.Insight:
+    count()
     return insight.insight_build(engineers, today=NOW.date(), scope="organisation")
 
 
@@ -260,6 +267,7 @@ def test_a_manager_of_managers_sees_their_organisation_only(org, client):
     zed = factories.make_engineer("Zed Head", team=org.gamma)
     yan = factories.make_engineer("Yan Manager", team=org.alpha, manager=zed)
     factories.make_engineer("Xia Report", team=org.alpha, manager=yan)
+    count()
     client.force_login(org.head.user)
 
     page = client.get(reverse("org-insight")).content.decode()
@@ -274,6 +282,7 @@ def test_a_manager_of_managers_sees_their_organisation_only(org, client):
 def test_staff_with_the_permission_see_every_team(org, client):
     staff = factories.make_user("Stef Staff", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_org_insight"))
+    count()
     client.force_login(staff)
 
     response = client.get(reverse("org-insight"))
@@ -294,6 +303,7 @@ def test_anyone_else_gets_a_404_and_no_link(org, client, who):
         user = org.b[0].user  # b1 mentors a1
     else:
         user = org.mona.user if who == "mona" else org.a[0].user
+    count()
     client.force_login(user)
 
     assert client.get(reverse("org-insight")).status_code == 404
@@ -302,6 +312,7 @@ def test_anyone_else_gets_a_404_and_no_link(org, client, who):
 
 
 def test_the_head_finds_it_in_the_navigation_and_on_the_team_page(org, client):
+    count()
     client.force_login(org.head.user)
 
     for url in (reverse("my-growth"), reverse("team-dashboard")):
@@ -319,6 +330,7 @@ def _table_cells(page: str) -> dict[str, list[str]]:
 
 
 def test_the_csv_holds_the_same_cells_as_the_table(org, client):
+    count()
     client.force_login(org.head.user)
     page = client.get(reverse("org-insight"), {"month": "2026-11"}).content.decode()
     response = client.get(reverse("org-insight-export"))
@@ -338,6 +350,7 @@ def test_the_csv_holds_the_same_cells_as_the_table(org, client):
 
 
 def test_the_month_chooser_shows_another_month(org, client):
+    count()
     client.force_login(org.head.user)
 
     response = client.get(reverse("org-insight"), {"month": "2026-10"})
@@ -376,18 +389,21 @@ def test_its_queries_stay_the_same_as_the_organisation_grows(
 ):
     if who == "head":
         user = org.head.user
-        expected = csv_expected = 10  # session, user, access; 7 reads
+        # Session, user, access; who is in scope, the counts, the learning days.
+        expected = csv_expected = 6
     else:
         user = factories.make_user("Stef Staff", is_staff=True)
         user.user_permissions.add(Permission.objects.get(codename="view_org_insight"))
-        expected = 12  # and the two reads of the staff member's permissions
-        csv_expected = 11  # with no navigation, their Access is never read
+        expected = 8  # and the two reads of the staff member's permissions
+        csv_expected = 7  # with no navigation, their Access is never read
+    count()
     client.force_login(user)
     url = reverse("org-insight")
     with django_assert_num_queries(expected):
         client.get(url)
     _grow(org, 6)
     _grow(org, 12)
+    count()
     user.refresh_from_db()
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
@@ -408,6 +424,7 @@ def test_a_loop_in_the_reporting_lines_ends_the_walk(org):
 
 
 def test_no_chart_or_table_is_without_its_numbers(org, client):
+    count()
     client.force_login(org.head.user)
 
     page = client.get(reverse("org-insight")).content.decode()
@@ -419,3 +436,37 @@ def test_no_chart_or_table_is_without_its_numbers(org, client):
         "insight-sessions",
     ):
         assert f'id="{chart}-table"' in page
+
+
+def test_the_page_shows_what_was_counted_and_says_when(org, client):
+    client.force_login(org.head.user)
+    assert "Not counted yet" in client.get(reverse("org-insight")).content.decode()
+
+    count()
+    factories.make_note(org.mona.user, org.a[4], created_at=NOW)  # after counting
+    response = client.get(reverse("org-insight"))
+
+    assert "Counted 0" in response.content.decode()
+    assert row_of(response.context["insight"], "Alpha").months[-1].technical == 3
+    count()
+    response = client.get(reverse("org-insight"))
+    assert row_of(response.context["insight"], "Alpha").months[-1].technical == 4
+
+
+def test_counting_keeps_a_row_per_engineer_and_month_with_something_in_it(org):
+    from growth.models import InsightCount
+
+    kept = count()
+
+    rows = InsightCount.objects.filter(engineer=org.a[0])
+    assert kept == InsightCount.objects.count()
+    # a1: November's note, mentee of a kept mentorship in Sep–Nov, a course.
+    assert {row.month for row in rows} == {
+        datetime.date(2026, 9, 1),
+        datetime.date(2026, 10, 1),
+        datetime.date(2026, 11, 1),
+    }
+    november = rows.get(month=datetime.date(2026, 11, 1))
+    assert (november.technical, november.actionable, november.ack_1) == (1, 1, 1)
+    assert not InsightCount.objects.filter(engineer=org.g[2])  # nothing about g3
+    assert count() == kept  # counted afresh, not added

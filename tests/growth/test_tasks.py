@@ -42,13 +42,17 @@ def reminder(cast, broker):
     return notify_feedback_requested(request=request, now=NOW)
 
 
-def test_beat_fires_one_sweep_every_15_minutes():
-    schedule = {"task": "growth.tasks.sweep_reminders", "schedule": 15 * 60}
+def test_beat_fires_one_sweep_and_one_insight_count_every_15_minutes():
+    schedule = {
+        "sweep-reminders": {"task": "growth.tasks.sweep_reminders", "schedule": 900},
+        "count-insight": {"task": "growth.tasks.count_insight", "schedule": 900},
+    }
     assert settings.REMINDER_SWEEP_SECONDS == 15 * 60
-    assert {"sweep-reminders": schedule} == settings.CELERY_BEAT_SCHEDULE
-    assert celery_app.conf.beat_schedule == {"sweep-reminders": schedule}
+    assert schedule == settings.CELERY_BEAT_SCHEDULE
+    assert celery_app.conf.beat_schedule == schedule
     assert "growth.tasks.sweep_reminders" in celery_app.tasks
     assert "growth.tasks.send_reminder" in celery_app.tasks
+    assert "growth.tasks.count_insight" in celery_app.tasks
 
 
 def test_retries_wait_far_less_than_the_redis_visibility_timeout():
