@@ -45,7 +45,6 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
@@ -686,18 +685,6 @@ def learning_day_plans_editable_by(who, qs: QuerySet) -> QuerySet:
 # Staff who may read every team's insight (the custom permission on Engineer).
 ORG_INSIGHT_PERMISSION = "growth.view_org_insight"
 
-# Everyone below an engineer, however deep: UNION (not UNION ALL) drops a row
-# already found, so a loop in the reporting lines ends the walk (and the head,
-# should the loop bring them round, is not in their own organisation).
-_ORG_SQL = """
-WITH RECURSIVE org (id) AS (
-    SELECT id FROM {engineer} WHERE manager_id = %s
-    UNION
-    SELECT below.id FROM {engineer} below JOIN org ON below.manager_id = org.id
-)
-SELECT id FROM org WHERE id <> %s
-"""
-
 
 def sees_all_insight(user) -> bool:
     """Staff with the permission read every team's insight. Only staff are
@@ -713,21 +700,13 @@ def may_see_org_insight(user, who) -> bool:
     return access_of(who).manages_managers or sees_all_insight(user)
 
 
-def org_insight_engineers(user, who) -> QuerySet | None:
-    """The active engineers whose counts ``user`` may see on the insight page:
-    everyone for staff with the permission, else everyone below a manager of
-    managers, at any depth (one recursive subquery the database runs inside
-    each read); None for anyone else."""
-    engineers = Engineer.objects.active()
+def org_insight_scope(user, who) -> tuple[str, int | None] | None:
+    """Whose organisation ``user`` reads on the insight page: ("all", None)
+    for staff with the permission, ("organisation", their engineer id) for a
+    manager of managers; None for anyone else."""
     if sees_all_insight(user):
-        return engineers
+        return "all", None
     access = access_of(who)
-    if not access.manages_managers:
-        return None
-    return engineers.filter(pk__in=org_subquery(access.engineer_id))
-
-
-def org_subquery(engineer_id: int) -> RawSQL:
-    """The ids of everyone below ``engineer_id``, as a subquery."""
-    sql = _ORG_SQL.format(engineer=connection.ops.quote_name(Engineer._meta.db_table))
-    return RawSQL(sql, (engineer_id, engineer_id))
+    if access.manages_managers:
+        return "organisation", access.engineer_id
+    return None

@@ -52,11 +52,16 @@ from growth.models import (
     FeedbackRequest,
     Goal,
     GoalCheckIn,
+    HackathonTeam,
     LearningActivity,
+    LearningDayPlan,
+    LearningSession,
     Mentorship,
     Notification,
     Reminder,
     ReminderPreference,
+    SessionFeedback,
+    SessionSignup,
 )
 
 FORMER_EMPLOYEE = "Former employee"
@@ -311,6 +316,7 @@ def subject_access_export(
             .select_related("led_by__user")
             .order_by("date", "pk")
         ]
+        data.update(_learning_events(engineer, zone))
         data["feedback_requests"] = [
             request_record(r, zone)
             for r in FeedbackRequest.objects.filter(
@@ -324,6 +330,78 @@ def subject_access_export(
         for model in HISTORY_ABOUT
     }
     return data
+
+
+def _learning_events(engineer: Engineer, zone) -> dict:
+    """Learning-day plans, sessions led or signed up for, the one-line answers
+    given and received about them, and hackathon teams: five queries."""
+    plans = LearningDayPlan.objects.filter(engineer=engineer).select_related(
+        "goal", "competency"
+    )
+    led = LearningSession.objects.filter(leader=engineer).select_related("competency")
+    signups = SessionSignup.objects.filter(engineer=engineer).select_related(
+        "session__leader__user"
+    )
+    answers = SessionFeedback.objects.filter(
+        Q(engineer=engineer) | Q(session__leader=engineer)
+    ).select_related("session", "engineer__user")
+    teams = HackathonTeam.objects.filter(members=engineer).select_related("hackathon")
+    return {
+        "learning_day_plans": [
+            {
+                "day": plan.day,
+                "plan": plan.plan,
+                "goal": plan.goal.title if plan.goal else None,
+                "competency": plan.competency.name if plan.competency else None,
+                "done": plan.done,
+                "hours": plan.hours,
+            }
+            for plan in plans.order_by("day", "pk")
+        ],
+        "sessions_led": [
+            {
+                "id": session.pk,
+                "title": session.title,
+                "topic": session.topic_kind,
+                "competency": session.competency.name if session.competency else None,
+                "description": session.description,
+                "starts_at": in_zone(session.starts_at, zone),
+                "place": session.place,
+                "capacity": session.capacity,
+                "status": session.status,
+            }
+            for session in led.order_by("starts_at", "pk")
+        ],
+        "session_sign_ups": [
+            {
+                "session": signup.session.title,
+                "leader": name_of(signup.session.leader),
+                "starts_at": in_zone(signup.session.starts_at, zone),
+                "attended": signup.attended,
+            }
+            for signup in signups.order_by("created_at", "pk")
+        ],
+        "session_answers": [
+            {
+                "session": answer.session.title,
+                "by": name_of(answer.engineer),
+                "useful": answer.useful,
+                "line": answer.line,
+                "at": in_zone(answer.created_at, zone),
+            }
+            for answer in answers.order_by("created_at", "pk")
+        ],
+        "hackathon_teams": [
+            {
+                "hackathon": team.hackathon.title,
+                "team": team.name,
+                "demo_title": team.demo_title,
+                "demo_link": team.demo_link,
+                "demo_summary": team.demo_summary,
+            }
+            for team in teams.order_by("hackathon__starts_on", "pk")
+        ],
+    }
 
 
 # --- the history forgets who is gone ----------------------------------------------

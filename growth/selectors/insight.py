@@ -341,41 +341,6 @@ def kept_counts(raw: Raw) -> dict:
     }
 
 
-def counted_by_team(
-    engineers: QuerySet, months: list[Month]
-) -> tuple[dict[tuple[int, int], Raw], datetime.datetime | None]:
-    """The kept counts of ``engineers`` added up per (team, month index), and
-    when they were counted: one query over a few rows per engineer."""
-    index = _month_index(months)
-    sums = {name: Sum(name) for name in (*KEPT, *ACK_COLUMNS)}
-    rows = (
-        InsightCount.objects.filter(
-            engineer_id__in=engineers.order_by().values("pk"),
-            month__gte=months[0].start,
-            month__lte=months[-1].start,
-        )
-        .order_by()
-        .values("engineer__team_id", "month")
-        .annotate(**sums, counted_at=Max("counted_at"))
-    )
-    raw: dict[tuple[int, int], Raw] = defaultdict(Raw)
-    counted_at = None
-    for row in rows:
-        i = index(row["month"])
-        if i is None:
-            continue
-        counts = raw[row["engineer__team_id"], i]
-        for name in KEPT:
-            setattr(counts, name, getattr(counts, name) + (row[name] or 0))
-        counts.ack_within = tuple(
-            n + (row[column] or 0)
-            for n, column in zip(counts.ack_within, ACK_COLUMNS, strict=True)
-        )
-        if counted_at is None or row["counted_at"] > counted_at:
-            counted_at = row["counted_at"]
-    return raw, counted_at
-
-
 def _notes(raw, shared, group, start, end, index) -> None:
     """Shared notes written in each month: kinds, ratings, acknowledgement
     bands and cross-team authors."""
@@ -563,28 +528,33 @@ def learning_days_by_team(
     so it is counted per team, never summed from its engineers."""
     first, last = months[0], months[-1]
     index = _month_index(months)
+    days_of = {
+        cadence.team_id: [
+            day
+            for day in rhythm.learning_days_between(cadence, first.start, last.as_of)
+            if index(day) is not None
+        ]
+        for cadence in cadences
+    }
+    # Only the learning days themselves are looked up: a handful of dates,
+    # not six months of everyone's learning.
+    dates = sorted({day for days in days_of.values() for day in days})
     logged = set(
         Attendance.objects.filter(
+            date__in=dates,
             engineer_id__in=engineers.order_by().values("pk"),
             learningactivity__kind=LearningKind.LEARNING_DAY,
-            date__gte=first.start,
-            date__lte=last.as_of,
         )
         .order_by()
         .values_list("engineer__team_id", "date")
         .distinct()
     )
     counts: dict[tuple[int, int], tuple[int, int]] = {}
-    for cadence in cadences:
-        for day in rhythm.learning_days_between(cadence, first.start, last.as_of):
-            i = index(day)
-            if i is None:
-                continue
-            days, held = counts.get((cadence.team_id, i), (0, 0))
-            counts[cadence.team_id, i] = (
-                days + 1,
-                held + ((cadence.team_id, day) in logged),
-            )
+    for team_id, days in days_of.items():
+        for day in days:
+            key = (team_id, index(day))
+            scheduled, held = counts.get(key, (0, 0))
+            counts[key] = (scheduled + 1, held + ((team_id, day) in logged))
     return counts
 
 
@@ -688,30 +658,48 @@ class Insight:
 
 
 def insight_build(
-    engineers: QuerySet, *, today: datetime.date, scope: str, months: int = MONTHS
+    head_id: int | None, *, today: datetime.date, scope: str, months: int = MONTHS
 ) -> Insight:
-    """Per team and month, the figures of the scope ``engineers``, each team
-    with fewer than MIN_GROUP engineers in a month hidden for that month."""
+    """Per team and month, the figures of the organisation below ``head_id``
+    (everyone for None), as beat last counted them (growth.InsightCount):
+    one query. A team with fewer than MIN_GROUP engineers in a month is hidden
+    for that month."""
     span = months_to(today, months)
+    index = _month_index(span)
+    counted = InsightCount.objects.filter(
+        month__gte=span[0].start, month__lte=span[-1].start
+    )
+    counted = (
+        counted.filter(head__isnull=True)
+        if head_id is None
+        else counted.filter(head_id=head_id)
+    )
     names: dict[int, str] = {}
-    members = []
-    cadences: dict[int, SprintCadence] = {}
-    for team_id, name, started, *cadence in engineers.order_by().values_list(
-        "team_id", "team__name", "start_date", *CADENCE_FIELDS
+    raw: dict[tuple[int, int], Raw] = {}
+    counted_at = None
+    for row in counted.order_by().values(
+        "team_id",
+        "team__name",
+        "month",
+        "engineers",
+        "learning_days",
+        "learning_days_held",
+        "counted_at",
+        *KEPT,
+        *ACK_COLUMNS,
     ):
-        names[team_id] = name
-        members.append((team_id, started))
-        if team_id not in cadences and (found := cadence_of(team_id, *cadence)):
-            cadences[team_id] = found
-    # Counted ahead, per engineer and month (growth.services.insight); who is
-    # in each team, and the learning days after its sprints, are read now.
-    raw, counted_at = counted_by_team(engineers, span)
-    _count_members(raw, members, span)
-    for key, (days, held) in learning_days_by_team(
-        engineers, cadences.values(), span
-    ).items():
-        raw[key].learning_days += days
-        raw[key].learning_days_held += held
+        i = index(row["month"])
+        if i is None:
+            continue
+        names[row["team_id"]] = row["team__name"]
+        raw[row["team_id"], i] = Raw(
+            engineers=row["engineers"],
+            learning_days=row["learning_days"],
+            learning_days_held=row["learning_days_held"],
+            ack_within=tuple(row[column] for column in ACK_COLUMNS),
+            **{name: row[name] for name in KEPT},
+        )
+        counted_at = max(counted_at or row["counted_at"], row["counted_at"])
     rows = []
     totals = [Raw() for _ in span]
     for team_id, name in names.items():
@@ -786,7 +774,7 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
     for head, user_id, zone in heads:
         teams: dict[int, Raw] = defaultdict(Raw)
         names: dict[int, str] = {}
-        for pk in _organisation(head, below):
+        for pk in organisation_below(head, below):
             team_id, name = team_of[pk]
             names[team_id] = name
             teams[team_id].add(raw.get((pk, 0), Raw()))
@@ -822,7 +810,7 @@ def _pairs(figures: Figures | None) -> list[list[str]]:
     return [list(pair) for pair in zip(HEADERS, cells(figures), strict=True)]
 
 
-def _organisation(head: int, below: dict[int, list[int]]) -> set[int]:
+def organisation_below(head: int, below: dict[int, list[int]]) -> set[int]:
     """Everyone below ``head``, at any depth; a loop ends the walk."""
     found: set[int] = set()
     waiting = list(below.get(head, ()))

@@ -23,18 +23,13 @@ from growth.spreadsheets import csv_cell
 UTC = datetime.UTC
 
 
-def _scope_or_404(request):
-    engineers = policy.org_insight_engineers(request.user, request.access)
-    if engineers is None:
-        raise Http404("Only managers of managers, and staff allowed, see insight.")
-    scope = "all" if policy.sees_all_insight(request.user) else "organisation"
-    return engineers, scope
-
-
 def _build(request) -> insight.Insight:
-    engineers, scope = _scope_or_404(request)
+    found = policy.org_insight_scope(request.user, request.access)
+    if found is None:
+        raise Http404("Only managers of managers, and staff allowed, see insight.")
+    scope, head_id = found
     return insight.insight_build(
-        engineers, today=timezone.now().astimezone(UTC).date(), scope=scope
+        head_id, today=timezone.now().astimezone(UTC).date(), scope=scope
     )
 
 

@@ -167,15 +167,17 @@ def count() -> int:
     return insight_counts_refresh(now=NOW)
 
 
-def build(engineers) -> insight.Insight:
+def build(head_id) -> insight.Insight:
     count()
-    return insight.insight_build(engineers, today=NOW.date(), scope="organisation")
+    return insight.insight_build(head_id, today=NOW.date(), scope="organisation")
 
 
-def head_scope(org):
-    from growth.policy import org_insight_engineers
+def head_scope(org) -> int:
+    from growth.policy import org_insight_scope
 
-    return org_insight_engineers(org.head.user, org.head.user)
+    scope, head_id = org_insight_scope(org.head.user, org.head.user)
+    assert scope == "organisation"
+    return head_id
 
 
 def row_of(data, name):
@@ -389,13 +391,13 @@ def test_its_queries_stay_the_same_as_the_organisation_grows(
 ):
     if who == "head":
         user = org.head.user
-        # Session, user, access; who is in scope, the counts, the learning days.
-        expected = csv_expected = 6
+        # Session, user, access; the counts beat made for Hana's organisation.
+        expected = csv_expected = 4
     else:
         user = factories.make_user("Stef Staff", is_staff=True)
         user.user_permissions.add(Permission.objects.get(codename="view_org_insight"))
-        expected = 8  # and the two reads of the staff member's permissions
-        csv_expected = 7  # with no navigation, their Access is never read
+        expected = 6  # and the two reads of the staff member's permissions
+        csv_expected = 5  # with no navigation, their Access is never read
     count()
     client.force_login(user)
     url = reverse("org-insight")
@@ -453,20 +455,24 @@ def test_the_page_shows_what_was_counted_and_says_when(org, client):
     assert row_of(response.context["insight"], "Alpha").months[-1].technical == 4
 
 
-def test_counting_keeps_a_row_per_engineer_and_month_with_something_in_it(org):
+def test_counting_keeps_a_row_per_organisation_team_and_month(org):
     from growth.models import InsightCount
 
     kept = count()
 
-    rows = InsightCount.objects.filter(engineer=org.a[0])
     assert kept == InsightCount.objects.count()
-    # a1: November's note, mentee of a kept mentorship in Sep–Nov, a course.
-    assert {row.month for row in rows} == {
-        datetime.date(2026, 9, 1),
-        datetime.date(2026, 10, 1),
-        datetime.date(2026, 11, 1),
+    # Everyone (for staff) and Hana's organisation; Mona and Nils manage no
+    # managers, so no organisation of theirs is counted.
+    assert set(InsightCount.objects.values_list("head", flat=True)) == {
+        None,
+        org.head.pk,
     }
-    november = rows.get(month=datetime.date(2026, 11, 1))
-    assert (november.technical, november.actionable, november.ack_1) == (1, 1, 1)
-    assert not InsightCount.objects.filter(engineer=org.g[2])  # nothing about g3
+    hers = InsightCount.objects.filter(head=org.head, team=org.alpha)
+    assert hers.count() == 6  # a row for each month: Alpha had people in all
+    november = hers.get(month=datetime.date(2026, 11, 1))
+    assert (november.engineers, november.technical, november.cross_team) == (6, 3, 1)
+    everyone = InsightCount.objects.get(
+        head=None, team=org.alpha, month=datetime.date(2026, 11, 1)
+    )
+    assert (everyone.engineers, everyone.technical) == (7, 4)  # and Otto
     assert count() == kept  # counted afresh, not added
