@@ -26,11 +26,17 @@ from growth.models import (
     FeedbackNote,
     FeedbackRequest,
     Goal,
+    Hackathon,
+    HackathonTeam,
     LearningActivity,
+    LearningDayPlan,
     LearningKind,
+    LearningSession,
     Mentorship,
     Notification,
     Reminder,
+    SessionFeedback,
+    SessionSignup,
     Visibility,
 )
 from growth.services.feedback import feedback_comment_create, feedback_note_create
@@ -174,6 +180,30 @@ def her_world(cast, zelda, left):
     AccessAttempt.objects.create(
         username=EMAIL, ip_address="203.0.113.9", failures_since_start=2
     )
+    # Her learning rhythm and events: a plan, a session she led with alice's
+    # answer, one she signed up for, and a hackathon team.
+    LearningDayPlan.objects.create(
+        engineer=zelda, day=datetime.date(2026, 11, 6), plan="about-her-plan"
+    )
+    led = LearningSession.objects.create(
+        leader=zelda, title="about-her-session", starts_at=timezone.now()
+    )
+    SessionFeedback.objects.create(
+        session=led, engineer=c.alice, useful=True, line="about-her-answer"
+    )
+    other = LearningSession.objects.create(
+        leader=c.mia, title="Mia's session", starts_at=timezone.now()
+    )
+    SessionSignup.objects.create(session=other, engineer=zelda, attended=True)
+    hackathon = Hackathon.objects.create(
+        organiser=c.mia,
+        title="Winter hack",
+        starts_on=datetime.date(2026, 11, 2),
+        ends_on=datetime.date(2026, 11, 3),
+    )
+    HackathonTeam.objects.create(
+        hackathon=hackathon, name="Red", demo_title="Flaky test finder"
+    ).members.add(zelda)
     NameChange.objects.create(
         user=zelda.user,
         old_name="Zelda Before",
@@ -233,6 +263,18 @@ def test_the_export_holds_every_note_about_the_person_whoever_may_read_it(
         "203.0.113.10",  # signed in with the address typed in capitals
     }
     assert data["sign_in_lockouts"][0]["failures"] == 2
+    assert [p["plan"] for p in data["learning_day_plans"]] == ["about-her-plan"]
+    assert [s["title"] for s in data["sessions_led"]] == ["about-her-session"]
+    assert data["session_sign_ups"] == [
+        {
+            "session": "Mia's session",
+            "leader": "Mia Manager",
+            "starts_at": data["session_sign_ups"][0]["starts_at"],
+            "attended": True,
+        }
+    ]
+    assert [a["line"] for a in data["session_answers"]] == ["about-her-answer"]
+    assert [t["demo_title"] for t in data["hackathon_teams"]] == ["Flaky test finder"]
     assert "Tracing for everyone" in {a["title"] for a in data["learning_they_logged"]}
     history = data["change_history"]["feedbacknote"]
     assert {"changed-by-her", "changed-by-mia"} <= {
