@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from growth.admin.base import GrowthAdmin
+from growth.admin.base import GrowthAdmin, GrowthInline
 from growth.models import (
     Hackathon,
     HackathonTeam,
@@ -14,7 +14,7 @@ from growth.models import (
 )
 
 
-class SessionSignupInline(admin.TabularInline):
+class SessionSignupInline(GrowthInline):
     model = SessionSignup
     extra = 0
     autocomplete_fields = ("engineer",)

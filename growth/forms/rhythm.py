@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout
+from crispy_forms.layout import Div
 from django import forms
 from django.db.models import Q
 
 from growth.forms import dates
+from growth.forms.layout import inner_helper
 from growth.forms.text import CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import Competency, Goal, GoalStatus, LearningDayPlan, SprintCadence
 from growth.models.rhythm import MAX_LEARNING_DAY_HOURS
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the template's form carries the token
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class SprintCadenceForm(forms.ModelForm):
@@ -53,7 +45,7 @@ class SprintCadenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.today = today
         dates.bound(self.fields["first_sprint_start"], self._range())
-        self.helper = _helper(
+        self.helper = inner_helper(
             Div(
                 Div("sprint_weeks", css_class="col-sm-4"),
                 Div("first_sprint_start", css_class="col-sm-4"),
@@ -132,7 +124,7 @@ class LearningDayForm(forms.ModelForm):
         ]
         if self.after:
             names += ["done", "hours"]
-        self.helper = _helper(*names)
+        self.helper = inner_helper(*names)
 
     def clean_hours(self):
         hours = self.cleaned_data.get("hours")

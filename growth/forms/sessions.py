@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout
+from crispy_forms.layout import Div
 from django import forms
 from django.db.models import Q
 
+from growth.forms.layout import inner_helper
 from growth.forms.text import CountedTextarea
 from growth.models import Competency, Engineer, Hackathon, HackathonTeam
 from growth.models.sessions import (
@@ -19,13 +19,19 @@ from growth.models.sessions import (
     TopicKind,
 )
 
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the template's form carries the token
-    helper.layout = Layout(*fields)
-    return helper
+# What a leader writes about their session: the form's fields, and what the
+# views hand the services.
+SESSION_FIELDS = (
+    "title",
+    "topic_kind",
+    "competency",
+    "description",
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "capacity",
+    "for_newcomers",
+)
 
 
 class SessionForm(forms.ModelForm):
@@ -33,17 +39,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = LearningSession
-        fields = [
-            "title",
-            "topic_kind",
-            "competency",
-            "description",
-            "starts_at",
-            "duration_minutes",
-            "place",
-            "capacity",
-            "for_newcomers",
-        ]
+        fields = list(SESSION_FIELDS)
         labels = {
             "topic_kind": "Topic",
             "competency": "Competency",
@@ -77,7 +73,7 @@ class SessionForm(forms.ModelForm):
         ).order_by("kind", "name")
         self.fields["competency"].required = False
         self.fields["competency"].empty_label = "None"
-        self.helper = _helper(
+        self.helper = inner_helper(
             "title",
             Div(
                 Div("topic_kind", css_class="col-sm-6"),
@@ -166,7 +162,7 @@ class AttendanceForm(forms.Form):
             self.initial["attended"] = [
                 s.engineer_id for s in signups if s.attended is not False
             ]
-        self.helper = _helper(
+        self.helper = inner_helper(
             Div("attended", css_class="border rounded px-3 pt-2 mb-3 attendee-list"),
             "also",
         )
@@ -191,7 +187,7 @@ class SessionFeedbackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("useful", "line")
+        self.helper = inner_helper("useful", "line")
 
 
 class HackathonForm(forms.ModelForm):
@@ -206,7 +202,7 @@ class HackathonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = inner_helper(
             "title",
             "theme",
             Div(
@@ -248,4 +244,4 @@ class DemoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("demo_title", "demo_link", "demo_summary")
+        self.helper = inner_helper("demo_title", "demo_link", "demo_summary")

@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 
 from growth import policy
 from growth.forms.sessions import (
+    SESSION_FIELDS,
     AttendanceForm,
     DemoForm,
     HackathonForm,
@@ -28,18 +29,6 @@ from growth.selectors import sessions as selectors
 from growth.services import sessions as services
 from growth.services.notifications import notifications_settle
 from growth.services.submissions import create_once, submission_key
-
-SESSION_FIELDS = (
-    "title",
-    "topic_kind",
-    "competency",
-    "description",
-    "starts_at",
-    "duration_minutes",
-    "place",
-    "capacity",
-    "for_newcomers",
-)
 
 
 def _me(request) -> Engineer:

@@ -340,7 +340,7 @@ def test_a_double_submitted_add_makes_one_person(
 
 
 @pytest.mark.service("postgres")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_adds_at_once_make_one_person_and_one_email(cast):
     mail.outbox.clear()
     responses = post_twice_at_once(cast.staff, ADD_PERSON, person_form(cast))

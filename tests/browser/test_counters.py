@@ -12,7 +12,7 @@ from tests.browser.test_csp import watch_violations
 
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -11,7 +11,7 @@ from tests.conftest import CHROMIUM  # noqa: F401  (the marker below needs it)
 
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -16,11 +16,12 @@ import pytest
 from growth.models import ActionItem
 from tests import factories
 
-# serialized_rollback puts back the migrations' competencies and reminder rules,
-# which the flush after a transactional test would otherwise take from the next.
+# Committed, for the live server's thread; the flush after each test takes the
+# migrations' competencies and reminder rules, which tests/conftest.py's
+# ``_seeded`` puts back before the next.
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 FOCUSED_ID = "document.activeElement && document.activeElement.id"

@@ -26,7 +26,7 @@ from tests.reminders_support import only_rules
 
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -13,7 +13,7 @@ from tests.browser.test_axe import DESKTOP, PHONE, axe_findings, report
 pytest_plugins = ["tests.oidc_support"]
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 CALLBACK = "/accounts/oidc/callback/"

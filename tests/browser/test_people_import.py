@@ -13,7 +13,7 @@ from tests.growth.test_people_import import dataset, people_rows
 
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

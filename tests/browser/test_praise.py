@@ -12,7 +12,7 @@ from tests import factories
 
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

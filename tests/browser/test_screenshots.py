@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# serialized_rollback puts back the migrations' competencies and reminder rules,
-# which the flush after a transactional test would otherwise take from the next.
+# Committed, for the live server's thread; the flush after each test takes the
+# migrations' competencies and reminder rules, which tests/conftest.py's
+# ``_seeded`` puts back before the next.
 pytestmark = [
     pytest.mark.service("chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "screenshot-pass-123"

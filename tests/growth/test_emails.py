@@ -16,6 +16,7 @@ from growth.models import (
     ReminderKind,
     ReminderPreference,
     ReminderStatus,
+    SprintCadence,
 )
 from growth.models.reminders import IN_APP_ONLY
 from growth.reminders import (
@@ -24,6 +25,7 @@ from growth.reminders import (
     notify_feedback_requested,
     sweep,
 )
+from growth.services import sessions
 from growth.services.feedback import feedback_comment_create, feedback_note_rate
 from tests import factories
 from tests.reminders_support import memory_broker, seed_defaults, utc
@@ -90,6 +92,28 @@ def sent(cast, broker):
     Goal.objects.filter(pk=goal.pk).update(updated_at=days_ago(30))
     notify_feedback_received(note=note, now=NOW)
     notify_feedback_requested(request=request, now=NOW)
+    # One-week sprints from Tuesday 24 November: the learning day is Tuesday
+    # 1 December, tomorrow, so the platform team hears of it this morning.
+    SprintCadence.objects.create(
+        team=cast.platform,
+        sprint_weeks=1,
+        first_sprint_start=datetime.date(2026, 11, 24),
+        learning_weekday=1,
+    )
+    # Mia cancels the session alice signed up for.
+    session = sessions.learning_session_propose(
+        leader=cast.mia,
+        created_by=cast.mia.user,
+        title="Tracing 101",
+        topic_kind="technical",
+        starts_at=NOW + datetime.timedelta(days=3),
+        duration_minutes=60,
+        capacity=10,
+        now=NOW,
+    )
+    sessions.learning_session_schedule(session=session, now=NOW)
+    sessions.session_sign_up(session=session, engineer=cast.alice, now=NOW)
+    sessions.learning_session_cancel(session=session, now=NOW)
     sweep(now=NOW)
     # After the sweep, whose digest counts the note as not read yet.
     feedback_comment_create(note=note, author=cast.alice.user, body=SECRETS[6], now=NOW)
