@@ -15,11 +15,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
-from accounts.invitations import invitations_send
 from accounts.models import User, time_zone_choices
 from growth.models import Engineer
+from growth.services.people import person_create
 
 ACCOUNT_FIELDS = ("email", "display_name", "time_zone")
 
@@ -83,19 +83,6 @@ class PersonAddForm(forms.ModelForm):
         self.account = account
         return cleaned
 
-    def save_person(self, *, engineer: Engineer, invited_by: User) -> Engineer:
-        """Create the account (unusable password) and ``engineer`` together;
-        invite them once the transaction commits if the form says so."""
-        with transaction.atomic():
-            account = self.account
-            account.set_unusable_password()
-            account.save()
-            engineer.user = account
-            engineer.save()
-            if self.cleaned_data["send_invitation"]:
-                invitations_send(users=[account], invited_by=invited_by)
-        return engineer
-
 
 class PersonAddAdminMixin:
     """The engineer admin's add page as one form: ``PersonAddForm``."""
@@ -128,7 +115,12 @@ class PersonAddAdminMixin:
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        form.save_person(engineer=obj, invited_by=request.user)
+        person_create(
+            account=form.account,
+            engineer=obj,
+            invited_by=request.user,
+            invite=form.cleaned_data["send_invitation"],
+        )
         if form.cleaned_data["send_invitation"]:
             self.message_user(
                 request,

@@ -748,14 +748,11 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
             *CADENCE_FIELDS,
         )
     )
-    below: dict[int, list[int]] = defaultdict(list)
-    for pk, manager_id, *_ in people:
-        if manager_id is not None:
-            below[manager_id].append(pk)
+    below, head_ids = reporting_lines((row[0], row[1]) for row in people)
     heads = [
         (pk, user_id, zone)
         for pk, _m, _t, _n, _s, user_id, zone, *_c in people
-        if any(below.get(report) for report in below.get(pk, ()))
+        if pk in head_ids
     ]
     if not heads:
         return {}
@@ -808,6 +805,17 @@ def org_digests(*, today: datetime.date) -> dict[int, tuple[str, dict]]:
 def _pairs(figures: Figures | None) -> list[list[str]]:
     """Each heading with its cell, for the digest's payload."""
     return [list(pair) for pair in zip(HEADERS, cells(figures), strict=True)]
+
+
+def reporting_lines(pairs) -> tuple[dict[int, list[int]], set[int]]:
+    """From (engineer, manager) id pairs: each manager's direct reports, and
+    the managers of managers (whose organisation insight counts)."""
+    below: dict[int, list[int]] = defaultdict(list)
+    for pk, manager_id in pairs:
+        if manager_id is not None:
+            below[manager_id].append(pk)
+    heads = {pk for pk, reports in below.items() if any(below.get(r) for r in reports)}
+    return below, heads
 
 
 def organisation_below(head: int, below: dict[int, list[int]]) -> set[int]:

@@ -17,6 +17,7 @@ from growth.selectors.insight import (
     months_to,
     organisation_below,
     raw_counts,
+    reporting_lines,
 )
 
 
@@ -40,11 +41,7 @@ def insight_counts_refresh(*, now: datetime.datetime) -> int:
         engineers, [(row[0], row[3]) for row in people], months=months, by="engineer"
     )
     team_of = {row[0]: row[2] for row in people}
-    below: dict[int, list[int]] = defaultdict(list)
-    for pk, manager_id, *_ in people:
-        if manager_id is not None:
-            below[manager_id].append(pk)
-    heads = [pk for pk, *_ in people if any(below.get(r) for r in below.get(pk, ()))]
+    below, heads = reporting_lines((row[0], row[1]) for row in people)
     days_of = _learning_days(people, months)
     loggers = _learning_day_loggers(days_of)
     scopes = {None: set(team_of)}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts.invitations import invitations_send
+from accounts.models import User
 from accounts.sessions import user_sessions_end
 from growth.models import Engineer
 
@@ -29,3 +31,19 @@ def engineer_active_set(*, engineer: Engineer, active: bool) -> None:
             user.save(update_fields=["is_active"])
         if not active:
             user_sessions_end(user=user)
+
+
+def person_create(
+    *, account: User, engineer: Engineer, invited_by: User, invite: bool
+) -> Engineer:
+    """Save a new person's account (with no usable password: nobody types
+    anyone's password) and their ``engineer`` profile together; invite them
+    once the transaction commits if ``invite``."""
+    with transaction.atomic():
+        account.set_unusable_password()
+        account.save()
+        engineer.user = account
+        engineer.save()
+        if invite:
+            invitations_send(users=[account], invited_by=invited_by)
+    return engineer
