@@ -71,7 +71,6 @@ from growth.models import (
     LearningDayPlan,
     LearningKind,
     LearningSession,
-    Level,
     Mentorship,
     Notification,
     ReminderKind,
@@ -79,9 +78,9 @@ from growth.models import (
     Sentiment,
     SprintCadence,
     TopicKind,
-    Track,
     Visibility,
 )
+from growth.models.framework import ENGINEERING, RANKS, levels_by_rank
 from growth.services.insight import insight_counts_refresh
 
 DEFAULT_SEED = 1
@@ -98,8 +97,8 @@ LON, BER, NYC, LAX, TYO = (
     "America/Los_Angeles",
     "Asia/Tokyo",
 )
-JUNIOR, MID, SENIOR, STAFF, PRINCIPAL = Level.values
-MANAGEMENT = Track.MANAGEMENT
+JUNIOR, MID, SENIOR, STAFF, PRINCIPAL = RANKS
+MANAGEMENT = "management"
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class Person:
     title: str
     tz: str
     started_days_ago: int
-    track: str = Track.INDIVIDUAL
+    track: str = ENGINEERING
     email: str = ""
     role: str = ""
 
@@ -439,13 +438,14 @@ class _Builder:
             else:
                 user.set_unusable_password()
         User.objects.bulk_create(users.values())
+        levels = levels_by_rank()
         for person in PEOPLE:
             self.eng[person.key] = Engineer.objects.create(
                 user=users[person.key],
                 team=teams[person.team],
                 manager=self.eng[person.manager] if person.manager else None,
-                level=person.level,
-                track=person.track,
+                level=levels[person.track, RANKS[person.level]],
+                level_since=self.started_on(person.key),
                 title=person.title,
                 start_date=self.started_on(person.key),
             )

@@ -3,10 +3,11 @@
 Kept apart from growth/demo.py, which builds the organisation from them.
 """
 
-from growth.models import CompetencyKind, GoalKind, GoalStatus, Level, Sentiment
+from growth.models import CompetencyKind, GoalKind, GoalStatus, Sentiment
+from growth.models.framework import RANKS
 
 TECHNICAL, INTERPERSONAL = CompetencyKind.TECHNICAL, CompetencyKind.INTERPERSONAL
-JUNIOR, MID, SENIOR, STAFF, PRINCIPAL = Level.values
+JUNIOR, MID, SENIOR, STAFF, PRINCIPAL = RANKS
 
 
 def _sections(text: str) -> dict[str, list[str]]:

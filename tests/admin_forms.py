@@ -30,8 +30,8 @@ def engineer_form(engineer, **fields) -> dict:
         "team": engineer.team_id,
         "manager": engineer.manager_id or "",
         "title": engineer.title,
-        "level": engineer.level,
-        "track": engineer.track,
+        "level": engineer.level_id or "",
+        "level_since": engineer.level_since.isoformat() if engineer.level_since else "",
         "start_date": engineer.start_date.isoformat(),
         "is_active": "on" if engineer.is_active else None,
     }

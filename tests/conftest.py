@@ -20,7 +20,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from hypothesis import settings as hypothesis_settings
 
-from growth.models import Competency, ReminderRule
+from growth.models import Competency, Level, ReminderRule
 from tests import factories
 from tests.reminders_support import seed_defaults
 
@@ -143,7 +143,11 @@ def _seeded(request, django_db_setup, django_db_blocker):
         # cache with an id the database no longer has.
         ContentType.objects.clear_cache()
         with django_db_blocker.unblock():
-            if not (Competency.objects.exists() and ReminderRule.objects.exists()):
+            if not (
+                Competency.objects.exists()
+                and ReminderRule.objects.exists()
+                and Level.objects.exists()
+            ):
                 seed_defaults()
     yield
 

@@ -18,10 +18,12 @@ from growth.models import (
     GoalKind,
     LearningActivity,
     LearningKind,
+    Level,
     Mentorship,
     Sentiment,
     Visibility,
 )
+from growth.models.framework import ENGINEERING, RANKS
 
 _seq = itertools.count(1)
 
@@ -39,12 +41,24 @@ def make_team(name: str | None = None) -> Team:
     return Team.objects.create(name=name or f"Team {next(_seq)}")
 
 
+def level(key: str = "mid", track: str = ENGINEERING) -> Level:
+    """A level of the migrated framework, by key or by the old names
+    (``"senior"`` on the management track is its third rung)."""
+    levels = Level.objects.filter(track__key=track)
+    return levels.get(rank=RANKS[key]) if key in RANKS else levels.get(key=key)
+
+
 def make_engineer(
     name: str | None = None, *, team=None, manager=None, **fields
 ) -> Engineer:
+    """An engineer, at ``level`` (a Level or its key; mid by default) of
+    ``track`` (engineering by default)."""
     user_fields = {
         k: fields.pop(k) for k in ("email", "time_zone", "is_staff") if k in fields
     }
+    track = fields.pop("track", ENGINEERING)
+    if isinstance(fields.get("level", "mid"), str):
+        fields["level"] = level(fields.get("level", "mid"), track)
     user = make_user(name, **user_fields)
     return Engineer.objects.create(
         user=user, team=team or make_team(), manager=manager, **fields

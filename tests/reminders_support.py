@@ -32,10 +32,12 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
+from django.utils.text import slugify
 from kombu.transport.memory import Channel
 
 from accounts.models import Team, User
 from growth.models import (
+    Competency,
     Engineer,
     FeedbackNote,
     Goal,
@@ -71,7 +73,20 @@ def seed_defaults() -> None:
     """Put back what the data migration seeds: the default competencies and one
     rule per kind. A transactional test's flush removes them for every test
     that runs after it in the same process."""
-    for name in ("0002_default_competencies_and_rules", "0017_sprint_rhythm"):
+    first = importlib.import_module(
+        "growth.migrations.0002_default_competencies_and_rules"
+    )
+    for name, kind, description in first.COMPETENCIES:
+        Competency.objects.get_or_create(
+            key=slugify(name),
+            defaults={"name": name, "kind": kind, "description": description},
+        )
+    for kind, cadence_days, description in first.RULES:
+        ReminderRule.objects.get_or_create(
+            kind=kind,
+            defaults={"cadence_days": cadence_days, "description": description},
+        )
+    for name in ("0017_sprint_rhythm", "0021_career_framework"):
         importlib.import_module(f"growth.migrations.{name}").seed(django_apps, None)
 
 

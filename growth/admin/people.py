@@ -119,13 +119,18 @@ class EngineerAdmin(PersonAddAdminMixin, PeopleImportMixin, HistoryAdmin):
         "team",
         "manager",
         "level",
-        "track",
         "title",
         "start_date",
         "is_active",
     )
-    list_select_related = ("user", "team", "manager__user")
-    list_filter = ("team", ("manager", EngineerFilter), "level", "track", "is_active")
+    list_select_related = ("user", "team", "manager__user", "level__track")
+    list_filter = (
+        "team",
+        ("manager", EngineerFilter),
+        "level__track",
+        "level",
+        "is_active",
+    )
     search_fields = ("user__display_name", "user__email", "title")
     search_help_text = "Search by name, email or title."
     autocomplete_fields = ("user", "team", "manager")
@@ -134,7 +139,18 @@ class EngineerAdmin(PersonAddAdminMixin, PeopleImportMixin, HistoryAdmin):
     ordering = ("user__display_name",)
     fieldsets = (
         (None, {"fields": ("user", "team", "manager", "title")}),
-        ("Career", {"fields": ("level", "track", "start_date", "is_active")}),
+        (
+            "Career",
+            {
+                "fields": (
+                    "level",
+                    "level_since",
+                    "start_date",
+                    "is_active",
+                    "shares_assessments_with_mentors",
+                )
+            },
+        ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ["collapse"]}),
     )
     inlines = (MentorshipAsMentorInline, MentorshipAsMenteeInline)

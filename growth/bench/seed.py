@@ -39,15 +39,14 @@ from growth.models import (
     GoalStatus,
     LearningActivity,
     LearningKind,
-    Level,
     Mentorship,
     Notification,
     RequestStatus,
     Sentiment,
     SprintCadence,
-    Track,
     Visibility,
 )
+from growth.models.framework import ENGINEERING, MANAGEMENT, levels_by_rank
 
 BATCH = 5000
 HISTORY_DAYS = 3 * 365
@@ -226,11 +225,11 @@ class _Organisation:
         start = (self.now - datetime.timedelta(days=HISTORY_DAYS + 400)).date()
 
         # The head of engineering, then the managers who report to them.
+        levels = levels_by_rank()
         head = Engineer.objects.create(
             user=users[1],
             team=teams[0],
-            level=Level.PRINCIPAL,
-            track=Track.MANAGEMENT,
+            level=levels[MANAGEMENT, 5],
             start_date=start,
         )
         managers = [
@@ -238,8 +237,7 @@ class _Organisation:
                 user=users[i],
                 team=teams[i % len(teams)],
                 manager=head,
-                level=rng.choice([Level.SENIOR, Level.STAFF]),
-                track=Track.MANAGEMENT,
+                level=levels[MANAGEMENT, rng.choice([3, 4])],
                 start_date=start,
             )
             for i in range(sizes.managers)
@@ -261,7 +259,7 @@ class _Organisation:
                     user=users[i],
                     team_id=manager.team_id,
                     manager=manager,
-                    level=rng.choice(Level.values[:4]),
+                    level=levels[ENGINEERING, rng.randint(1, 4)],
                     start_date=start + datetime.timedelta(days=rng.randrange(1200)),
                 )
             )
@@ -279,11 +277,7 @@ class _Organisation:
 
     def mentorships(self) -> None:
         rng, sizes = self.rng, self.sizes
-        seniors = [
-            e.pk
-            for e in self.engineers
-            if e.level in (Level.SENIOR, Level.STAFF, Level.PRINCIPAL)
-        ]
+        seniors = [e.pk for e in self.engineers if e.level.is_senior]
         everyone = [e.pk for e in self.engineers[1:]]
         pairs = [(self.engineers[2].pk, self.bench_engineer.pk)]
         # The bench manager mentors three people outside their team.
@@ -587,11 +581,7 @@ class _Organisation:
 
     def learning(self) -> None:
         rng, sizes, now = self.rng, self.sizes, self.now
-        seniors = [
-            e.pk
-            for e in self.engineers
-            if e.level in (Level.SENIOR, Level.STAFF, Level.PRINCIPAL)
-        ]
+        seniors = [e.pk for e in self.engineers if e.level.is_senior]
         about = [e.pk for e in self.engineers[1:]]
         kinds = [kind for kind, weight, _ in LEARNING_MIX for _ in range(weight)]
         titles = {kind: title for kind, _, title in LEARNING_MIX}

@@ -51,13 +51,13 @@ class PersonAddForm(forms.ModelForm):
     fieldsets = (
         ("Account", {"fields": ACCOUNT_FIELDS}),
         ("Where they sit", {"fields": ("team", "manager", "title")}),
-        ("Career", {"fields": ("level", "track", "start_date")}),
+        ("Career", {"fields": ("level", "level_since", "start_date")}),
         ("Invitation", {"fields": ("send_invitation",)}),
     )
 
     class Meta:
         model = Engineer
-        fields = ("team", "manager", "level", "track", "title", "start_date")
+        fields = ("team", "manager", "level", "level_since", "title", "start_date")
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()

@@ -7,6 +7,20 @@ from growth.models.feedback import (
     Sentiment,
     Visibility,
 )
+from growth.models.framework import (
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
+    Competency,
+    CompetencyArea,
+    CompetencyKind,
+    Expectation,
+    Level,
+    Rating,
+    Readiness,
+    ReadinessStatus,
+    Track,
+)
 from growth.models.goals import Goal, GoalCheckIn, GoalKind, GoalStatus
 from growth.models.imports import PendingImport
 from growth.models.insight import InsightCount
@@ -16,14 +30,7 @@ from growth.models.learning import (
     LearningActivity,
     LearningKind,
 )
-from growth.models.people import (
-    Competency,
-    CompetencyKind,
-    Engineer,
-    Level,
-    Mentorship,
-    Track,
-)
+from growth.models.people import Engineer, Mentorship
 from growth.models.reminders import (
     DEFAULT_RULES,
     NOTICE_KIND_CHOICES,
@@ -54,13 +61,18 @@ __all__ = [
     "PUBLIC_LEARNING_KINDS",
     "ActionItem",
     "AgendaItem",
+    "Assessment",
+    "AssessmentRating",
+    "AssessmentRole",
     "Attendance",
     "CheckIn",
     "CheckInKind",
     "Competency",
+    "CompetencyArea",
     "CompetencyKind",
     "Engineer",
     "EventKind",
+    "Expectation",
     "FeedbackComment",
     "FeedbackNote",
     "FeedbackRequest",
@@ -79,6 +91,9 @@ __all__ = [
     "Mentorship",
     "Notification",
     "PendingImport",
+    "Rating",
+    "Readiness",
+    "ReadinessStatus",
     "Reminder",
     "ReminderKind",
     "ReminderPreference",

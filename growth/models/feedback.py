@@ -12,8 +12,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from growth.models import limits
+from growth.models.framework import CompetencyKind
 from growth.models.limits import LimitedTextField, within_limits
-from growth.models.people import CompetencyKind
 
 
 class Sentiment(models.TextChoices):

@@ -71,6 +71,14 @@ class LearningActivity(models.Model):
         blank=True,
         related_name="learning_activities",
     )
+    competency = models.ForeignKey(
+        "growth.Competency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_activities",
+        help_text="The competency it grew, so it counts as evidence there.",
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

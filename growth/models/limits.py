@@ -38,6 +38,14 @@ COMPETENCY_NAME = 100
 # Written by admins.
 COMPETENCY_DESCRIPTION = 2_000
 REMINDER_RULE_DESCRIPTION = 1_000
+# The career framework, written by admins or imported from files.
+FRAMEWORK_NAME = 100
+FRAMEWORK_DESCRIPTION = 2_000
+EXPECTATION_STATEMENT = 1_000
+EXPECTATION_EXAMPLES = 3_000
+# Assessments and readiness, written by an engineer and their manager.
+ASSESSMENT_COMMENT = 1_000
+READINESS_SUMMARY = 5_000
 
 
 class LengthLimitValidator(MaxLengthValidator):

@@ -11,20 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from growth.models import limits
-from growth.models.limits import LimitedCharField, LimitedTextField, within_limits
-
-
-class Level(models.TextChoices):
-    JUNIOR = "junior", "Junior"
-    MID = "mid", "Mid-level"
-    SENIOR = "senior", "Senior"
-    STAFF = "staff", "Staff"
-    PRINCIPAL = "principal", "Principal"
-
-
-class Track(models.TextChoices):
-    INDIVIDUAL = "ic", "Individual contributor"
-    MANAGEMENT = "management", "Management"
+from growth.models.limits import LimitedCharField, within_limits
 
 
 class EngineerQuerySet(models.QuerySet):
@@ -59,9 +46,26 @@ class Engineer(models.Model):
         related_name="reports",
         help_text="The engineer this person reports to.",
     )
-    level = models.CharField(max_length=20, choices=Level.choices, default=Level.MID)
-    track = models.CharField(
-        max_length=20, choices=Track.choices, default=Track.INDIVIDUAL
+    level = models.ForeignKey(
+        "growth.Level",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engineers",
+        help_text="Their level on a track of the career framework; the level names "
+        "the track.",
+    )
+    level_since = models.DateField(
+        "at this level since",
+        null=True,
+        blank=True,
+        help_text="When the level took effect; the history keeps each change.",
+    )
+    shares_assessments_with_mentors = models.BooleanField(
+        "mentors read my assessments",
+        default=False,
+        help_text="Lets their active mentors read their framework assessments and "
+        "readiness.",
     )
     title = LimitedCharField(
         max_length=limits.ENGINEER_TITLE, blank=True, help_text="e.g. Backend engineer"
@@ -105,6 +109,11 @@ class Engineer(models.Model):
     @property
     def name(self) -> str:
         return str(self.user)
+
+    @property
+    def track(self):
+        """The track of their level, or None before a level is set."""
+        return self.level.track if self.level_id else None
 
     def clean(self):
         super().clean()
@@ -264,33 +273,3 @@ class Mentorship(models.Model):
                     "ended_on": "A mentorship ends on the day it is ended, not in the future."
                 }
             )
-
-
-class CompetencyKind(models.TextChoices):
-    TECHNICAL = "technical", "Technical"
-    INTERPERSONAL = "interpersonal", "Interpersonal"
-
-
-class Competency(models.Model):
-    """A named skill that feedback and goals refer to."""
-
-    name = LimitedCharField(max_length=limits.COMPETENCY_NAME, unique=True)
-    kind = models.CharField(max_length=20, choices=CompetencyKind.choices)
-    description = LimitedTextField(max_length=limits.COMPETENCY_DESCRIPTION, blank=True)
-    is_active = models.BooleanField(
-        "active", default=True, help_text="Retired competencies are kept for history."
-    )
-
-    class Meta:
-        ordering = ["kind", "name"]
-        verbose_name_plural = "competencies"
-        constraints = [
-            within_limits(
-                "competency_text_within_limits",
-                name=limits.COMPETENCY_NAME,
-                description=limits.COMPETENCY_DESCRIPTION,
-            ),
-        ]
-
-    def __str__(self):
-        return self.name

@@ -72,7 +72,9 @@ def _name(path: str) -> list[str]:
 
 # The dashboard's header and people: the engineer, their team and manager.
 ENGINEER_HEADER = (
-    "level",
+    "level__name",
+    "level__is_senior",
+    "level__track__name",
     "title",
     "team__name",
     "manager__user",
@@ -97,7 +99,7 @@ def dashboard_engineer(access: Access, pk: int) -> Engineer:
     My 1:1s card (``open_action_items``, ``agenda_points``); else a 404."""
     engineers = (
         Engineer.objects.visible_to(access)
-        .select_related("user", "team__cadence", "manager__user")
+        .select_related("user", "team__cadence", "manager__user", "level__track")
         .only(*ENGINEER_HEADER, *rhythm.CADENCE_FIELDS)
         .annotate(**rhythm.latest_plan_annotations())
     )

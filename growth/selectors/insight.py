@@ -51,7 +51,7 @@ from growth.models import (
     Visibility,
 )
 from growth.selectors.checkins import check_in_due_on
-from growth.selectors.leadership import SENIOR_LEVELS, is_newcomer
+from growth.selectors.leadership import is_newcomer
 
 MONTHS = 6  # the months shown, this one included
 MIN_GROUP = 5  # the smallest team whose figures are shown
@@ -479,7 +479,7 @@ def _sessions(raw, scope, group, first, last, index) -> None:
         LearningActivity.objects.filter(
             kind=LearningKind.LEARNING_SESSION,
             led_by_id__in=scope,
-            led_by__level__in=SENIOR_LEVELS,
+            led_by__level__is_senior=True,
             date__gte=first.start,
             date__lte=last.as_of,
         )

@@ -26,11 +26,9 @@ from growth.models import (
     Engineer,
     LearningActivity,
     LearningKind,
-    Level,
     Mentorship,
 )
 
-SENIOR_LEVELS = (Level.SENIOR, Level.STAFF, Level.PRINCIPAL)
 WINDOW = datetime.timedelta(days=365)  # "the last year", for sessions
 
 
@@ -138,7 +136,8 @@ class Leadership:
 
 
 def is_senior(engineer) -> bool:
-    return engineer.level in SENIOR_LEVELS
+    """At a level the framework counts as senior (read with the engineer)."""
+    return engineer.level_id is not None and engineer.level.is_senior
 
 
 def leadership_of_engineer(engineer) -> Leadership | None:
@@ -160,7 +159,7 @@ def leadership_of(engineer_ids, *, today: datetime.date) -> list[Leadership]:
     """The leadership of the senior-and-above among ``engineer_ids``, by
     name: one query."""
     rows = (
-        Engineer.objects.filter(pk__in=engineer_ids, level__in=SENIOR_LEVELS)
+        Engineer.objects.filter(pk__in=engineer_ids, level__is_senior=True)
         .annotate(**leadership_counts(today=today))
         .order_by("user__display_name", "pk")
         .values_list(

@@ -36,7 +36,7 @@ from import_export.tmp_storages import BaseStorage
 from accounts.invitations import invitations_send
 from accounts.models import NameChange, Team, User, validate_time_zone
 from accounts.names import name_key
-from growth.models import Engineer, Level, Mentorship, PendingImport, Track, limits
+from growth.models import Engineer, Level, Mentorship, PendingImport, limits
 from growth.services.people import engineer_active_set
 
 # The columns, in the order the export writes them. Only email, name and team
@@ -88,12 +88,31 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _choice(value: str, choices) -> str | None:
-    """The stored value of ``value``, given as a value or a label, any case."""
-    wanted = value.casefold()
-    for stored, label in choices:
-        if wanted in (stored.casefold(), str(label).casefold()):
-            return stored
+def _named(text: str, key: str, name: str) -> bool:
+    return text.casefold() in (key.casefold(), name.casefold())
+
+
+def _level(row, track: str, level: str, levels: list[Level]) -> Level | None:
+    """The framework's level a row names, by key or name, any case: within
+    the track the row names, or the only level of that name on any track."""
+    candidates = levels
+    if track:
+        candidates = [lv for lv in levels if _named(track, lv.track.key, lv.track.name)]
+        if not candidates:
+            known = ", ".join(dict.fromkeys(lv.track.key for lv in levels))
+            row.refuse("track", f"{track!r} is not a track; use one of {known}.")
+            return None
+    if not level:
+        row.refuse("level", "Name their level on the track as well.")
+        return None
+    found = [lv for lv in candidates if _named(level, lv.key, lv.name)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        row.refuse("track", f"{level!r} is a level of several tracks; name the track.")
+    else:
+        known = ", ".join(lv.key for lv in candidates)
+        row.refuse("level", f"{level!r} is not a level; use one of {known}.")
     return None
 
 
@@ -227,6 +246,7 @@ def people_import_plan(*, dataset: tablib.Dataset) -> Plan:
 def _read_rows(plan: Plan) -> None:
     """Clean each row's cells, one column at a time, naming the column at fault."""
     first_row_of: dict[str, int] = {}
+    levels = list(Level.objects.select_related("track").order_by("track", "rank"))
     for row in plan.rows:
         v = row.values
         email = _text(v.get("email")).lower()
@@ -259,16 +279,11 @@ def _read_rows(plan: Plan) -> None:
             row.manager_email = manager
             if manager and manager == email:
                 row.refuse("manager_email", "A person cannot be their own manager.")
-        for column, choices in (("track", Track.choices), ("level", Level.choices)):
-            text = _text(v.get(column))
-            if not text:
-                continue
-            stored = _choice(text, choices)
-            if stored is None:
-                known = ", ".join(f"{value} ({label})" for value, label in choices)
-                row.refuse(column, f"{text!r} is not a {column}; use one of {known}.")
-            else:
-                row.engineer_fields[column] = stored
+        track, level = _text(v.get("track")), _text(v.get("level"))
+        if track or level:
+            found = _level(row, track, level, levels)
+            if found is not None:
+                row.engineer_fields["level"] = found
         if "title" in v:
             title = _text(v.get("title"))
             if len(title) > limits.ENGINEER_TITLE:
@@ -448,7 +463,11 @@ def _changes(row: PlannedRow, teams: dict[str, Team], mentors: set[str]) -> list
         current = engineer.manager.user.email if engineer.manager else ""
         if current != row.manager_email:
             changed.append("manager_email")
-    for column in ("track", "level", "title", "start_date"):
+    if "level" in row.engineer_fields and (
+        engineer.level_id != row.engineer_fields["level"].pk
+    ):
+        changed.append("level")
+    for column in ("title", "start_date"):
         if column in row.engineer_fields and (
             getattr(engineer, column) != row.engineer_fields[column]
         ):
@@ -506,6 +525,8 @@ def people_import_apply(*, plan: Plan, by: User | None) -> Plan:
         profiles = []
         for row in new_rows:
             fields = {"start_date": today, **row.engineer_fields}
+            if "level" in fields:
+                fields["level_since"] = fields["start_date"]
             row.engineer = Engineer(
                 user=row.user,
                 team=teams[row.team_name.casefold()],
@@ -538,9 +559,13 @@ def people_import_apply(*, plan: Plan, by: User | None) -> Plan:
                 accounts.append(user)
             if row.team_name:
                 engineer.team = teams[row.team_name.casefold()]
-            for column in ("track", "level", "title", "start_date"):
+            for column in ("title", "start_date"):
                 if column in row.engineer_fields:
                     setattr(engineer, column, row.engineer_fields[column])
+            # A new level takes effect on the day of the import.
+            if "level" in row.changes:
+                engineer.level = row.engineer_fields["level"]
+                engineer.level_since = today
             if "active" in row.changes:
                 (returning if row.engineer_fields["is_active"] else leaving).append(
                     engineer
@@ -575,7 +600,15 @@ def people_import_apply(*, plan: Plan, by: User | None) -> Plan:
         written = [row.engineer for row in rows]
         Engineer.objects.bulk_update(
             written,
-            ["team", "manager", "track", "level", "title", "start_date", "updated_at"],
+            [
+                "team",
+                "manager",
+                "level",
+                "level_since",
+                "title",
+                "start_date",
+                "updated_at",
+            ],
         )
 
         # Leaving and coming back: the account follows, and sessions end.
@@ -654,7 +687,9 @@ def people_file_read(data: bytes, *, file_format: str) -> tablib.Dataset:
 def people_export(*, engineers: Iterable[Engineer] | None = None) -> tablib.Dataset:
     """The people of ``engineers`` (everyone by default) in the import's columns:
     importing the file again changes nothing."""
-    queryset = Engineer.objects.select_related("user", "team", "manager__user")
+    queryset = Engineer.objects.select_related(
+        "user", "team", "manager__user", "level__track"
+    )
     if engineers is not None:
         queryset = queryset.filter(pk__in=[e.pk for e in engineers])
     mentors: dict[int, list[str]] = {}
@@ -674,8 +709,8 @@ def people_export(*, engineers: Iterable[Engineer] | None = None) -> tablib.Data
                 user.display_name,
                 engineer.team.name,
                 engineer.manager.user.email if engineer.manager else "",
-                engineer.track,
-                engineer.level,
+                engineer.level.track.key if engineer.level else "",
+                engineer.level.key if engineer.level else "",
                 engineer.title,
                 engineer.start_date.isoformat(),
                 user.time_zone,

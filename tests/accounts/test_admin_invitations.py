@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.invitations import invitation_send
 from accounts.models import Invitation, User
-from growth.models import Engineer
+from growth.models import Engineer, Level
 from tests import factories
 from tests.concurrency import post_twice_at_once
 
@@ -237,8 +237,8 @@ def person_form(cast, **fields) -> dict:
         "time_zone": "Europe/Paris",
         "team": cast.platform.pk,
         "manager": cast.mia.pk,
-        "level": "senior",
-        "track": "ic",
+        "level": Level.objects.get(track__key="engineering", key="senior").pk,
+        "level_since": "2026-12-01",
         "title": "Backend engineer",
         "start_date": "2026-12-01",
         "send_invitation": "on",
@@ -258,7 +258,7 @@ def test_the_add_form_is_one_form_without_a_password(staff_client, cast):
         "team",
         "manager",
         "level",
-        "track",
+        "level_since",
         "title",
         "start_date",
         "send_invitation",
@@ -279,11 +279,12 @@ def test_adding_a_person_makes_the_account_the_engineer_and_one_email(
     assert engineer.user.time_zone == "Europe/Paris"
     assert not engineer.user.has_usable_password()
     assert (engineer.team, engineer.manager) == (cast.platform, cast.mia)
-    assert (engineer.level, engineer.track, engineer.title) == (
+    assert (engineer.level.key, engineer.track.key, engineer.title) == (
         "senior",
-        "ic",
+        "engineering",
         "Backend engineer",
     )
+    assert engineer.level_since == datetime.date(2026, 12, 1)
     assert engineer.start_date == datetime.date(2026, 12, 1)
     assert [email.to for email in mail.outbox] == [["nia@example.com"]]
     assert Invitation.objects.get().invited_by == cast.staff

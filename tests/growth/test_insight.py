@@ -72,7 +72,7 @@ def org(db) -> Org:
     o.b = [
         e(f"Beta {i}", team=o.beta, manager=o.nils, start_date=OLD) for i in range(1, 5)
     ]
-    o.b[0].level = "senior"
+    o.b[0].level = factories.level("senior")
     o.b[0].save()
     o.g = [
         e(f"Gamma {i}", team=o.gamma, manager=o.nils, start_date=OLD)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Invitation, Team, User
-from growth.models import Engineer, Mentorship, PendingImport
+from growth.models import Engineer, Level, Mentorship, PendingImport
 from growth.services.people_import import (
     COLUMNS,
     people_export,
@@ -39,8 +39,10 @@ def people_rows(count: int, *, prefix: str = "p") -> list[list[str]]:
                 f"Imported {prefix.upper()} {i:03}",
                 f"Team {i % 10}" if prefix == "p" else f"Team {prefix}{i % 10}",
                 f"{prefix}{manager:03}@example.com" if manager < count else "",
-                "ic" if i < count - 20 else "Management",
-                ["junior", "Mid-level", "senior", "staff", "PRINCIPAL"][i % 5],
+                "engineering" if i < count - 20 else "Management",
+                ["junior", "MID", "senior", "staff", "PRINCIPAL"][i % 5]
+                if i < count - 20
+                else ["Team lead", "DIRECTOR", "vp"][i % 3],
                 "Engineer",
                 "2024-02-01",
                 "Europe/Paris",
@@ -109,8 +111,8 @@ def test_a_file_with_3_bad_rows_writes_nothing_and_names_each_column(db):
     assert plan.error_lines() == [
         "row 8, time_zone: Mars/Olympus is not a known time zone; use a name "
         "like Europe/Paris.",
-        "row 102, level: 'wizard' is not a level; use one of junior (Junior), "
-        "mid (Mid-level), senior (Senior), staff (Staff), principal (Principal).",
+        "row 102, level: 'wizard' is not a level; use one of junior, mid, senior, "
+        "staff, principal.",
         "row 402, manager_email: No person has the email nobody@example.com, in "
         "this file or here.",
     ]
@@ -188,18 +190,35 @@ def test_a_bad_value_is_refused_naming_its_column(db, column, value, message):
     assert not Engineer.objects.exists()
 
 
-def test_track_and_level_take_the_value_or_the_label_in_any_case(db):
-    rows = people_rows(2)
-    rows[0][4], rows[0][5] = "INDIVIDUAL CONTRIBUTOR", "mid-level"
-    rows[1][4], rows[1][5] = "management", "Staff"
+def test_track_and_level_take_the_key_or_the_name_in_any_case(db):
+    rows = people_rows(3)
+    rows[0][4], rows[0][5] = "ENGINEERING", "senior engineer"
+    rows[1][4], rows[1][5] = "management", "Director"
+    rows[2][4], rows[2][5] = "", "Staff Engineer"  # on one track only
 
     imported(rows)
 
-    assert dict(Engineer.objects.values_list("user__email", "track")) == {
-        "p000@example.com": "ic",
-        "p001@example.com": "management",
+    assert set(
+        Engineer.objects.values_list("user__email", "level__track__key", "level__key")
+    ) == {
+        ("p000@example.com", "engineering", "senior"),
+        ("p001@example.com", "management", "director"),
+        ("p002@example.com", "engineering", "staff"),
     }
-    assert set(Engineer.objects.values_list("level", flat=True)) == {"mid", "staff"}
+
+
+def test_a_level_on_two_tracks_needs_its_track_and_a_track_its_level(db):
+    Level.objects.filter(key="team-lead").update(name="Senior engineer")
+    rows = people_rows(2)
+    rows[0][4], rows[0][5] = "", "Senior engineer"
+    rows[1][4], rows[1][5] = "management", ""
+
+    plan = imported(rows)
+
+    assert plan.error_lines() == [
+        "row 2, track: 'Senior engineer' is a level of several tracks; name the track.",
+        "row 3, level: Name their level on the track as well.",
+    ]
 
 
 def test_missing_teams_are_created_by_name_and_existing_ones_found(db):
