@@ -269,7 +269,8 @@ class GroupAdmin(auth_admin.GroupAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "engineer_count", "created_at")
+    list_display = ("name", "engineer_count", "has_teams_webhook", "created_at")
+    fields = ("name", "description", "teams_webhook_url", "created_at")
     search_fields = ("name", "description")
     ordering = ("name",)
     readonly_fields = ("created_at",)
@@ -279,6 +280,16 @@ class TeamAdmin(admin.ModelAdmin):
         return (
             super().get_queryset(request).annotate(engineers_total=Count("engineers"))
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "teams_webhook_url":
+            kwargs["assume_scheme"] = "https"  # Django 6's default, and ours
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Teams webhook", boolean=True)
+    def has_teams_webhook(self, team):
+        # Only whether there is one: the URL is a secret that lets anyone post.
+        return bool(team.teams_webhook_url)
 
     @admin.display(description="engineers", ordering="engineers_total")
     def engineer_count(self, team):

@@ -1,5 +1,6 @@
 import functools
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -201,12 +202,40 @@ class NameChange(models.Model):
         return f"{self.old_name} → {self.new_name}"
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def validate_webhook_url(url: str) -> None:
+    """Refuse a webhook that is not HTTPS: it carries a secret in its path.
+
+    Plain HTTP is allowed to this machine's loopback only, which never leaves
+    it (the tests' fake Teams server listens there).
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return
+    raise ValidationError(
+        "Use the https:// address Teams gave you.", code="webhook_not_https"
+    )
+
+
 class Team(models.Model):
     """A team of engineers; cross-team views group by it."""
 
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(
         blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    teams_webhook_url = models.URLField(
+        "Microsoft Teams webhook",
+        max_length=1000,
+        blank=True,
+        validators=[validate_webhook_url],
+        help_text="A Teams Workflows URL (“Post to a channel when a webhook request "
+        "is received”): the team's channel gets its weekly digest, learning "
+        "sessions and public praise. Keep it secret: anyone with it can post.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

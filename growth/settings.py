@@ -398,11 +398,14 @@ if CELERY_BROKER_URL == FILESYSTEM_BROKER_URL:
     # The filesystem transport expects its folders to exist.
     _queue_dir.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery" / "processed").mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # Broadcasts (a worker's remote control) go here, not to ./control.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     # For workers and beat: a down broker fails in seconds, not minutes. A web
@@ -465,6 +468,25 @@ if min(REMINDER_MAX_ATTEMPTS, REMINDER_RETRY_BASE_SECONDS) < 1 or not (
     raise ImproperlyConfigured(
         "REMINDER_MAX_ATTEMPTS and REMINDER_RETRY_BASE_SECONDS must be at least 1, "
         "and REMINDER_RETRY_MAX_SECONDS between the base and 3000"
+    )
+
+# Slack (growth/chat/slack.py): a workspace bot token turns Slack on; without
+# one nobody is offered Slack and nothing goes there. SLACK_API_URL is the Web
+# API's base (the tests point it at a fake server); SLACK_PUBLIC_CHANNEL, if
+# set, gets public praise and newly scheduled learning sessions.
+SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
+if not SLACK_API_URL.endswith("/"):
+    SLACK_API_URL += "/"
+if not SLACK_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SLACK_API_URL must be an http(s) URL")
+SLACK_PUBLIC_CHANNEL = env_str("SLACK_PUBLIC_CHANNEL")
+# Seconds a Slack or Teams request may take, to connect and to answer; well
+# below the claim timeout, so a hung server never outlives a claim.
+CHAT_TIMEOUT = env_int("CHAT_TIMEOUT", 10)
+if not 1 <= CHAT_TIMEOUT < REMINDER_CLAIM_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured(
+        "CHAT_TIMEOUT must be at least 1 and below REMINDER_CLAIM_TIMEOUT_SECONDS"
     )
 
 # A deleted feedback note is hidden at once; its author can bring it back for

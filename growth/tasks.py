@@ -29,6 +29,17 @@ def send_reminder(self, reminder_id: int) -> str | None:
         raise self.retry(countdown=later.seconds) from None
 
 
+@shared_task(bind=True, max_retries=settings.REMINDER_MAX_ATTEMPTS)
+def send_channel_post(self, post_id: int) -> str | None:
+    """Post one Slack channel or Teams post, once; retry as reminders do."""
+    from growth.chat import outbox  # imports the reminders' delivery
+
+    try:
+        return outbox.deliver_post(post_id)
+    except delivery.RetryLater as later:
+        raise self.retry(countdown=later.seconds) from None
+
+
 @shared_task
 def count_insight() -> int:
     """Count the organisation insight afresh; beat runs it every

@@ -368,6 +368,89 @@ def test_no_email_carries_a_notes_text(
         assert SECRET not in str(reminder.payload) + reminder.subject
 
 
+def test_no_slack_or_teams_message_carries_a_notes_text(
+    client, cast, planted, settings, django_capture_on_commit_callbacks
+):
+    """Everyone on Slack for every kind, every team with a Teams webhook, a
+    public channel: every message the fake servers received names people and
+    counts, never quotes."""
+    from growth.chat.outbox import deliver_post, team_digests_record
+    from growth.models import ChannelPost, ReminderPreference
+    from growth.services.preferences import NOTICE_KINDS
+    from tests.chat_servers import FakeSlack, FakeTeams
+
+    seed_defaults()
+    Engineer.objects.update(start_date=datetime.date(2025, 1, 1))
+    ReminderRule.objects.filter(kind=ReminderKind.WEEKLY_DIGEST).update(
+        enabled=True, digest_weekday=NOW.weekday(), send_hour=NOW.hour
+    )
+    with FakeSlack() as slack, FakeTeams() as teams:
+        settings.SLACK_BOT_TOKEN = slack.token
+        settings.SLACK_API_URL = slack.url
+        settings.SLACK_PUBLIC_CHANNEL = "#kudos"
+        people = [e.user for e in Engineer.objects.select_related("user")]
+        for n, user in enumerate(people):
+            slack.users[user.email] = f"U{n:04d}"
+            ReminderPreference.objects.bulk_create(
+                [
+                    ReminderPreference(user=user, kind=kind, slack_enabled=True)
+                    for kind in NOTICE_KINDS
+                ],
+                ignore_conflicts=True,
+            )
+        for team in (cast.platform, cast.data):
+            team.teams_webhook_url = teams.url(team.name)
+            team.save(update_fields=["teams_webhook_url"])
+        competency = factories.competency("interpersonal")
+        client.force_login(cast.mia.user)
+        with django_capture_on_commit_callbacks(execute=False):
+            client.post(
+                reverse("feedback-create"),
+                {
+                    "engineer": cast.alice.pk,
+                    "kind": "interpersonal",
+                    "competency": competency.pk,
+                    "sentiment": "praise",
+                    **_note_text(SECRET),
+                    "visibility": Visibility.SHARED,
+                },
+            )
+            note = FeedbackNote.objects.latest("pk")
+            client.post(reverse("feedback-comment", args=[note.pk]), {"body": SECRET})
+            client.force_login(cast.alice.user)
+            client.post(reverse("feedback-reply", args=[note.pk]), {"reply": SECRET})
+            client.post(
+                reverse("praise-create"),
+                {
+                    "engineer": cast.bob.pk,
+                    "message": SECRET,
+                    "kind": "technical",
+                    "public": "on",
+                },
+            )
+        factories.make_request(cast.bob, cast.mia, message=SECRET)
+        sweep(now=NOW)
+        team_digests_record(now=NOW)
+        for pk in Reminder.objects.filter(
+            status=ReminderStatus.PENDING, channel="slack"
+        ).values_list("pk", flat=True):
+            deliver(pk, now=NOW)
+        for pk in ChannelPost.objects.values_list("pk", flat=True):
+            deliver_post(pk)
+        messages = [str(r.body) for r in slack.requests + teams.requests]
+        # Not vacuous: direct messages, the public channel and the team cards.
+        assert len(slack.posted()) >= 4
+        assert any(m["channel"] == "#kudos" for m in slack.posted())
+        assert {"praise", "team_digest"} <= set(
+            ChannelPost.objects.filter(status=ReminderStatus.SENT).values_list(
+                "kind", flat=True
+            )
+        )
+        assert len(teams.cards()) >= 3
+    for message in messages:
+        assert SECRET not in message and ALICES not in message
+
+
 def test_organisation_insight_its_csv_and_digest_carry_no_text(client, cast, planted):
     """Counts only: no note's text reaches the insight page, its CSV or the
     organisation section of skip's weekly digest, not even what skip wrote."""

@@ -29,7 +29,8 @@ from growth.spreadsheets import csv_cell
 # --- CSV export, on every changelist of the site ------------------------------
 
 # Fields that never leave the database through an export, whatever the model.
-NEVER_EXPORTED = frozenset({"password"})
+# Secrets: a password's hash, and a Teams webhook (its URL lets anyone post).
+NEVER_EXPORTED = frozenset({"password", "teams_webhook_url"})
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.

@@ -13,12 +13,14 @@ from growth.admin.base import (
     ReadFilter,
 )
 from growth.models import (
+    ChannelPost,
     Notification,
     Reminder,
     ReminderKind,
     ReminderPreference,
     ReminderRule,
     ReminderStatus,
+    SlackIdentity,
     Submission,
 )
 
@@ -108,6 +110,7 @@ class ReminderAdmin(GrowthAdmin):
         "created_at",
         "recipient",
         "kind",
+        "channel",
         "period_key",
         "status",
         "attempts",
@@ -118,6 +121,7 @@ class ReminderAdmin(GrowthAdmin):
     list_select_related = ("recipient",)
     list_filter = (
         "kind",
+        "channel",
         "status",
         ("recipient", admin.RelatedOnlyFieldListFilter),
         "created_at",
@@ -165,11 +169,54 @@ class ReminderAdmin(GrowthAdmin):
         )
 
 
+@admin.register(ChannelPost)
+class ChannelPostAdmin(GrowthAdmin):
+    """The log of posts to the Slack channel and the teams' Teams channels."""
+
+    list_display = (
+        "created_at",
+        "target",
+        "team",
+        "kind",
+        "key",
+        "status",
+        "attempts",
+        "sent_at",
+        "error",
+    )
+    list_select_related = ("team",)
+    list_filter = ("target", "kind", "status", "created_at")
+    search_fields = ("destination", "key", "team__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="last error")
+    def error(self, post):
+        return Truncator(post.last_error).chars(80)
+
+
+@admin.register(SlackIdentity)
+class SlackIdentityAdmin(GrowthAdmin):
+    """Who is who on Slack, as looked up by email; delete a row to look again."""
+
+    list_display = ("user", "slack_user_id", "email", "looked_up_at")
+    list_select_related = ("user",)
+    search_fields = ("user__display_name", "user__email", "slack_user_id")
+    readonly_fields = ("user", "email", "slack_user_id", "looked_up_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(ReminderPreference)
 class ReminderPreferenceAdmin(GrowthAdmin):
-    list_display = ("user", "kind", "email_enabled", "updated_at")
+    list_display = ("user", "kind", "email_enabled", "slack_enabled", "updated_at")
     list_select_related = ("user",)
-    list_filter = ("kind", "email_enabled")
+    list_filter = ("kind", "email_enabled", "slack_enabled")
     search_fields = ("user__display_name", "user__email")
     autocomplete_fields = ("user",)
     readonly_fields = ("updated_at",)

@@ -1,4 +1,5 @@
-"""A person's own settings: how they are named, their time zone, their emails."""
+"""A person's own settings: how they are named, their time zone, and where
+each kind of reminder reaches them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from django.contrib.auth import get_user_model
 
 from growth.forms.text import CountedCharField
 from growth.forms.widgets import QuickSelect
-from growth.models.reminders import EMAIL_KIND_CHOICES
+from growth.models.reminders import EMAIL_KIND_CHOICES, ChannelChoice, switches_of
+
+CHANNEL_PREFIX = "channel_"
 
 
 def _email_choices() -> list[tuple[str, str]]:
@@ -17,7 +20,9 @@ def _email_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.ModelForm):
-    """The user's own fields, plus one email switch per kind of reminder."""
+    """The user's own fields, plus where each kind of reminder goes: one email
+    switch per kind, or, while Slack is configured (``slack``), one choice of
+    email, Slack, both or neither per kind."""
 
     enabled_kinds = forms.MultipleChoiceField(
         label="Reminder emails",
@@ -33,3 +38,39 @@ class ProfileForm(forms.ModelForm):
         labels = {"display_name": "Display name", "time_zone": "Time zone"}
         field_classes = {"display_name": CountedCharField}
         widgets = {"time_zone": QuickSelect}  # some six hundred zones
+
+    def __init__(self, *args, slack: bool = False, channels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slack = slack
+        if not slack:
+            return
+        del self.fields["enabled_kinds"]
+        channels = channels or {}
+        for kind, label in EMAIL_KIND_CHOICES:
+            self.fields[CHANNEL_PREFIX + kind] = forms.ChoiceField(
+                label=label,
+                choices=ChannelChoice.choices,
+                initial=channels.get(kind, ChannelChoice.EMAIL),
+                help_text="Every kind still appears under Notifications."
+                if kind == EMAIL_KIND_CHOICES[-1][0]
+                else "",
+            )
+
+    def clean(self):
+        """Turn the per-kind channel choices into the two lists the service takes."""
+        cleaned = super().clean()
+        if not self.slack:
+            return cleaned
+        email, slack = [], []
+        for kind, _label in EMAIL_KIND_CHOICES:
+            choice = cleaned.pop(CHANNEL_PREFIX + kind, None)
+            if choice is None:
+                continue  # its own error is shown beside it
+            by_email, by_slack = switches_of(choice)
+            if by_email:
+                email.append(kind)
+            if by_slack:
+                slack.append(kind)
+        cleaned["enabled_kinds"] = email
+        cleaned["slack_kinds"] = slack
+        return cleaned

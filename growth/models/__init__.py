@@ -1,3 +1,9 @@
+from growth.models.chat import (
+    ChannelPost,
+    PostKind,
+    PostTarget,
+    SlackIdentity,
+)
 from growth.models.checkins import ActionItem, AgendaItem, CheckIn, CheckInKind
 from growth.models.comments import FeedbackComment
 from growth.models.feedback import (
@@ -34,6 +40,7 @@ from growth.models.people import Engineer, Mentorship
 from growth.models.reminders import (
     DEFAULT_RULES,
     NOTICE_KIND_CHOICES,
+    DeliveryChannel,
     EventKind,
     Notification,
     Reminder,
@@ -65,11 +72,13 @@ __all__ = [
     "AssessmentRating",
     "AssessmentRole",
     "Attendance",
+    "ChannelPost",
     "CheckIn",
     "CheckInKind",
     "Competency",
     "CompetencyArea",
     "CompetencyKind",
+    "DeliveryChannel",
     "Engineer",
     "EventKind",
     "Expectation",
@@ -91,6 +100,8 @@ __all__ = [
     "Mentorship",
     "Notification",
     "PendingImport",
+    "PostKind",
+    "PostTarget",
     "Rating",
     "Readiness",
     "ReadinessStatus",
@@ -104,6 +115,7 @@ __all__ = [
     "SessionFeedback",
     "SessionSignup",
     "SessionStatus",
+    "SlackIdentity",
     "SprintCadence",
     "Submission",
     "TopicKind",

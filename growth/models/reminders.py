@@ -44,6 +44,22 @@ IN_APP_ONLY = frozenset({EventKind.AGENDA_ADDED, EventKind.SESSION_FEEDBACK})
 EMAIL_KIND_CHOICES = [c for c in NOTICE_KIND_CHOICES if c[0] not in IN_APP_ONLY]
 
 
+class DeliveryChannel(models.TextChoices):
+    """Where one outbox row goes: each channel has its own row, sent once."""
+
+    EMAIL = "email", "Email"
+    SLACK = "slack", "Slack"
+
+
+class ChannelChoice(models.TextChoices):
+    """What a person picks per kind; stored as two switches (see ReminderPreference)."""
+
+    EMAIL = "email", "Email"
+    SLACK = "slack", "Slack"
+    BOTH = "both", "Email and Slack"
+    NONE = "none", "Neither (in the app only)"
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -160,10 +176,12 @@ class ReminderStatus(models.TextChoices):
 
 
 class Reminder(models.Model):
-    """One email to one person for one period: the log and the outbox.
+    """One message to one person for one period on one channel: the log and
+    the outbox.
 
-    Unique on (recipient, kind, period key), so it is never sent twice for the
-    same period: a second sweep finds the row and sends nothing.
+    Unique on (recipient, kind, period key, channel), so it is never sent twice
+    for the same period on the same channel: a second sweep finds the row and
+    sends nothing. Email and Slack are two rows, each claimed and sent alone.
     """
 
     recipient = models.ForeignKey(
@@ -172,6 +190,9 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=30, choices=NOTICE_KIND_CHOICES)
     period_key = models.CharField(
         max_length=64, help_text="e.g. 2026-W48 or 2026-11-25; one email per period."
+    )
+    channel = models.CharField(
+        max_length=10, choices=DeliveryChannel.choices, default=DeliveryChannel.EMAIL
     )
     subject = models.CharField(max_length=255)
     payload = models.JSONField(
@@ -201,8 +222,8 @@ class Reminder(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "kind", "period_key"],
-                name="reminder_once_per_period",
+                fields=["recipient", "kind", "period_key", "channel"],
+                name="reminder_once_per_period_and_channel",
                 violation_error_message="This reminder was already recorded for this period.",
             ),
             models.CheckConstraint(
@@ -213,11 +234,18 @@ class Reminder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient} ({self.period_key})"
+        by = "" if self.channel == DeliveryChannel.EMAIL else f" on {self.channel}"
+        return f"{self.get_kind_display()} to {self.recipient}{by} ({self.period_key})"
 
 
 class ReminderPreference(models.Model):
-    """A person's choice for one kind; no row means the default (on)."""
+    """A person's choice of channel for one kind; no row means the default
+    (email, not Slack).
+
+    Kept as one switch per channel rather than one four-valued field: the
+    outbox asks one question per channel ("email off?", "Slack on?"), and the
+    one-click email opt-out turns email off whatever Slack is set to.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -227,6 +255,11 @@ class ReminderPreference(models.Model):
     kind = models.CharField(max_length=30, choices=NOTICE_KIND_CHOICES)
     email_enabled = models.BooleanField(
         default=True, help_text="Unset to stop emails of this kind."
+    )
+    slack_enabled = models.BooleanField(
+        default=False,
+        help_text="Set to send this kind as a Slack direct message too "
+        "(only while Slack is configured).",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -239,8 +272,31 @@ class ReminderPreference(models.Model):
         ]
 
     def __str__(self):
-        state = "on" if self.email_enabled else "off"
-        return f"{self.user}: {self.get_kind_display()} emails {state}"
+        return f"{self.user}: {self.get_kind_display()} by {self.get_channel_display()}"
+
+    @property
+    def channel(self) -> str:
+        return channel_of(email=self.email_enabled, slack=self.slack_enabled)
+
+    def get_channel_display(self) -> str:
+        return ChannelChoice(self.channel).label
+
+
+def channel_of(*, email: bool, slack: bool) -> str:
+    """The one choice two switches make."""
+    if email and slack:
+        return ChannelChoice.BOTH
+    if slack:
+        return ChannelChoice.SLACK
+    return ChannelChoice.EMAIL if email else ChannelChoice.NONE
+
+
+def switches_of(channel: str) -> tuple[bool, bool]:
+    """(email, slack) for a channel choice."""
+    return (
+        channel in (ChannelChoice.EMAIL, ChannelChoice.BOTH),
+        channel in (ChannelChoice.SLACK, ChannelChoice.BOTH),
+    )
 
 
 class NotificationQuerySet(models.QuerySet):

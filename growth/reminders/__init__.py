@@ -96,6 +96,10 @@ def notify_feedback_received(
         message = f"{signed} praised your {kind} work{wall}."
     else:
         message = f"{signed} left you {kind} feedback."
+    if note.public and praise:
+        from growth.chat.outbox import praise_posts_record  # builds on this package
+
+        praise_posts_record(note=note, now=now)
     return event_record(
         recipient=recipient,
         kind=EventKind.FEEDBACK_RECEIVED,

@@ -69,11 +69,15 @@ from kombu.exceptions import KombuError
 
 from growth import emails
 from growth.celery import app
+from growth.chat import cards, slack, slack_configured
+from growth.chat.slack import ChatError
 from growth.models import (
+    DeliveryChannel,
     Engineer,
     FeedbackNote,
     Notification,
     Reminder,
+    ReminderKind,
     ReminderPreference,
     ReminderRule,
     ReminderStatus,
@@ -188,12 +192,25 @@ def _opted_out(kinds: Iterable[str]) -> set[tuple[int, str]]:
     )
 
 
+def _on_slack(kinds: Iterable[str]) -> set[tuple[int, str]]:
+    """(user, kind) of the people who chose Slack; nobody while it is off."""
+    if not slack_configured():
+        return set()
+    return set(
+        ReminderPreference.objects.filter(
+            slack_enabled=True, kind__in=set(kinds)
+        ).values_list("user_id", "kind")
+    )
+
+
 def record(planned: list[Planned], *, now: datetime.datetime) -> Recorded:
-    """Write a Reminder row and an in-app notification for each planned email.
+    """Write a Reminder row and an in-app notification for each planned email,
+    and a second row for each that its recipient chose to get on Slack.
 
     A row whose recipient turned these emails off is written as SKIPPED: the log
-    shows it, and the in-app notification still appears. Rows already there
-    (another sweep got there first) are left alone and not counted.
+    shows it, and the in-app notification still appears. A Slack row is
+    written only for those who chose Slack. Rows already there (another sweep
+    got there first) are left alone and not counted.
     """
     if not planned:
         return Recorded(0, 0)
@@ -205,13 +222,31 @@ def record(planned: list[Planned], *, now: datetime.datetime) -> Recorded:
         there = set(
             Reminder.objects.filter(
                 kind__in=kinds, period_key__in={p.period_key for p in planned}
-            ).values_list("recipient_id", "kind", "period_key")
+            ).values_list("recipient_id", "kind", "period_key", "channel")
         )
+        email = DeliveryChannel.EMAIL
         new = [
-            p for p in planned if (p.recipient_id, p.kind, p.period_key) not in there
+            p
+            for p in planned
+            if (p.recipient_id, p.kind, p.period_key, email) not in there
         ]
         off = _opted_out(kinds)
-        reminders = []
+        on_slack = _on_slack(kinds)
+        reminders = [
+            Reminder(
+                recipient_id=p.recipient_id,
+                kind=p.kind,
+                period_key=p.period_key,
+                channel=DeliveryChannel.SLACK,
+                subject=p.subject,
+                payload=p.payload,
+                created_at=now,
+            )
+            for p in planned
+            if (p.recipient_id, p.kind) in on_slack
+            and (p.recipient_id, p.kind, p.period_key, DeliveryChannel.SLACK)
+            not in there
+        ]
         notifications = []
         for p in new:
             opted_out = (p.recipient_id, p.kind) in off
@@ -253,9 +288,16 @@ def _recipient_gone(reminder: Reminder) -> str:
         return "The recipient's account is inactive."
     if Engineer.objects.filter(user_id=reminder.recipient_id, is_active=False).exists():
         return "The recipient is no longer an active engineer."
-    if ReminderPreference.objects.filter(
-        user_id=reminder.recipient_id, kind=reminder.kind, email_enabled=False
-    ).exists():
+    mine = ReminderPreference.objects.filter(
+        user_id=reminder.recipient_id, kind=reminder.kind
+    )
+    if reminder.channel == DeliveryChannel.SLACK:
+        if not slack_configured():
+            return "Slack is not configured any more."
+        if not mine.filter(slack_enabled=True).exists():
+            return "The recipient turned Slack off for these."
+        return ""
+    if mine.filter(email_enabled=False).exists():
         return "The recipient turned these emails off."
     return ""
 
@@ -271,14 +313,14 @@ def event_record(
     message: str,
     now: datetime.datetime,
 ) -> Reminder | None:
-    """Tell ``recipient`` about an event: in the app, and by email unless they
-    turned ``kind`` off.
+    """Tell ``recipient`` about an event: in the app, by email unless they
+    turned ``kind`` off, and on Slack if they chose it.
 
     Call it inside the transaction that makes the event: the outbox row commits
     with its cause, and publishing is tried once, briefly, after the commit
     (the next sweep publishes it if that fails). ``key`` names the event
-    (``note-12``): the same event twice notifies once. Returns the outbox row,
-    or None for an inactive recipient (who hears nothing).
+    (``note-12``): the same event twice notifies once. Returns the email's
+    outbox row, or None for an inactive recipient (who hears nothing).
     """
     if not recipient.is_active:
         return None
@@ -297,13 +339,29 @@ def event_record(
         ],
         ignore_conflicts=True,
     )
-    opted_out = ReminderPreference.objects.filter(
-        user=recipient, kind=kind, email_enabled=False
-    ).exists()
+    chosen = ReminderPreference.objects.filter(user=recipient, kind=kind).first()
+    opted_out = chosen is not None and not chosen.email_enabled
+    ids = []
+    if chosen is not None and chosen.slack_enabled and slack_configured():
+        on_slack, created = Reminder.objects.get_or_create(
+            recipient=recipient,
+            kind=kind,
+            period_key=key,
+            channel=DeliveryChannel.SLACK,
+            defaults={
+                "subject": subject[:255],
+                "payload": payload,
+                "created_at": now,
+                "next_attempt_at": Now(),
+            },
+        )
+        if created:
+            ids.append(on_slack.pk)
     reminder, created = Reminder.objects.get_or_create(
         recipient=recipient,
         kind=kind,
         period_key=key,
+        channel=DeliveryChannel.EMAIL,
         defaults={
             "subject": subject[:255],
             "payload": payload,
@@ -315,7 +373,8 @@ def event_record(
         },
     )
     if created and reminder.status == ReminderStatus.PENDING:
-        ids = [reminder.pk]
+        ids.append(reminder.pk)
+    if ids:
         transaction.on_commit(lambda: enqueue(ids), robust=True)
     return reminder
 
@@ -436,8 +495,15 @@ def requeue(
     return Requeued(reclaimed=released, failed=failed, queued=published)
 
 
-def enqueue(ids: Sequence[int], *, timeout: float | None = PUBLISH_TIMEOUT) -> int:
-    """Publish ``growth.tasks.send_reminder`` for each id; return how many were.
+def enqueue(
+    ids: Sequence[int],
+    *,
+    timeout: float | None = PUBLISH_TIMEOUT,
+    task=None,
+    model=Reminder,
+) -> int:
+    """Publish ``growth.tasks.send_reminder`` (or ``task``, for rows of
+    ``model``) for each id; return how many were.
 
     Gives up at the first error and leaves the rest due for the next sweep.
     ``timeout`` bounds connecting and each reply, in seconds (None: the
@@ -446,6 +512,7 @@ def enqueue(ids: Sequence[int], *, timeout: float | None = PUBLISH_TIMEOUT) -> i
     """
     from growth.tasks import send_reminder  # the tasks module imports this one
 
+    task = task or send_reminder
     if not ids:
         return 0
     options = {}
@@ -465,7 +532,7 @@ def enqueue(ids: Sequence[int], *, timeout: float | None = PUBLISH_TIMEOUT) -> i
         broker.ensure_connection(max_retries=0)
         producer = broker.Producer()
         for pk in ids:
-            send_reminder.apply_async(args=[pk], producer=producer, retry=False)
+            task.apply_async(args=[pk], producer=producer, retry=False)
             published += 1
     except errors as error:
         logger.warning(
@@ -475,7 +542,7 @@ def enqueue(ids: Sequence[int], *, timeout: float | None = PUBLISH_TIMEOUT) -> i
         )
         for chunk in _chunks(list(ids[published:])):
             # Not a retry's time still to come: only the publication's mark.
-            Reminder.objects.filter(
+            model.objects.filter(
                 pk__in=chunk,
                 status=ReminderStatus.PENDING,
                 next_attempt_at__lte=Now(),
@@ -514,10 +581,16 @@ def sweep(
     outside a transaction: it publishes what it finds at once, and a worker
     could look for rows not yet committed (they would wait for the next sweep).
     """
+    from growth.chat import outbox  # it builds on this module
+
     _write_unwritten()
     planned = plan(now=now, kinds=kinds)
     recorded = record(planned, now=now)
+    if kinds is None or ReminderKind.WEEKLY_DIGEST in kinds:
+        with transaction.atomic():
+            outbox.team_digests_record(now=now)
     requeued = requeue(timeout=publish_timeout)
+    outbox.requeue(timeout=publish_timeout)
     swept = ReminderRule.objects.filter(enabled=True)
     if kinds is not None:
         swept = swept.filter(kind__in=kinds)
@@ -768,6 +841,8 @@ def deliver(reminder_id: int, *, now: datetime.datetime | None = None) -> str | 
             last_error=_history(reminder, reason),
         )
         return ReminderStatus.SKIPPED
+    if reminder.channel == DeliveryChannel.SLACK:
+        return _deliver_on_slack(reminder)
     try:
         message = emails.reminder_message(reminder)
     except Exception as error:
@@ -784,6 +859,67 @@ def deliver(reminder_id: int, *, now: datetime.datetime | None = None) -> str | 
     logger.info("Reminder %s sent [attempt %s]", reminder.pk, reminder.attempts)
     _finish(reminder, status=ReminderStatus.SENT, sent_at=Now())
     return ReminderStatus.SENT
+
+
+def _deliver_on_slack(reminder: Reminder) -> str:
+    """Send ``reminder`` as a Slack direct message, once; as an email is sent,
+    with Slack's answers in place of the mail server's."""
+    try:
+        text = cards.reminder_text(reminder)
+    except Exception as error:
+        logger.exception("Reminder %s could not be built", reminder.pk)
+        return _failed(reminder, f"{type(error).__name__}: {error}")
+    try:
+        slack.direct_message(reminder.recipient, text=text)
+    except ChatError as error:
+        return _failed_on_slack(reminder, error)
+    logger.info(
+        "Reminder %s sent on Slack [attempt %s]", reminder.pk, reminder.attempts
+    )
+    _finish(reminder, status=ReminderStatus.SENT, sent_at=Now())
+    return ReminderStatus.SENT
+
+
+def _failed_on_slack(reminder: Reminder, error: ChatError) -> str:
+    """Record why Slack refused, and whether to try again; raise RetryLater if so.
+
+    A revoked token or an unknown person is failed with Slack's reason; a
+    rate limit waits at least as long as Slack's ``Retry-After``.
+    """
+    if error.ambiguous:
+        reason = (
+            f"Ambiguous: {error.reason}. It may have been delivered, so it is "
+            "not sent again unless someone retries it."
+        )
+        logger.error("Reminder %s: %s", reminder.pk, reason)
+        _finish(
+            reminder,
+            status=ReminderStatus.AMBIGUOUS,
+            last_error=_history(reminder, reason),
+        )
+        return ReminderStatus.AMBIGUOUS
+    if error.permanent or reminder.attempts >= max_attempts():
+        logger.warning("Reminder %s failed on Slack: %s", reminder.pk, error.reason)
+        return _failed(reminder, error.reason)
+    wait = slack.seconds_until(error.retry_after, backoff(reminder.attempts))
+    seconds = int(wait.total_seconds())
+    logger.warning(
+        "Reminder %s, attempt %s: %s; trying again in %s s",
+        reminder.pk,
+        reminder.attempts,
+        error.reason,
+        seconds,
+    )
+    _finish(
+        reminder,
+        status=ReminderStatus.PENDING,
+        last_error=_history(reminder, f"{error.reason}; trying again in {seconds} s"),
+        next_attempt_at=Now() + wait,
+    )
+    # The task's countdown stays within Redis's visibility timeout; a task
+    # that wakes before next_attempt_at claims nothing, and the sweep
+    # publishes the row once it is due.
+    raise RetryLater(min(seconds, settings.REMINDER_RETRY_MAX_SECONDS))
 
 
 def _failed(reminder: Reminder, reason: str) -> str:

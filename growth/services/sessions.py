@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from growth import emails
+from growth.chat.outbox import session_posts_record
 from growth.models import (
     Competency,
     Engineer,
@@ -157,6 +158,7 @@ def learning_session_schedule(
             raise ValidationError("Move the session to a time still to come first.")
         session.status = SessionStatus.SCHEDULED
         session.save(update_fields=["status"])
+        session_posts_record(session=session, now=now)
     return session
 
 

@@ -21,6 +21,7 @@ from growth.admin.base import EstimatedCountPaginator
 from growth.models import (
     ActionItem,
     AgendaItem,
+    ChannelPost,
     Engineer,
     EventKind,
     FeedbackComment,
@@ -32,6 +33,8 @@ from growth.models import (
     LearningSession,
     Mentorship,
     Notification,
+    PostKind,
+    PostTarget,
     Reminder,
     ReminderKind,
     ReminderPreference,
@@ -40,6 +43,7 @@ from growth.models import (
     RequestStatus,
     SessionFeedback,
     SessionSignup,
+    SlackIdentity,
     SprintCadence,
 )
 from growth.services.submissions import create_once
@@ -67,6 +71,8 @@ GROWTH_MODELS = (
     "growth.reminder",
     "growth.reminderpreference",
     "growth.notification",
+    "growth.channelpost",
+    "growth.slackidentity",
     "growth.submission",
     "growth.learningsession",
     "growth.sessionsignup",
@@ -84,6 +90,8 @@ NOT_ADDABLE = (
     "growth.feedbackcomment",
     "growth.submission",
     "growth.learningdayplan",
+    "growth.channelpost",
+    "growth.slackidentity",
 )
 
 
@@ -149,6 +157,16 @@ def world(cast):
     )
     LearningDayPlan.objects.create(
         engineer=cast.alice, day=datetime.date(2026, 1, 16), plan="Read about CRDTs"
+    )
+    ChannelPost.objects.create(
+        target=PostTarget.TEAMS,
+        destination=f"teams:{cast.platform.pk}",
+        team=cast.platform,
+        kind=PostKind.PRAISE,
+        key="note-1",
+    )
+    SlackIdentity.objects.create(
+        user=cast.alice.user, email=cast.alice.user.email, slack_user_id="UALICE"
     )
     return cast
 
