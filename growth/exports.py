@@ -47,6 +47,17 @@ def in_zone(value, zone):
     return value
 
 
+def link_record(link) -> dict:
+    """A link to the work, as the note or check-in it is on shows it."""
+    return {
+        "url": link.url,
+        "kind": link.kind,
+        "host": link.host,
+        "label": link.label,
+        "title": link.title,
+    }
+
+
 def note_record(note: FeedbackNote, zone) -> dict:
     return {
         "id": note.pk,
@@ -68,6 +79,7 @@ def note_record(note: FeedbackNote, zone) -> dict:
         "actionable": note.actionable,
         "goal_id": note.goal_id,
         "request_id": note.request_id,
+        "links": [link_record(link) for link in note.links.all()],
         "comments": [
             {
                 "id": comment.pk,
@@ -103,6 +115,7 @@ def goal_check_in_record(check_in: GoalCheckIn, zone) -> dict:
         "author": name_of(check_in.author),
         "progress": check_in.progress,
         "note": check_in.note,
+        "links": [link_record(link) for link in check_in.links.all()],
     }
 
 
@@ -177,11 +190,12 @@ def export_build(
         FeedbackNote.objects.visible_to(access)
         .select_related("author", "engineer__user", "competency")
         .prefetch_related(
+            "links",
             Prefetch(
                 "comments",
                 queryset=FeedbackComment.objects.select_related("author"),
                 to_attr="thread",
-            )
+            ),
         )
     )
     received = notes.filter(engineer=engineer, visibility=Visibility.SHARED)
@@ -193,7 +207,9 @@ def export_build(
         .prefetch_related(
             Prefetch(
                 "check_ins",
-                queryset=GoalCheckIn.objects.select_related("author"),
+                queryset=GoalCheckIn.objects.select_related("author").prefetch_related(
+                    "links"
+                ),
                 to_attr="check_in_log",
             )
         )
@@ -289,6 +305,10 @@ def export_json(data: dict) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
 
+# What a record holds as lists, written as records of their own.
+NESTED = ("comments", "links")
+
+
 def _records(data: dict):
     """Flatten the document into (record type, fields) pairs: a nested list
     becomes its own record type pointing at its parent's id."""
@@ -298,13 +318,23 @@ def _records(data: dict):
         ("feedback_given", "feedback_given"),
     ):
         for row in data[section]:
-            yield record_type, {k: v for k, v in row.items() if k != "comments"}
+            yield record_type, {k: v for k, v in row.items() if k not in NESTED}
             for comment in row["comments"]:
                 yield "comment", {"note_id": row["id"], **comment}
+            for link in row["links"]:
+                yield "note_link", {"note_id": row["id"], **link}
     for goal in data["goals"]:
         yield "goal", {k: v for k, v in goal.items() if k != "check_ins"}
         for check_in in goal["check_ins"]:
-            yield "goal_check_in", {"goal_id": goal["id"], **check_in}
+            yield (
+                "goal_check_in",
+                {
+                    "goal_id": goal["id"],
+                    **{k: v for k, v in check_in.items() if k != "links"},
+                },
+            )
+            for link in check_in["links"]:
+                yield "goal_check_in_link", {"goal_check_in_id": check_in["id"], **link}
     for check_in in data["check_ins"]:
         yield "check_in", {k: v for k, v in check_in.items() if k != "action_items"}
         for item in check_in["action_items"]:

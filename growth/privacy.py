@@ -62,6 +62,7 @@ from growth.models import (
     ReminderPreference,
     SessionFeedback,
     SessionSignup,
+    WorkLink,
 )
 
 FORMER_EMPLOYEE = "Former employee"
@@ -74,6 +75,7 @@ HISTORY_ABOUT = {
     FeedbackNote: ("engineer_id",),
     Goal: ("engineer_id",),
     Mentorship: ("mentee_id",),
+    WorkLink: ("engineer_id",),
 }
 HISTORY_BY_ENGINEER = {Engineer: ("manager_id",), Mentorship: ("mentor_id",)}
 HISTORY_BY = {
@@ -82,6 +84,7 @@ HISTORY_BY = {
     Goal: ("created_by_id", "history_user_id"),
     Mentorship: ("history_user_id",),
     FeedbackComment: ("author_id", "history_user_id"),
+    WorkLink: ("history_user_id",),
 }
 
 
@@ -115,17 +118,18 @@ def subject_access_export(
     Times are in UTC, as stored. A fixed number of queries, however much there is.
     """
     zone = datetime.UTC
-    engineer = Engineer.objects.filter(user=user).select_related("team").first()
+    engineer = Engineer.objects.filter(user=user).select_related("team", "level__track").first()
     notes = (
         FeedbackNote.all_objects.select_related(
             "author", "engineer__user", "competency"
         )
         .prefetch_related(
+            "links",
             Prefetch(
                 "comments",
                 queryset=FeedbackComment.objects.select_related("author"),
                 to_attr="thread",
-            )
+            ),
         )
         .order_by("created_at", "pk")
     )
@@ -165,6 +169,7 @@ def subject_access_export(
             {"goal_id": check_in.goal_id, **goal_check_in_record(check_in, zone)}
             for check_in in GoalCheckIn.objects.filter(author=user)
             .select_related("author")
+            .prefetch_related("links")
             .order_by("created_at", "pk")
         ],
         "check_ins": [],
@@ -253,7 +258,7 @@ def subject_access_export(
         goals = (
             Goal.objects.filter(engineer=engineer)
             .select_related("competency", "created_by")
-            .prefetch_related("check_ins__author")
+            .prefetch_related("check_ins__author", "check_ins__links")
             .order_by("created_at", "pk")
         )
         data["goals"] = [
@@ -602,6 +607,7 @@ def _forget_logged(user: User, engineer: Engineer | None) -> None:
     _forget_logged_objects(FeedbackNote.all_objects.filter(engineer=engineer))
     _forget_logged_objects(Goal.objects.filter(engineer=engineer))
     _forget_logged_objects(GoalCheckIn.objects.filter(goal__engineer=engineer))
+    _forget_logged_objects(WorkLink.objects.filter(engineer=engineer))
     _forget_logged_objects(
         Mentorship.objects.filter(Q(mentor=engineer) | Q(mentee=engineer))
     )

@@ -6,6 +6,7 @@ import datetime
 import itertools
 
 from accounts.models import Team, User
+from growth.links import read_link
 from growth.models import (
     CheckIn,
     CheckInKind,
@@ -22,6 +23,7 @@ from growth.models import (
     Mentorship,
     Sentiment,
     Visibility,
+    WorkLink,
 )
 from growth.models.framework import ENGINEERING, RANKS
 
@@ -99,6 +101,19 @@ def make_goal(engineer, **fields) -> Goal:
 def make_goal_check_in(goal, author, progress: int = 10, **fields) -> GoalCheckIn:
     return GoalCheckIn.objects.create(
         goal=goal, author=author, progress=progress, **fields
+    )
+
+
+def make_link(owner, url: str, **fields) -> WorkLink:
+    """A link to the work on ``owner``, a note or a goal check-in, read from
+    ``url`` as the services read it."""
+    link = read_link(url)
+    if isinstance(owner, FeedbackNote):
+        fields.update(note=owner, engineer_id=owner.engineer_id)
+    else:
+        fields.update(goal_check_in=owner, engineer_id=owner.goal.engineer_id)
+    return WorkLink.objects.create(
+        url=link.url, kind=link.kind, host=link.host, label=link.label, **fields
     )
 
 

@@ -160,8 +160,26 @@ def plant(cast) -> dict:
         message="On the wall",
         **one_line,
     )
-    factories.make_goal_check_in(planted["mia's goal"], c.mia.user, note=SECRET)
-    factories.make_goal_check_in(planted["alice's goal"], c.alice.user, note=ALICES)
+    mias_check_in = factories.make_goal_check_in(
+        planted["mia's goal"], c.mia.user, note=SECRET
+    )
+    alices_check_in = factories.make_goal_check_in(
+        planted["alice's goal"], c.alice.user, note=ALICES
+    )
+    # Links to the work read like the note they are on: an incident's address
+    # may name it. Alice's own are in her pages; none reaches bob, nor alice
+    # the others.
+    for owner, secret in (
+        (planted["manager-only note"], SECRET),
+        (planted["note to self"], SECRET),
+        (planted["mentor's manager-only note"], SECRET),
+        (planted["note about mia"], SECRET),
+        (planted["deleted shared note"], SECRET),
+        (mias_check_in, SECRET),
+        (planted["alice's shared note"], ALICES),
+        (alices_check_in, ALICES),
+    ):
+        factories.make_link(owner, f"https://acme.pagerduty.com/incidents/{secret}")
     ActionItem.objects.create(check_in=planted["skip meets mia"], description=SECRET)
     # A session's feedback lines are its leader's and their author's: mia's
     # line to skip reaches neither alice nor bob; alice's line to mia not bob.

@@ -12,6 +12,7 @@ from growth.admin.base import (
     DeletedFilter,
     EstimatedCountPaginator,
     GrowthAdmin,
+    GrowthInline,
     HistoryAdmin,
 )
 from growth.admin.changelist import (
@@ -23,8 +24,26 @@ from growth.models import (
     FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
+    WorkLink,
 )
 from growth.services.feedback import feedback_note_restore, feedback_requests_reopen
+
+
+class WorkLinkInline(GrowthInline):
+    """The note's links to the work, as its author gave them: read here, changed
+    by the author (a link's kind is read from its address when it is saved)."""
+
+    model = WorkLink
+    fk_name = "note"
+    fields = ("url", "kind", "host", "label", "title")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FeedbackNote)
@@ -100,6 +119,7 @@ class FeedbackNoteAdmin(HistoryAdmin):
     )
     actions = ("restore",)
     action_form = PlainActionForm
+    inlines = (WorkLinkInline,)
     fieldsets = (
         (
             None,
@@ -200,6 +220,37 @@ class FeedbackCommentAdmin(HistoryAdmin):
         "Search by the comment's author, or the engineer the note is about."
     )
     fields = ("note", "author", "body", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(WorkLink)
+class WorkLinkAdmin(HistoryAdmin):
+    """Links to the work, each on its note or check-in, with its versions on
+    its "History" page. Read-only: a link is its author's, as the note is."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 25
+    list_display = ("created_at", "host", "kind", "label", "engineer")
+    list_select_related = ("engineer__user",)
+    list_filter = ("kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("host", *ENGINEER_SEARCH)
+    search_help_text = "Search by host, or the engineer it is about."
+    fields = (
+        "note",
+        "goal_check_in",
+        "engineer",
+        "url",
+        "kind",
+        "host",
+        "label",
+        "title",
+        "position",
+        "created_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):

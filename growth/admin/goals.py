@@ -11,6 +11,7 @@ from growth.admin.base import (
     GrowthInline,
     HistoryAdmin,
 )
+from growth.admin.feedback import WorkLinkInline
 from growth.models import (
     Goal,
     GoalCheckIn,
@@ -49,8 +50,13 @@ class GoalAdmin(HistoryAdmin):
     inlines = (GoalCheckInInline,)
 
 
+class CheckInWorkLinkInline(WorkLinkInline):
+    fk_name = "goal_check_in"
+
+
 @admin.register(GoalCheckIn)
 class GoalCheckInAdmin(GrowthAdmin):
+    inlines = (CheckInWorkLinkInline,)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_display = ("goal", "engineer", "progress", "author", "created_at")

@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse_lazy
 
 from growth import policy
+from growth.forms.links import LinksField, links_text
 from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
 from growth.models import (
@@ -125,6 +126,7 @@ class FeedbackNoteForm(forms.ModelForm):
         empty_label="— none —",
         help_text="One of their goals this feedback speaks to, if you can see it.",
     )
+    links = LinksField()
 
     class Meta:
         model = FeedbackNote
@@ -218,6 +220,8 @@ class FeedbackNoteForm(forms.ModelForm):
         initial = kwargs.setdefault("initial", {})
         if engineer is not None:
             initial.setdefault("engineer", engineer.pk)
+        if instance is not None and instance.pk:
+            initial.setdefault("links", links_text(instance.links.all()))
         if feedback_request is not None:
             if feedback_request.competency_id:
                 initial.setdefault("kind", feedback_request.competency.kind)
@@ -266,7 +270,9 @@ class FeedbackNoteForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Fieldset("Who and what", "engineer", "kind", "competency", "sentiment"),
+            Fieldset(
+                "Who and what", "engineer", "kind", "competency", "sentiment", "links"
+            ),
             Fieldset("What you saw", "situation", "behaviour", "impact"),
             Fieldset("What next", "suggestion", "goal"),
             "visibility",

@@ -12,8 +12,10 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from growth.forms import dates
+from growth.forms.links import LinksField
 from growth.forms.text import CountedCharField, CountedTextarea
 from growth.forms.widgets import QuickSelect
+from growth.links import MAX_LINKS
 from growth.models import (
     Competency,
     Engineer,
@@ -118,6 +120,11 @@ class GoalCheckInForm(forms.Form):
         max_length=limits.GOAL_CHECK_IN_NOTE,
         widget=CountedTextarea(attrs={"rows": 3}),
         help_text="Optional. What moved, what is in the way.",
+    )
+    links = LinksField(
+        help_text=f"Optional, up to {MAX_LINKS}: the pull requests, issues or "
+        "documents that show the progress, one web address a line. Whoever "
+        "sees the goal sees them; nothing is fetched."
     )
 
 

@@ -7,82 +7,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_team_webhook'),
+        ("accounts", "0005_team_webhook"),
         ("growth", "0021_career_framework"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChannelPost',
+            name="ChannelPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(choices=[('slack_channel', 'Slack public channel'), ('teams', "Microsoft Teams (a team's channel)")], max_length=20)),
-                ('destination', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('praise', 'Public praise'), ('session_scheduled', 'Learning session scheduled'), ('team_digest', 'Weekly team digest')], max_length=30)),
-                ('key', models.CharField(help_text='e.g. note-12 or 2026-W48.', max_length=64)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('ambiguous', 'Ambiguous (may have been delivered)'), ('skipped', 'Skipped (recipient opted out or left)')], default='pending', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("slack_channel", "Slack public channel"),
+                            ("teams", "Microsoft Teams (a team's channel)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("destination", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("praise", "Public praise"),
+                            ("session_scheduled", "Learning session scheduled"),
+                            ("team_digest", "Weekly team digest"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="e.g. note-12 or 2026-W48.", max_length=64
+                    ),
+                ),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("ambiguous", "Ambiguous (may have been delivered)"),
+                            ("skipped", "Skipped (recipient opted out or left)"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SlackIdentity',
+            name="SlackIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(help_text='The email the id was looked up with.', max_length=254)),
-                ('slack_user_id', models.CharField(max_length=32)),
-                ('looked_up_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        help_text="The email the id was looked up with.", max_length=254
+                    ),
+                ),
+                ("slack_user_id", models.CharField(max_length=32)),
+                (
+                    "looked_up_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'verbose_name': 'Slack identity',
-                'verbose_name_plural': 'Slack identities',
+                "verbose_name": "Slack identity",
+                "verbose_name_plural": "Slack identities",
             },
         ),
         migrations.RemoveConstraint(
-            model_name='reminder',
-            name='reminder_once_per_period',
+            model_name="reminder",
+            name="reminder_once_per_period",
         ),
         migrations.AddField(
-            model_name='reminder',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Email'), ('slack', 'Slack')], default='email', max_length=10),
+            model_name="reminder",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "Email"), ("slack", "Slack")],
+                default="email",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='reminderpreference',
-            name='slack_enabled',
-            field=models.BooleanField(default=False, help_text='Set to send this kind as a Slack direct message too (only while Slack is configured).'),
+            model_name="reminderpreference",
+            name="slack_enabled",
+            field=models.BooleanField(
+                default=False,
+                help_text="Set to send this kind as a Slack direct message too (only while Slack is configured).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('recipient', 'kind', 'period_key', 'channel'), name='reminder_once_per_period_and_channel', violation_error_message='This reminder was already recorded for this period.'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("recipient", "kind", "period_key", "channel"),
+                name="reminder_once_per_period_and_channel",
+                violation_error_message="This reminder was already recorded for this period.",
+            ),
         ),
         migrations.AddField(
-            model_name='channelpost',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='channel_posts', to='accounts.team'),
+            model_name="channelpost",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="channel_posts",
+                to="accounts.team",
+            ),
         ),
         migrations.AddField(
-            model_name='slackidentity',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='slack', to=settings.AUTH_USER_MODEL),
+            model_name="slackidentity",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="slack",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channelpost',
-            constraint=models.UniqueConstraint(fields=('destination', 'kind', 'key'), name='channelpost_once_per_event', violation_error_message='This post was already recorded.'),
+            model_name="channelpost",
+            constraint=models.UniqueConstraint(
+                fields=("destination", "kind", "key"),
+                name="channelpost_once_per_event",
+                violation_error_message="This post was already recorded.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channelpost',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', False), _connector='OR'), name='channelpost_sent_has_time'),
+            model_name="channelpost",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "sent"), _negated=True),
+                    ("sent_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="channelpost_sent_has_time",
+            ),
         ),
     ]

@@ -36,6 +36,7 @@ from growth.models.learning import (
     LearningActivity,
     LearningKind,
 )
+from growth.models.links import WorkLink
 from growth.models.people import Engineer, Mentorship
 from growth.models.reminders import (
     DEFAULT_RULES,
@@ -122,4 +123,5 @@ __all__ = [
     "Track",
     "Visibility",
     "Weekday",
+    "WorkLink",
 ]

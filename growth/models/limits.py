@@ -35,6 +35,12 @@ LEARNING_TITLE = 200
 MENTORSHIP_FOCUS = 200
 ENGINEER_TITLE = 100
 COMPETENCY_NAME = 100
+# A link to the work on a note or check-in: its address, and the few words
+# naming it (growth.links); its host and label are read from the address.
+WORK_LINK_URL = 2_000
+WORK_LINK_TITLE = 200
+WORK_LINK_HOST = 255
+WORK_LINK_LABEL = 100
 # Written by admins.
 COMPETENCY_DESCRIPTION = 2_000
 REMINDER_RULE_DESCRIPTION = 1_000

@@ -61,7 +61,9 @@ def goal_detail_queryset(viewer) -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "check_ins",
-                queryset=GoalCheckIn.objects.select_related("author"),
+                queryset=GoalCheckIn.objects.select_related("author").prefetch_related(
+                    "links"
+                ),
                 to_attr="check_in_log",
             )
         )

@@ -11,6 +11,7 @@ kind off) that carries names and a link, never what anyone wrote.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -47,6 +48,7 @@ from growth.reminders import (
     notify_feedback_received,
     notify_feedback_requested,
 )
+from growth.services.links import work_links_read, work_links_replace
 from growth.services.notifications import notifications_settle
 from growth.services.validation import validate
 
@@ -98,6 +100,7 @@ def feedback_note_create(
     visibility: str = Visibility.SHARED,
     goal: Goal | None = None,
     request: FeedbackRequest | None = None,
+    links: Sequence[str] = (),
     now: datetime.datetime,
 ) -> FeedbackNote:
     """Log a note by ``author`` about ``engineer``; fulfil ``request`` if given.
@@ -107,8 +110,12 @@ def feedback_note_create(
     A shared note notifies the engineer. Manager-only visibility is refused
     unless the author manages or actively mentors the engineer. A request must
     be open and owed by the author, and the note then goes to its requester.
+    ``links`` are the addresses of the work it is about (``growth.links``).
     """
     errors: dict[str, list[str]] = {}
+    work_links, link_errors = work_links_read(links)
+    if link_errors:
+        errors["links"] = link_errors
     with transaction.atomic():
         if not Engineer.objects.active().filter(pk=engineer.pk).exists():
             errors["engineer"] = [f"{engineer} is no longer active here."]
@@ -174,6 +181,8 @@ def feedback_note_create(
                 user=author, url=reverse("request-detail", args=[request.pk]), now=now
             )
         note.save()
+        if work_links:
+            work_links_replace(owner=note, links=work_links, by=author, now=now)
         if note.visibility == Visibility.SHARED:
             _notify_shared_note(note, now=now)
     return note
@@ -194,14 +203,16 @@ def feedback_note_update(
     public: bool | None = None,
     visibility: str,
     goal: Goal | None,
+    links: Sequence[str] | None = None,
     now: datetime.datetime,
 ) -> FeedbackNote:
     """Change a note; only its author may, and the engineer's answer is kept.
 
     Once the engineer has acknowledged, replied to or rated the note, only its
     wording (the four parts, or the praise's message) may change; once anyone
-    has commented, who sees it may not. ``public`` None keeps it as it is. A
-    note that becomes shared notifies the engineer.
+    has commented, who sees it may not. ``public`` None keeps it as it is, and
+    so do ``links`` None; a list replaces its links. A note that becomes
+    shared notifies the engineer.
     """
     changes = {
         "kind": kind,
@@ -218,6 +229,9 @@ def feedback_note_update(
     if public is not None:
         changes["public"] = public
     errors: dict[str, list[str]] = {}
+    work_links, link_errors = work_links_read(links)
+    if link_errors:
+        errors["links"] = link_errors
     with transaction.atomic():
         current = (
             FeedbackNote.objects.editable_by(author)
@@ -272,6 +286,8 @@ def feedback_note_update(
         FeedbackNote.objects.filter(pk=current.pk).update(**changes, updated_at=now)
         current.updated_at = now
         record_change(current, by=author, when=now)
+        if links is not None:
+            work_links_replace(owner=current, links=work_links, by=author, now=now)
         if not was_shared and current.visibility == Visibility.SHARED:
             _notify_shared_note(current, now=now)
     return current

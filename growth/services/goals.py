@@ -7,6 +7,7 @@ decide what is valid, and write.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
@@ -20,6 +21,7 @@ from growth.models import (
     GoalCheckIn,
     GoalStatus,
 )
+from growth.services.links import work_links_read, work_links_replace
 from growth.services.validation import validate
 
 # A new goal may be back-dated a little (a goal met last week, a time zone
@@ -131,9 +133,11 @@ def goal_check_in_create(
     author,
     progress: int,
     note: str = "",
+    links: Sequence[str] = (),
     now: datetime.datetime,
 ) -> GoalCheckIn:
     """Record progress on an active goal; the goal takes the new progress.
+    ``links`` are the addresses of the work it is about (``growth.links``).
 
     Reaching 100 % does not mark the goal achieved: that is the engineer's or
     manager's call, in the goal's edit form (a mentor checks in but cannot edit).
@@ -147,6 +151,9 @@ def goal_check_in_create(
     if not isinstance(progress, int) or not 0 <= progress <= 100:
         errors["progress"] = ["Progress must be a whole number from 0 to 100."]
         progress = 0  # keep the model's own check from repeating the message
+    work_links, link_errors = work_links_read(links)
+    if link_errors:
+        errors["links"] = link_errors
     check_in = GoalCheckIn(
         goal=goal,
         author=author,
@@ -156,6 +163,8 @@ def goal_check_in_create(
     )
     validate(check_in, errors)
     check_in.save(force_insert=True)
+    if work_links:
+        work_links_replace(owner=check_in, links=work_links, by=author, now=now)
     _touch(goal, now, by=author, progress=progress)
     return check_in
 

@@ -56,7 +56,7 @@ def my_export(request, fmt: str):
         raise Http404("Export as json or csv.")
     engineer = get_object_or_404(
         Engineer.objects.visible_to(request.access).select_related(
-            "user", "team", "manager__user"
+            "user", "team", "manager__user", "level__track"
         ),
         user=request.user,
     )

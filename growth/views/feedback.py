@@ -32,6 +32,7 @@ from growth.forms.feedback import (
     PraiseForm,
     add_service_errors,
 )
+from growth.links import read_link
 from growth.models import (
     Competency,
     CompetencyKind,
@@ -255,10 +256,28 @@ def feedback_list(request):
     )
 
 
+def _link_from_query(request) -> dict:
+    """The form's first link from ``?link=``, as a code host's bot or a
+    bookmark opens it: "give feedback on this pull request". A link that
+    cannot be kept is left out, with a word why; never an error page."""
+    link = request.GET.get("link", "").strip()
+    if request.method != "GET" or not link:
+        return {}
+    try:
+        read_link(link.split()[0])
+    except ValidationError as error:
+        messages.warning(
+            request, f"The link you came with was left out: {error.messages[0]}"
+        )
+        return {}
+    return {"links": link.split()[0]}
+
+
 @require_http_methods(["GET", "POST"])
 @in_viewer_zone
 def feedback_create(request):
-    """Write a note; ``?engineer=`` picks who for, ``?request=`` answers a request."""
+    """Write a note; ``?engineer=`` picks who for, ``?request=`` answers a
+    request, ``?link=`` starts it with a link to the work it is about."""
     feedback_request = None
     engineer = None
     if "request" in request.GET:
@@ -282,6 +301,7 @@ def feedback_create(request):
         access=request.access,
         engineer=engineer,
         feedback_request=feedback_request,
+        initial=_link_from_query(request),
     )
     next_url = came_from(request)
     if request.method == "POST" and form.is_valid():
@@ -293,6 +313,7 @@ def feedback_create(request):
                     author=request.user,
                     engineer=form.cleaned_data["engineer"],
                     request=feedback_request,
+                    links=form.cleaned_data["links"],
                     now=timezone.now(),
                     **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS},
                 ),
@@ -334,6 +355,7 @@ def _note_for_detail(user, pk: int) -> FeedbackNote:
     return get_object_or_404(
         FeedbackNote.objects.visible_to(user)
         .select_related(*NOTE_RELATED, "request")
+        .prefetch_related("links")
         .annotate(can_answer=Exists(answerable), can_edit=Exists(editable)),
         pk=pk,
     )
@@ -410,6 +432,7 @@ def feedback_edit(request, pk: int):
             )
         else:
             changes = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
+            changes["links"] = form.cleaned_data["links"]
         try:
             feedback_note_update(
                 note=note, author=request.user, now=timezone.now(), **changes

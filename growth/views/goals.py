@@ -184,6 +184,7 @@ def goal_check_in(request, pk: int):
                     author=request.user,
                     progress=form.cleaned_data["progress"],
                     note=form.cleaned_data["note"],
+                    links=form.cleaned_data["links"],
                     now=timezone.now(),
                 ),
             ).result

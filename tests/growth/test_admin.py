@@ -81,6 +81,7 @@ GROWTH_MODELS = (
     "growth.hackathonteam",
     "growth.sprintcadence",
     "growth.learningdayplan",
+    "growth.worklink",
 )
 # Rules are seeded one per kind and reminders are written by the sweep only;
 # a comment and a learning-day plan are their author's own words.
@@ -92,6 +93,7 @@ NOT_ADDABLE = (
     "growth.learningdayplan",
     "growth.channelpost",
     "growth.slackidentity",
+    "growth.worklink",
 )
 
 
@@ -112,6 +114,7 @@ def world(cast):
         text="Talk about the on-call rota",
     )
     note = factories.make_note(cast.mia.user, cast.alice, goal=goal)
+    factories.make_link(note, "https://github.com/acme/app/pull/42")
     FeedbackComment.objects.create(note=note, author=cast.alice.user, body="Thanks")
     factories.make_request(cast.alice, cast.bob, message="How was my demo?")
     factories.make_learning(
@@ -429,7 +432,8 @@ def add_one_of_everything(cast, rounds):
         factories.make_goal_check_in(goal, other.user)
         check_in = factories.make_check_in(other.user, engineer)
         ActionItem.objects.create(check_in=check_in, description=f"Item {i}")
-        factories.make_note(other.user, engineer, goal=goal)
+        note = factories.make_note(other.user, engineer, goal=goal)
+        factories.make_link(note, f"https://github.com/acme/app/pull/{i}")
         factories.make_request(engineer, other)
         factories.make_learning(
             engineer.user, attendees=[engineer, other], led_by=other

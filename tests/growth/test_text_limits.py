@@ -20,7 +20,11 @@ from django.utils import timezone
 from growth.models import (
     ActionItem,
     AgendaItem,
+    Assessment,
+    AssessmentRating,
     Competency,
+    CompetencyArea,
+    Expectation,
     FeedbackComment,
     FeedbackNote,
     Goal,
@@ -29,6 +33,7 @@ from growth.models import (
     LearningActivity,
     LearningDayPlan,
     LearningSession,
+    Readiness,
     ReminderRule,
     SessionFeedback,
     limits,
@@ -49,6 +54,16 @@ WRITTEN_BY_THE_APP = {
     ("notification", "url"),
     ("notification", "dedupe_key"),
     ("pendingimport", "name"),  # the upload's storage key, made by the import
+    ("slackidentity", "email"),  # the address Slack matched, copied from the user
+    ("slackidentity", "slack_user_id"),
+    ("channelpost", "destination"),
+    ("channelpost", "key"),
+    ("channelpost", "last_error"),
+    # The framework's keys: slugs, so the slug validator and max_length hold them.
+    ("track", "key"),
+    ("level", "key"),
+    ("competencyarea", "key"),
+    ("competency", "key"),
 }
 LIMITED = sorted(
     (
@@ -126,10 +141,15 @@ def test_the_limits_are_the_documented_ones():
         ("actionitem", "description"): 300,
         ("agendaitem", "text"): 500,
         ("checkin", "notes"): 5_000,
+        ("assessmentrating", "comment"): 1_000,
         ("checkin", "private_notes"): 5_000,
         ("competency", "description"): 2_000,
         ("competency", "name"): 100,
+        ("competencyarea", "description"): 2_000,
+        ("competencyarea", "name"): 100,
         ("engineer", "title"): 100,
+        ("expectation", "examples"): 3_000,
+        ("expectation", "statement"): 1_000,
         ("feedbackcomment", "body"): 5_000,
         ("feedbacknote", "behaviour"): 5_000,
         ("feedbacknote", "impact"): 5_000,
@@ -154,13 +174,44 @@ def test_the_limits_are_the_documented_ones():
         ("learningsession", "description"): 5_000,
         ("learningsession", "place"): 200,
         ("learningsession", "title"): 200,
+        ("level", "name"): 100,
+        ("level", "summary"): 2_000,
         ("mentorship", "focus"): 200,
+        ("readiness", "summary"): 5_000,
         ("reminderrule", "description"): 1_000,
         ("sessionfeedback", "line"): 300,
+        ("track", "description"): 2_000,
+        ("track", "name"): 100,
+        ("worklink", "host"): 255,
+        ("worklink", "label"): 100,
+        ("worklink", "title"): 200,
+        ("worklink", "url"): 2_000,
     }
 
 
 # --- the model and the database -------------------------------------------------
+
+
+def _framework(cast) -> dict:
+    level = cast.alice.level
+    competency = Competency.objects.first()
+    assessment = Assessment.objects.create(
+        engineer=cast.alice, role="self", author=cast.alice.user, level=level
+    )
+    return {
+        "track": level.track,
+        "level": level,
+        "competencyarea": CompetencyArea.objects.create(key="craft", name="Craft"),
+        "expectation": Expectation.objects.update_or_create(
+            competency=competency, level=level, defaults={"statement": "x"}
+        )[0],
+        "assessmentrating": AssessmentRating.objects.create(
+            assessment=assessment, competency=competency, rating="meets"
+        ),
+        "readiness": Readiness.objects.create(
+            engineer=cast.alice, level=level.next_level(), summary="x"
+        ),
+    }
 
 
 @pytest.fixture
@@ -191,7 +242,9 @@ def one_of_each(cast):
         "engineer": cast.alice,
         "mentorship": cast.max_mentors_alice,
         "competency": Competency.objects.first(),
+        **_framework(cast),
         "reminderrule": ReminderRule.objects.first(),
+        "worklink": factories.make_link(note, "https://github.com/acme/app/pull/1"),
         **_events(cast),
     }
 
@@ -231,10 +284,13 @@ def test_the_database_refuses_text_over_the_limit(
             **dict.fromkeys(NOTE_PARTS, ""),
         },
     }.get((model_name, field), {})
+    # A link's address is a web address (another check).
+    start = {("worklink", "url"): "https://a.example/"}.get((model_name, field), "")
     # PostgreSQL's varchar refuses a long title before the check does.
     with pytest.raises((IntegrityError, DataError)), transaction.atomic():
-        rows.update(**{field: "x" * (limit + 1)}, **extra)
-    rows.update(**{field: "é" * limit}, **extra)  # characters, not bytes
+        rows.update(**{field: start + "x" * (limit + 1 - len(start))}, **extra)
+    # Characters, not bytes.
+    rows.update(**{field: start + "é" * (limit - len(start))}, **extra)
     assert len(rows.values_list(field, flat=True).get()) == limit
 
 
@@ -402,6 +458,8 @@ def test_the_admin_refuses_text_over_the_limit_with_a_field_error(client, cast):
         reverse("admin:growth_competency_add"),
         {
             "name": "Incident command",
+            "key": "incident-command",
+            "position": "0",
             "kind": "interpersonal",
             "description": "d" * (limits.COMPETENCY_DESCRIPTION + 1),
             "is_active": "on",
@@ -415,8 +473,10 @@ def test_the_admin_refuses_text_over_the_limit_with_a_field_error(client, cast):
             )
         ]
     }
-    # No maxlength: the browser would cut a long paste without a word.
-    assert " maxlength=" not in response.content.decode()
+    # No maxlength on free text: the browser would cut a long paste without a
+    # word. (The key is a short slug, where one is fine.)
+    fields = re.findall(r"<(?:input|textarea)[^>]*>", response.content.decode())
+    assert [f for f in fields if " maxlength=" in f and 'name="key"' not in f] == []
     assert not Competency.objects.filter(name="Incident command").exists()
 
 

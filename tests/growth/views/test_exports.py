@@ -291,6 +291,7 @@ def test_the_export_costs_the_same_queries_for_a_short_or_long_history(
         assert client.get(f"/me/export.{fmt}").status_code == 200
     assert len(small) == len(large)
     # Session, user, profile, and one per section (the goals' and check-ins'
-    # nested rows prefetched, and each feedback section's comments): ten
-    # sections and two comment reads.
-    assert len(large) <= 15
+    # nested rows prefetched, and each feedback section's comments and links):
+    # ten sections, two comment reads, two note link reads and the goal
+    # check-ins' links.
+    assert len(large) <= 18

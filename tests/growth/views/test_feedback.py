@@ -1001,7 +1001,8 @@ def test_the_detail_page_runs_few_queries(client, cast, notes):
     count = _count_queries(
         client, reverse("feedback-detail", args=[notes["shared"].pk]), {}
     )
-    assert count <= 6
+    # Session, user, access, the note, its links, its comments, the notice read.
+    assert count <= 7
 
 
 def test_the_about_and_written_by_choices_are_the_people_of_the_tabs_notes(

@@ -311,7 +311,7 @@ def test_the_goal_page_costs_the_same_queries_for_1_or_40_check_ins(client, cast
         factories.make_note(cast.max.user, cast.alice, goal=goal)
         factories.make_learning(cast.alice.user, attendees=[cast.alice], goal=goal)
     assert count_queries(client, f"/goals/{goal.pk}/") == small
-    assert small <= 7
+    assert small <= 8  # one of them the check-ins' links to the work
 
 
 # --- editing ------------------------------------------------------------------------
