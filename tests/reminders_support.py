@@ -86,7 +86,11 @@ def seed_defaults() -> None:
             kind=kind,
             defaults={"cadence_days": cadence_days, "description": description},
         )
-    for name in ("0017_sprint_rhythm", "0021_career_framework"):
+    for name in (
+        "0017_sprint_rhythm",
+        "0021_career_framework",
+        "0024_default_framework",
+    ):
         importlib.import_module(f"growth.migrations.{name}").seed(django_apps, None)
 
 
