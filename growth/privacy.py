@@ -118,7 +118,11 @@ def subject_access_export(
     Times are in UTC, as stored. A fixed number of queries, however much there is.
     """
     zone = datetime.UTC
-    engineer = Engineer.objects.filter(user=user).select_related("team", "level__track").first()
+    engineer = (
+        Engineer.objects.filter(user=user)
+        .select_related("team", "level__track")
+        .first()
+    )
     notes = (
         FeedbackNote.all_objects.select_related(
             "author", "engineer__user", "competency"
