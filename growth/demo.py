@@ -80,7 +80,19 @@ from growth.models import (
     TopicKind,
     Visibility,
 )
-from growth.models.framework import ENGINEERING, RANKS, levels_by_rank
+from growth.models.framework import (
+    ENGINEERING,
+    RANKS,
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
+    Expectation,
+    Level,
+    Rating,
+    Readiness,
+    ReadinessStatus,
+    levels_by_rank,
+)
 from growth.services.insight import insight_counts_refresh
 
 DEFAULT_SEED = 1
@@ -241,6 +253,21 @@ OTHER_LEARNING = [
 ]  # fmt: skip
 
 
+# What a manager or an engineer writes beside a rating, by rating.
+DEMO_RATING_COMMENTS = {
+    Rating.BELOW: "Not yet consistent: a goal on it for the next quarter.",
+    Rating.MEETS: "Steady at this level, with examples in the last few months.",
+    Rating.EXCEEDS: "Already working at the next level here.",
+}
+READY_SUMMARY = (
+    "Leads the incident reviews and the on-call handbook; ready for the next level."
+)
+GETTING_THERE_SUMMARY = (
+    "Strong delivery; system design and leading in reviews are the next steps."
+)
+NOT_YET_SUMMARY = "A good year at this level; interpersonal feedback is the gap."
+
+
 class DemoConflict(Exception):
     """Some of the demo's people already exist, without the demo."""
 
@@ -390,6 +417,7 @@ class _Builder:
         self.build_feedback()
         check_ins, items = self.build_check_ins()
         learning = self.build_learning()
+        assessments = self.build_framework(learning)
         plans = self.build_rhythm(teams, learning)
         events = self.build_sessions()
         notifications = self.build_notifications(requests)
@@ -408,11 +436,121 @@ class _Builder:
             "check-ins": len(check_ins),
             "action items": len(items),
             "learning activities": len(learning),
+            "framework assessments": assessments,
             "learning-day plans": len(plans),
             "sessions and hackathons": events,
             "notifications": len(notifications),
             "history records": history,
         }
+
+    # --- the career framework ----------------------------------------------------
+
+    def build_framework(self, learning: list[LearningActivity]) -> int:
+        """Assessments in progress: Emma shared her self-assessment and Priya
+        is drafting hers; a few others have a shared manager assessment;
+        Oluwaseun is ready for the next level and Emma getting there; learning
+        is tagged with competencies; some people were promoted lately. Bulk
+        writes, a handful of queries."""
+        # Learning builds evidence: tag what has no competency yet.
+        untagged = [activity for activity in learning if activity.competency_id is None]
+        for activity in untagged:
+            kind = INTERPERSONAL if self.rng.random() < 0.3 else TECHNICAL
+            activity.competency = self.competency(kind)
+        LearningActivity.objects.bulk_update(untagged, ["competency"], batch_size=200)
+        # Promotions within the last year: their level took effect then.
+        promoted = {"emma": 200, "seun": 320, "ana": 150, "tom": 700, "marcus": 400}
+        for key, days in promoted.items():
+            self.eng[key].level_since = self.ago(days)
+        Engineer.objects.bulk_update(
+            [self.eng[key] for key in promoted], ["level_since"]
+        )
+
+        expected: dict[int, list[int]] = {}
+        for level_id, competency_id in Expectation.objects.filter(
+            competency__is_active=True
+        ).values_list("level_id", "competency_id"):
+            expected.setdefault(level_id, []).append(competency_id)
+        everything = [c.pk for kind in self.competencies.values() for c in kind]
+
+        # (engineer, role, author, shared days ago or None for a draft)
+        plans = [
+            ("emma", AssessmentRole.SELF, "emma", 12),
+            ("emma", AssessmentRole.MANAGER, "priya", None),
+            ("seun", AssessmentRole.SELF, "seun", 40),
+            ("seun", AssessmentRole.MANAGER, "priya", 30),
+            ("lukas", AssessmentRole.MANAGER, "priya", 75),
+            ("tom", AssessmentRole.MANAGER, "priya", 200),
+            ("ana", AssessmentRole.MANAGER, "daniel", 20),
+            ("yuki", AssessmentRole.MANAGER, "daniel", 60),
+            ("hannah", AssessmentRole.SELF, "hannah", 25),
+        ]
+        assessments, ratings = [], []
+        for key, role, author, shared in plans:
+            engineer = self.eng[key]
+            created = self.at(self.ago((shared or 0) + 6), author)
+            assessment = Assessment(
+                engineer=engineer,
+                role=role,
+                author=self.eng[author].user,
+                level=engineer.level,
+                created_at=created,
+                shared_at=None if shared is None else self.at(self.ago(shared), author),
+            )
+            assessments.append(assessment)
+            for competency_id in expected.get(engineer.level_id) or everything:
+                roll = self.rng.random()
+                rating = (
+                    Rating.BELOW
+                    if roll < 0.2
+                    else Rating.EXCEEDS
+                    if roll > 0.85
+                    else Rating.MEETS
+                )
+                ratings.append((assessment, competency_id, rating))
+        Assessment.objects.bulk_create(assessments)
+        # auto_now said "now"; an assessment was last touched when written.
+        Assessment.objects.filter(pk__in=[a.pk for a in assessments]).update(
+            updated_at=F("created_at")
+        )
+        AssessmentRating.objects.bulk_create(
+            [
+                AssessmentRating(
+                    assessment=assessment,
+                    competency_id=competency_id,
+                    rating=rating,
+                    comment=DEMO_RATING_COMMENTS[rating],
+                )
+                for assessment, competency_id, rating in ratings
+            ],
+            batch_size=500,
+        )
+        readiness = []
+        for key, status, shared, summary in (
+            ("seun", ReadinessStatus.READY, 28, READY_SUMMARY),
+            ("emma", ReadinessStatus.GETTING_THERE, 12, GETTING_THERE_SUMMARY),
+            ("lukas", ReadinessStatus.NOT_YET, None, NOT_YET_SUMMARY),
+        ):
+            engineer = self.eng[key]
+            target = Level.objects.filter(
+                track_id=engineer.level.track_id, rank=engineer.level.rank + 1
+            ).first()
+            if target is None:
+                continue
+            readiness.append(
+                Readiness(
+                    engineer=engineer,
+                    level=target,
+                    status=status,
+                    summary=summary,
+                    author=engineer.manager.user,
+                    created_at=self.at(self.ago((shared or 0) + 3), "priya"),
+                    shared_at=None
+                    if shared is None
+                    else self.at(self.ago(shared), "priya"),
+                )
+            )
+        Readiness.objects.bulk_create(readiness)
+        return len(assessments)
 
     def build_people(self) -> list[Team]:
         teams = {}

@@ -37,6 +37,8 @@ LIST_PAGES = {
     ReminderKind.GOAL_DEADLINE: "goal-list",
     ReminderKind.REQUEST_PENDING: "request-list",
     ReminderKind.LEARNING_DAY: "learning-days",
+    # Only a manager's reminder lists more than one subject (their own among them).
+    ReminderKind.ASSESSMENT_DUE: "team-framework",
 }
 
 
@@ -91,6 +93,10 @@ def _item_paths(kind: str, item: dict) -> dict[str, str]:
         }
     if kind == ReminderKind.LEARNING_DAY:
         return {"plan": path("learning-days")}
+    if kind == ReminderKind.ASSESSMENT_DUE:
+        if item.get("own"):
+            return {"framework": path("my-framework")}
+        return {"framework": path("engineer-framework", item["engineer_id"])}
     if kind == EventKind.SESSION_CANCELLED:
         return {"session": path("session-detail", item["session_id"])}
     if kind in NOTE_EVENTS:

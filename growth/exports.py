@@ -19,9 +19,12 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from growth import policy
 from growth.models import (
     ActionItem,
     AgendaItem,
+    Assessment,
+    AssessmentRating,
     CheckIn,
     Engineer,
     FeedbackComment,
@@ -30,6 +33,8 @@ from growth.models import (
     Goal,
     GoalCheckIn,
     LearningActivity,
+    Level,
+    Readiness,
     Visibility,
 )
 from growth.policy import Access, access_of
@@ -179,6 +184,82 @@ def agenda_item_record(point: AgendaItem, zone) -> dict:
     }
 
 
+# --- the career framework (fw-team) -----------------------------------------------
+
+
+def assessments_prefetched(qs):
+    """``qs`` with what ``assessment_record`` reads: two queries more."""
+    return qs.select_related(
+        "engineer__user", "author", "level__track"
+    ).prefetch_related(
+        Prefetch(
+            "ratings",
+            queryset=AssessmentRating.objects.select_related("competency")
+            .prefetch_related("evidence_notes", "evidence_goals", "evidence_learning")
+            .order_by("competency__position", "competency__name", "pk"),
+            to_attr="rating_list",
+        )
+    )
+
+
+def assessment_record(assessment: Assessment, zone) -> dict:
+    """An assessment with its ratings; evidence as the ids it links to."""
+    return {
+        "id": assessment.pk,
+        "engineer": name_of(assessment.engineer),
+        "role": assessment.role,
+        "author": name_of(assessment.author),
+        "level": str(assessment.level),
+        "created_at": in_zone(assessment.created_at, zone),
+        "shared_at": in_zone(assessment.shared_at, zone),
+        "ratings": [
+            {
+                "competency": rating.competency.name,
+                "rating": rating.rating,
+                "comment": rating.comment,
+                "evidence_note_ids": [n.pk for n in rating.evidence_notes.all()],
+                "evidence_goal_ids": [g.pk for g in rating.evidence_goals.all()],
+                "evidence_learning_ids": [a.pk for a in rating.evidence_learning.all()],
+            }
+            for rating in assessment.rating_list
+        ],
+    }
+
+
+def readiness_record(readiness: Readiness, zone) -> dict:
+    return {
+        "id": readiness.pk,
+        "engineer": name_of(readiness.engineer),
+        "level": str(readiness.level),
+        "status": readiness.status,
+        "summary": readiness.summary,
+        "author": name_of(readiness.author),
+        "updated_at": in_zone(readiness.updated_at, zone),
+        "shared_at": in_zone(readiness.shared_at, zone),
+    }
+
+
+def level_history(engineer: Engineer) -> list[dict]:
+    """Each level the engineer held and since when, oldest first, from the
+    change history (a version that changed neither is left out): one query."""
+    versions = engineer.history.order_by("history_date", "history_id").values_list(
+        "level_id", "level_since"
+    )
+    changes: list[tuple] = []
+    for level_id, since in versions:
+        if not changes or changes[-1] != (level_id, since):
+            changes.append((level_id, since))
+    names = {
+        level.pk: str(level)
+        for level in Level.objects.filter(
+            pk__in={pk for pk, _ in changes if pk}
+        ).select_related("track")
+    }
+    return [
+        {"level": names.get(level_id), "since": since} for level_id, since in changes
+    ]
+
+
 def export_build(
     *, user, engineer: Engineer, now: datetime.datetime, access: Access | None = None
 ) -> dict:
@@ -298,6 +379,21 @@ def export_build(
         "feedback_requests_received": [
             request_record(r, zone) for r in requests if r.recipient_id == engineer.pk
         ],
+        # The career framework: what they read of their own assessments and
+        # readiness, and the levels they held.
+        "assessments": [
+            assessment_record(a, zone)
+            for a in assessments_prefetched(
+                policy.own_assessments(access, Assessment.objects.all())
+            ).order_by("created_at", "pk")
+        ],
+        "readiness": [
+            readiness_record(r, zone)
+            for r in policy.own_readiness(access, Readiness.objects.all())
+            .select_related("engineer__user", "author", "level__track")
+            .order_by("created_at", "pk")
+        ],
+        "level_history": level_history(engineer),
     }
 
 
@@ -347,6 +443,23 @@ def _records(data: dict):
         yield "feedback_request_made", row
     for row in data["feedback_requests_received"]:
         yield "feedback_request_received", row
+    for assessment in data.get("assessments", ()):
+        yield "assessment", {k: v for k, v in assessment.items() if k != "ratings"}
+        for rating in assessment["ratings"]:
+            yield (
+                "assessment_rating",
+                {
+                    "assessment_id": assessment["id"],
+                    **{
+                        k: " ".join(map(str, v)) if isinstance(v, list) else v
+                        for k, v in rating.items()
+                    },
+                },
+            )
+    for row in data.get("readiness", ()):
+        yield "readiness", row
+    for row in data.get("level_history", ()):
+        yield "level", row
 
 
 def _cell(value) -> str:

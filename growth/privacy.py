@@ -33,20 +33,28 @@ from accounts.names import name_and_email
 from accounts.sessions import user_sessions_end
 from growth.exports import (
     agenda_item_record,
+    assessment_record,
+    assessments_prefetched,
     check_in_record,
     goal_check_in_record,
     goal_record,
     in_zone,
+    level_history,
     name_of,
     note_record,
+    readiness_record,
     request_record,
 )
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
     ActionItem,
     AgendaItem,
+    Assessment,
     CheckIn,
+    Competency,
+    CompetencyArea,
     Engineer,
+    Expectation,
     FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
@@ -56,13 +64,16 @@ from growth.models import (
     LearningActivity,
     LearningDayPlan,
     LearningSession,
+    Level,
     Mentorship,
     Notification,
+    Readiness,
     Reminder,
     ReminderPreference,
     SessionFeedback,
     SessionSignup,
     WorkLink,
+    Track,
 )
 
 FORMER_EMPLOYEE = "Former employee"
@@ -76,6 +87,7 @@ HISTORY_ABOUT = {
     Goal: ("engineer_id",),
     Mentorship: ("mentee_id",),
     WorkLink: ("engineer_id",),
+    Readiness: ("engineer_id",),
 }
 HISTORY_BY_ENGINEER = {Engineer: ("manager_id",), Mentorship: ("mentor_id",)}
 HISTORY_BY = {
@@ -85,6 +97,13 @@ HISTORY_BY = {
     Mentorship: ("history_user_id",),
     FeedbackComment: ("author_id", "history_user_id"),
     WorkLink: ("history_user_id",),
+    Readiness: ("author_id", "history_user_id"),
+    # The framework itself: who edited it in the admin.
+    Track: ("history_user_id",),
+    Level: ("history_user_id",),
+    CompetencyArea: ("history_user_id",),
+    Competency: ("history_user_id",),
+    Expectation: ("history_user_id",),
 }
 
 
@@ -237,6 +256,24 @@ def subject_access_export(
                 username__iexact=user.email
             ).order_by("pk")
         ],
+        # The career framework: assessments and readiness summaries they wrote
+        # about others (about themselves: below, with their profile).
+        "assessments_they_wrote": [
+            assessment_record(a, zone)
+            for a in assessments_prefetched(
+                Assessment.objects.filter(author=user).exclude(engineer__user=user)
+            ).order_by("created_at", "pk")
+        ],
+        "readiness_they_wrote": [
+            readiness_record(r, zone)
+            for r in Readiness.objects.filter(author=user)
+            .exclude(engineer__user=user)
+            .select_related("engineer__user", "author", "level__track")
+            .order_by("created_at", "pk")
+        ],
+        "assessments_about_them": [],
+        "readiness_about_them": [],
+        "level_history": [],
         "learning_they_logged": [
             {"id": a.pk, "kind": a.kind, "title": a.title, "date": a.date}
             for a in LearningActivity.objects.filter(logged_by=user).order_by(
@@ -327,6 +364,20 @@ def subject_access_export(
             .order_by("date", "pk")
         ]
         data.update(_learning_events(engineer, zone))
+        # Drafts included: a draft about them is personal data about them.
+        data["assessments_about_them"] = [
+            assessment_record(a, zone)
+            for a in assessments_prefetched(
+                Assessment.objects.filter(engineer=engineer)
+            ).order_by("created_at", "pk")
+        ]
+        data["readiness_about_them"] = [
+            readiness_record(r, zone)
+            for r in Readiness.objects.filter(engineer=engineer)
+            .select_related("engineer__user", "author", "level__track")
+            .order_by("created_at", "pk")
+        ]
+        data["level_history"] = level_history(engineer)
         data["feedback_requests"] = [
             request_record(r, zone)
             for r in FeedbackRequest.objects.filter(
@@ -621,6 +672,8 @@ def _forget_logged(user: User, engineer: Engineer | None) -> None:
     _forget_logged_objects(
         FeedbackRequest.objects.filter(Q(requester=engineer) | Q(recipient=engineer))
     )
+    _forget_logged_objects(Assessment.objects.filter(engineer=engineer))
+    _forget_logged_objects(Readiness.objects.filter(engineer=engineer))
 
 
 def erasure_refused(*, user: User, by: User) -> str:
@@ -659,6 +712,10 @@ def erase_person(*, user: User, by: User) -> None:
     AgendaItem.objects.filter(added_by=user).update(added_by=None)
     Goal.objects.filter(created_by=user).update(created_by=None)
     LearningActivity.objects.filter(logged_by=user).update(logged_by=None)
+    # Assessments and readiness they wrote about others stay, unsigned; those
+    # about them go with their profile below.
+    Assessment.objects.filter(author=user).update(author=None)
+    Readiness.objects.filter(author=user).update(author=None)
     # The admin's log of what is about them names them.
     _forget_logged(user, engineer)
 

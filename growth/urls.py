@@ -6,6 +6,8 @@ from growth.views import (
     coaching,
     dashboard,
     feedback,
+    framework_placeholders,  # PLACEHOLDER (fw-team): remove on merge
+    framework_team,
     goals,
     insight,
     learning,
@@ -30,6 +32,9 @@ urlpatterns = [
     path("", include(praise.urlpatterns)),
     path("", include(requests.urlpatterns)),
     path("", include(team.urlpatterns)),
+    path("", include(framework_team.urlpatterns)),
+    # PLACEHOLDER (fw-team): fw-pages builds these; remove on merge.
+    path("", include(framework_placeholders.urlpatterns)),
     path("", include(mentoring.urlpatterns)),
     path("", include(one_on_ones.urlpatterns)),
     path("", include(coaching.urlpatterns)),

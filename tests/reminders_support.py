@@ -90,6 +90,7 @@ def seed_defaults() -> None:
         "0017_sprint_rhythm",
         "0021_career_framework",
         "0024_default_framework",
+        "0025_assessment_reminder",
     ):
         importlib.import_module(f"growth.migrations.{name}").seed(django_apps, None)
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from growth.models import (
     ActionItem,
+    AssessmentRole,
     Engineer,
     FeedbackComment,
     FeedbackNote,
@@ -43,6 +44,7 @@ from growth.reminders import deliver, plan, record, sweep
 from growth.rhythm import next_learning_day
 from growth.services.rhythm import learning_day_plan_save
 from tests import factories
+from tests.framework_support import make_assessment, make_readiness
 from tests.reminders_support import seed_defaults
 from tests.walker import CASES, build_world
 
@@ -195,6 +197,21 @@ def plant(cast) -> dict:
             session=session, engineer=attendee, useful=True, line=line
         )
     ActionItem.objects.create(check_in=planted["alice's 1:1"], description=ALICES)
+    # The career framework (fw-team): mia's draft and readiness are hers until
+    # shared; what alice and mia shared is alice's circle's, never bob's.
+    planted["mia's draft about alice"] = make_assessment(
+        c.alice, ratings={"code-quality": ("below", SECRET)}
+    )
+    planted["mia's readiness draft"] = make_readiness(c.alice, summary=SECRET)
+    planted["alice's self-assessment"] = make_assessment(
+        c.alice,
+        role=AssessmentRole.SELF,
+        shared_at=NOW,
+        ratings={"code-quality": ("meets", ALICES)},
+    )
+    planted["mia's shared assessment"] = make_assessment(
+        c.alice, shared_at=NOW, ratings={"system-design": ("meets", ALICES)}
+    )
     return planted
 
 

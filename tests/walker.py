@@ -776,6 +776,13 @@ CASES: list[Case] = [
         ),
     ),
     Case("coaching", "", only("cora")),
+    # The career framework's manager view (fw-team): direct reports only.
+    Case("team-framework", "", only("mia", "skip")),
+    # PLACEHOLDERS (fw-team): fw-pages' pages, a 404 for everyone until the
+    # merge; the lead replaces these three with fw-pages' cases.
+    Case("framework-track", "", only(), args=lambda w: ["engineering"]),
+    Case("engineer-framework", "", only(), args=lambda w: [w.cast.alice.pk]),
+    Case("my-framework", "", only()),
     # Organisation insight: skip manages mia, who has reports; staff is a
     # superuser, so holds the permission.
     Case("org-insight", "", only("skip", "staff")),

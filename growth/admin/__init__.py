@@ -10,7 +10,8 @@ many rows it shows.
 from growth.admin import (  # noqa: F401  (each registers its admins)
     checkins,
     feedback,
-    framework_files,  # after any framework admin: registers tracks if none did
+    framework,
+    framework_files,
     goals,
     learning,
     people,

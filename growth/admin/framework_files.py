@@ -23,14 +23,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from growth.admin.base import HistoryAdmin
 from growth.framework.importer import (
     FrameworkImportError,
     framework_export,
     framework_import_apply,
     framework_import_plan,
 )
-from growth.models import PendingImport, Track
+from growth.models import PendingImport
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_FILES = 20
@@ -205,15 +204,3 @@ def export_framework(modeladmin, request, queryset):
         filename = f"framework-{timezone.localdate():%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-class FallbackTrackAdmin(FrameworkFilesMixin, HistoryAdmin):
-    """Tracks, until growth.admin.framework registers the full admin."""
-
-    list_display = ("name", "key", "position", "is_active")
-    search_fields = ("name", "key")
-    actions = [export_framework]
-
-
-if not admin.site.is_registered(Track):
-    admin.site.register(Track, FallbackTrackAdmin)

@@ -28,14 +28,12 @@ from growth.admin.base import (
     ActiveMentorshipFilter,
     CoachingFilter,
     EngineerFilter,
-    GrowthAdmin,
     GrowthInline,
     HistoryAdmin,
 )
 from growth.exports import export_json
 from growth.forms.people_admin import PersonAddAdminMixin
 from growth.models import (
-    Competency,
     Engineer,
     Mentorship,
 )
@@ -342,9 +340,4 @@ class MentorshipAdmin(HistoryAdmin):
         return mentorship.mentee_is_mentor
 
 
-@admin.register(Competency)
-class CompetencyAdmin(GrowthAdmin):
-    list_display = ("name", "kind", "is_active")
-    list_filter = ("kind", "is_active")
-    search_fields = ("name", "description")
-    ordering = ("kind", "name")
+# Competencies are part of the career framework: growth/admin/framework.py.

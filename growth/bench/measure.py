@@ -37,6 +37,7 @@ from growth.services.insight import insight_counts_refresh
 PAGES = (
     "growth_dashboard",
     "team_dashboard",
+    "team_framework",
     "feedback_list",
     "goal_list",
     "mentoring",
@@ -140,6 +141,7 @@ def _targets(cast: Cast) -> dict[str, tuple[str, str]]:
         "floor": ("engineer", reverse("bench-floor")),
         "growth_dashboard": ("engineer", reverse("my-growth")),
         "team_dashboard": ("manager", reverse("team-dashboard")),
+        "team_framework": ("manager", reverse("team-framework")),
         "feedback_list": (
             "manager",
             f"{reverse('feedback-list')}?tab=people&team={team}&page=2",

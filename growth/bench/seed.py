@@ -46,7 +46,18 @@ from growth.models import (
     SprintCadence,
     Visibility,
 )
-from growth.models.framework import ENGINEERING, MANAGEMENT, levels_by_rank
+from growth.models.framework import (
+    ENGINEERING,
+    MANAGEMENT,
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
+    Level,
+    Rating,
+    Readiness,
+    ReadinessStatus,
+    levels_by_rank,
+)
 
 BATCH = 5000
 HISTORY_DAYS = 3 * 365
@@ -622,6 +633,65 @@ class _Organisation:
             ),
         )
 
+    def assessments(self) -> None:
+        """The bench manager's 15 reports on the career framework: each with a
+        shared self-assessment and two shared manager assessments (the older one
+        superseded), every active competency rated, and a readiness summary."""
+        rng, now = self.rng, self.now
+        competencies = list(
+            Competency.objects.filter(is_active=True).values_list("pk", flat=True)
+        )
+        next_level = {
+            (level.track_id, level.rank): level for level in Level.objects.all()
+        }
+        manager_user = self.user_of[self.bench_manager.pk]
+        assessments = []
+        for report in self.bench_reports:
+            for role, author, days in (
+                (AssessmentRole.SELF, self.user_of[report.pk], 20),
+                (AssessmentRole.MANAGER, manager_user, 200),
+                (AssessmentRole.MANAGER, manager_user, 10),
+            ):
+                shared_at = now - datetime.timedelta(days=days)
+                assessments.append(
+                    Assessment(
+                        engineer_id=report.pk,
+                        role=role,
+                        author_id=author,
+                        level_id=report.level_id,
+                        created_at=shared_at,
+                        shared_at=shared_at,
+                    )
+                )
+        assessments = _insert(Assessment, assessments)
+        _insert(
+            AssessmentRating,
+            (
+                AssessmentRating(
+                    assessment_id=assessment.pk,
+                    competency_id=competency,
+                    rating=rng.choice(Rating.values),
+                )
+                for assessment in assessments
+                for competency in competencies
+            ),
+        )
+        readiness = []
+        for report in self.bench_reports:
+            target = next_level.get((report.level.track_id, report.level.rank + 1))
+            if target is not None:
+                readiness.append(
+                    Readiness(
+                        engineer_id=report.pk,
+                        level=target,
+                        status=rng.choice(ReadinessStatus.values),
+                        summary="Growing steadily toward the next level.",
+                        author_id=manager_user,
+                        shared_at=now,
+                    )
+                )
+        _insert(Readiness, readiness)
+
 
 def seed(*, scale: float, now: datetime.datetime, seed: int = 1) -> Cast:
     """Fill the (empty, migrated) current database with an organisation."""
@@ -633,6 +703,7 @@ def seed(*, scale: float, now: datetime.datetime, seed: int = 1) -> Cast:
         org.goals()
         org.check_ins()
         org.learning()
+        org.assessments()
     if connection.vendor == "postgresql":
         # What autovacuum does on a database that has been running: statistics
         # for the planner, and a visibility map, without which no index-only

@@ -12,9 +12,17 @@ from django import forms
 from django.db.models import Q
 
 from growth.forms import dates
+from growth.forms.feedback import competency_choices
 from growth.forms.text import CountedTextarea
 from growth.forms.widgets import QuickSelect
-from growth.models import Engineer, Goal, GoalStatus, LearningActivity, LearningKind
+from growth.models import (
+    Competency,
+    Engineer,
+    Goal,
+    GoalStatus,
+    LearningActivity,
+    LearningKind,
+)
 
 MAX_HOURS = Decimal("200")
 
@@ -38,6 +46,7 @@ class LearningActivityForm(forms.ModelForm):
             "led_by",
             "attendees",
             "goal",
+            "competency",
         ]
         labels = {
             "kind": "Kind",
@@ -48,12 +57,15 @@ class LearningActivityForm(forms.ModelForm):
             "led_by": "Led by",
             "attendees": "Attendees",
             "goal": "Linked goal",
+            "competency": "Competency",
         }
         help_texts = {
             "hours": "Hours each attendee spent, e.g. 7.5 for a full day.",
             "led_by": "Who ran it, if anyone.",
             "attendees": "Everyone who took part, you included if you did.",
             "goal": "One of your own active goals this counts towards.",
+            "competency": "The skill it built: it counts as evidence on the career "
+            "framework.",
         }
         widgets = {
             "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
@@ -99,6 +111,11 @@ class LearningActivityForm(forms.ModelForm):
             Q(engineer__user=user, status=GoalStatus.ACTIVE) | Q(pk=current.goal_id)
         ).order_by("title")
         self.fields["goal"].empty_label = "None"
+        competency = self.fields["competency"]
+        competency.queryset = Competency.objects.filter(
+            Q(is_active=True) | Q(pk=current.competency_id)
+        ).order_by("kind", "name")
+        competency.choices = competency_choices(competency.queryset)
         # Someone else's goal that this editor may not see (a session's leader
         # editing what an attendee linked) is neither shown nor changed.
         self.keeps_hidden_goal = bool(
@@ -128,6 +145,7 @@ class LearningActivityForm(forms.ModelForm):
                 css_class="border rounded px-3 pt-2 mb-3 overflow-auto attendee-list",
             ),
             *[name for name in ["goal"] if name in self.fields],
+            "competency",
         )
         return helper
 

@@ -20,6 +20,7 @@ class ReminderKind(models.TextChoices):
     REQUEST_PENDING = "request_pending", "Feedback request pending"
     WEEKLY_DIGEST = "weekly_digest", "Weekly team digest"
     LEARNING_DAY = "learning_day", "Learning days"
+    ASSESSMENT_DUE = "assessment_due", "Framework assessment due"
 
 
 class EventKind(models.TextChoices):
@@ -103,6 +104,12 @@ DEFAULT_RULES = {
         "cadence_days": 1,
         "description": "Engineers hear this many days before their team's learning "
         "day, once per learning day.",
+    },
+    ReminderKind.ASSESSMENT_DUE: {
+        "cadence_days": 180,
+        "description": "An engineer's latest shared self-assessment, or their "
+        "manager's latest shared assessment of them, is this many days old (or "
+        "there is none and they started this long ago); once a month while due.",
     },
 }
 

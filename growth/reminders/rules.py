@@ -23,6 +23,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 
 from growth import rhythm
 from growth.models import (
+    Assessment,
+    AssessmentRole,
     CheckIn,
     CheckInKind,
     CompetencyKind,
@@ -506,6 +508,103 @@ def learning_day(rule: ReminderRule, clock: Clock) -> list[Row]:
     return due
 
 
+def _latest_shared(role: str) -> Subquery:
+    return Subquery(
+        Assessment.objects.shared()
+        .filter(engineer=OuterRef("pk"), role=role)
+        .order_by("-shared_at")
+        .values("shared_at")[:1]
+    )
+
+
+def _assessment_item(
+    pk: int, name: str, last, start_date: datetime.date, zone: str, clock: Clock, n: int
+) -> dict | None:
+    """The item for one engineer's assessment of one role, or None while the
+    latest shared one (or, with none, their start date) is under N days old
+    in the recipient's calendar."""
+    today = clock.today(zone)
+    last_on = clock.date_of(last, zone) if last else None
+    due_on = (last_on or start_date) + datetime.timedelta(days=n)
+    if today < due_on:
+        return None
+    return {
+        "engineer_id": pk,
+        "name": name,
+        "last_assessed_on": _iso(last_on),
+        "days": (today - last_on).days if last_on else None,
+        "due_on": due_on.isoformat(),
+    }
+
+
+def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
+    """Engineers whose latest shared self-assessment is N days old, and the
+    managers of those whose latest shared manager assessment is: one email
+    each, listing every report. With none yet, it is due N days after they
+    started. Only people with a level (an assessment is against one).
+
+    Once per lapse: a recipient's period is the latest date one of their
+    subjects fell due, so they hear once when something falls due, again
+    when another report does (in one email listing all), and not again
+    while nothing changes. One query.
+    """
+    n = rule.cadence_days
+    before = clock.at_least_days_ago(n)
+    rows = (
+        Engineer.objects.active()
+        .filter(
+            user__is_active=True,
+            level__isnull=False,
+            start_date__lte=clock.latest_today - datetime.timedelta(days=n),
+        )
+        .annotate(
+            last_self=_latest_shared(AssessmentRole.SELF),
+            last_manager=_latest_shared(AssessmentRole.MANAGER),
+        )
+        .filter(
+            Q(last_self__isnull=True)
+            | Q(last_self__lt=before)
+            | Q(last_manager__isnull=True)
+            | Q(last_manager__lt=before)
+        )
+        .order_by("user__display_name", "pk")
+        .values_list(
+            "pk",
+            "user_id",
+            "user__time_zone",
+            "user__display_name",
+            "start_date",
+            "last_self",
+            "last_manager",
+            "manager__user_id",
+            "manager__user__time_zone",
+            "manager__is_active",
+            "manager__user__is_active",
+        )
+    )
+    found: list[tuple[int, str, dict]] = []
+    for row in rows:
+        pk, user_id, zone, name, start_date, last_self, last_manager = row[:7]
+        manager_user, manager_zone, *manager_active = row[7:]
+        item = _assessment_item(pk, name, last_self, start_date, zone, clock, n)
+        if item is not None:
+            found.append((user_id, zone, {**item, "own": True}))
+        if manager_user is None or not all(manager_active):
+            continue
+        item = _assessment_item(
+            pk, name, last_manager, start_date, manager_zone, clock, n
+        )
+        if item is not None:
+            found.append((manager_user, manager_zone, {**item, "own": False}))
+    period: dict[int, str] = {}
+    for user_id, _zone, item in found:
+        period[user_id] = max(period.get(user_id, ""), item["due_on"])
+    return [
+        Row(user_id, zone, item, period_key=f"due-{period[user_id]}")
+        for user_id, zone, item in found
+    ]
+
+
 SELECTORS: dict[str, Callable[[ReminderRule, Clock], list[Row]]] = {
     ReminderKind.FEEDBACK_DUE: feedback_due,
     ReminderKind.INTERPERSONAL_GAP: interpersonal_gap,
@@ -514,4 +613,5 @@ SELECTORS: dict[str, Callable[[ReminderRule, Clock], list[Row]]] = {
     ReminderKind.REQUEST_PENDING: request_pending,
     ReminderKind.WEEKLY_DIGEST: weekly_digest,
     ReminderKind.LEARNING_DAY: learning_day,
+    ReminderKind.ASSESSMENT_DUE: assessment_due,
 }

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from growth.models import Attendance, Engineer, Goal, LearningActivity
+from growth.models import Attendance, Competency, Engineer, Goal, LearningActivity
 
 
 def learning_activity_create(
@@ -22,6 +22,7 @@ def learning_activity_create(
     led_by: Engineer | None = None,
     attendees: Iterable[Engineer] = (),
     goal: Goal | None = None,
+    competency: Competency | None = None,
     now: datetime.datetime,
 ) -> LearningActivity:
     """Record an activity ``logged_by`` took part in or ran, with who attended."""
@@ -34,6 +35,7 @@ def learning_activity_create(
             hours=hours,
             led_by=led_by,
             goal=goal,
+            competency=competency,
             logged_by=logged_by,
             created_at=now,
         )
@@ -52,6 +54,7 @@ def learning_activity_update(
     led_by: Engineer | None = None,
     attendees: Iterable[Engineer] = (),
     goal: Goal | None = None,
+    competency: Competency | None = None,
 ) -> LearningActivity:
     """Change an activity and replace its attendees."""
     fields = {
@@ -62,6 +65,7 @@ def learning_activity_update(
         "hours": hours,
         "led_by": led_by,
         "goal": goal,
+        "competency": competency,
     }
     with transaction.atomic():
         for name, value in fields.items():

@@ -97,6 +97,8 @@ def _log(record: LearningDayPlan, *, by, now: datetime.datetime):
         "date": record.day,
         "hours": record.hours,
         "goal": record.goal,
+        # The competency they planned to learn is the logged day's evidence.
+        "competency": record.competency,
     }
     activity = record.activity
     if activity is None:

@@ -301,6 +301,8 @@ def session_attendance_confirm(
             "date": _local_date(session.starts_at, leader),
             "hours": _hours(session.duration_minutes),
             "led_by": leader,
+            # Evidence on the framework for leader and attendees alike.
+            "competency": session.competency,
         }
         activity = session.activity
         if activity is None:

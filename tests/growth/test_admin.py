@@ -50,6 +50,7 @@ from growth.services.submissions import create_once
 from growth.spreadsheets import csv_cell
 from tests import factories
 from tests.admin_forms import engineer_form
+from tests.framework_support import framework_records
 from tests.pages import fresh_queries
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,13 @@ GROWTH_MODELS = (
     "growth.sprintcadence",
     "growth.learningdayplan",
     "growth.worklink",
+    # The career framework (growth/admin/framework.py).
+    "growth.track",
+    "growth.level",
+    "growth.competencyarea",
+    "growth.expectation",
+    "growth.assessment",
+    "growth.readiness",
 )
 # Rules are seeded one per kind and reminders are written by the sweep only;
 # a comment and a learning-day plan are their author's own words.
@@ -94,6 +102,9 @@ NOT_ADDABLE = (
     "growth.channelpost",
     "growth.slackidentity",
     "growth.worklink",
+    # Written in the app by an engineer and their manager: read-mostly here.
+    "growth.assessment",
+    "growth.readiness",
 )
 
 
@@ -171,6 +182,7 @@ def world(cast):
     SlackIdentity.objects.create(
         user=cast.alice.user, email=cast.alice.user.email, slack_user_id="UALICE"
     )
+    framework_records(cast)
     return cast
 
 
@@ -208,6 +220,7 @@ NOT_LISTED = {
     "growth.attendance",
     "growth.pendingimport",
     "growth.insightcount",  # counts the insight page adds up, made by beat
+    "growth.assessmentrating",  # read inline on its assessment
 }
 
 

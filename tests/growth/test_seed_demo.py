@@ -508,3 +508,58 @@ def test_the_history_shows_each_note_written_then_answered(demo):
         None,
         ended.ended_on,
     ]
+
+
+# --- the career framework (fw-team) ------------------------------------------------
+
+
+def test_emma_has_shared_her_self_assessment_and_priya_is_drafting_hers(demo):
+    from growth.models import Assessment, AssessmentRole
+
+    emma = login("engineer@example.com")
+    own = Assessment.objects.get(engineer=emma, role=AssessmentRole.SELF)
+    assert own.shared_at is not None and own.author == emma.user
+    draft = Assessment.objects.get(engineer=emma, role=AssessmentRole.MANAGER)
+    assert draft.shared_at is None
+    assert draft.author.email == "manager@example.com"
+    assert own.ratings.count() == draft.ratings.count() > 0
+
+
+def test_it_rates_the_competencies_the_level_expects_or_all_active_ones(demo):
+    from growth.models import AssessmentRating, Competency, Expectation
+
+    for rating in AssessmentRating.objects.select_related("assessment"):
+        level = rating.assessment.level_id
+        expected = set(
+            Expectation.objects.filter(level_id=level).values_list(
+                "competency_id", flat=True
+            )
+        ) or set(Competency.objects.filter(is_active=True).values_list("pk", flat=True))
+        assert rating.competency_id in expected
+
+
+def test_a_few_have_a_shared_manager_assessment_and_one_is_ready(demo):
+    from growth.models import Assessment, AssessmentRole, Readiness
+
+    shared = Assessment.objects.filter(
+        role=AssessmentRole.MANAGER, shared_at__isnull=False
+    )
+    assert shared.values("engineer").distinct().count() >= 3
+    ready = Readiness.objects.filter(status="ready")
+    assert ready.count() == 1
+    readiness = ready.get()
+    assert readiness.level.rank == readiness.engineer.level.rank + 1
+    assert readiness.author == readiness.engineer.manager.user
+
+
+def test_learning_is_tagged_with_competencies_and_some_were_promoted(demo):
+    assert not LearningActivity.objects.filter(competency__isnull=True).exists()
+    emma = login("engineer@example.com")
+    assert emma.level_since > emma.start_date
+
+
+def test_the_manager_sees_the_team_framework_filled(demo, client):
+    client.force_login(User.objects.get(email="manager@example.com"))
+    page = client.get("/team/framework/").content.decode()
+    assert "Oluwaseun Adeyemi" in page and "Meets" in page
+    assert "ready for" in page

@@ -1,0 +1,99 @@
+"""The career framework in the admin: tracks with levels inline, competencies
+with an expectation per level inline, retiring rather than deleting what is
+referenced, a preview as an engineer sees it, and read-mostly assessments."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from growth.models import Competency, Expectation, Level, Track
+from tests import factories
+from tests.framework_support import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_url(model: str, view: str, *args) -> str:
+    return reverse(f"admin:growth_{model}_{view}", args=args)
+
+
+def test_a_track_page_lists_its_levels_and_previews_each(staff_client):
+    track = Track.objects.get(key="engineering")
+    response = staff_client.get(admin_url("track", "change", track.pk))
+    page = response.content.decode()
+    preview = reverse("framework-track", args=["engineering"])
+    assert f'href="{preview}"' in page
+    for level in Level.objects.filter(track=track):
+        assert f'href="{preview}?level={level.key}"' in page
+        assert level.name in page
+
+
+def test_the_track_list_links_to_the_preview(staff_client):
+    page = staff_client.get(admin_url("track", "changelist")).content.decode()
+    assert reverse("framework-track", args=["management"]) in page
+
+
+def test_a_competency_page_has_an_expectation_per_level_inline(staff_client, cast):
+    quality = Competency.objects.get(key="code-quality")
+    senior = factories.level("senior")
+    Expectation.objects.update_or_create(
+        competency=quality,
+        level=senior,
+        defaults={"statement": "Sets the bar in review."},
+    )
+    page = staff_client.get(admin_url("competency", "change", quality.pk))
+    text = page.content.decode()
+    assert "Sets the bar in review." in text
+    # The preview opens the track at the first level that expects it.
+    first = Expectation.objects.filter(competency=quality).order_by("level__rank")[0]
+    track = reverse("framework-track", args=["engineering"])
+    assert f"{track}?level={first.level.key}" in text
+
+
+def test_a_referenced_competency_is_retired_not_deleted(staff_client, cast):
+    quality = Competency.objects.get(key="code-quality")
+    factories.make_note(cast.mia.user, cast.alice, competency=quality)
+    response = staff_client.get(admin_url("competency", "delete", quality.pk))
+    assert response.status_code == 403
+    changelist = staff_client.get(admin_url("competency", "changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+    staff_client.post(
+        admin_url("competency", "changelist"),
+        {"action": "retire", "_selected_action": [quality.pk]},
+    )
+    quality.refresh_from_db()
+    assert not quality.is_active
+    staff_client.post(
+        admin_url("competency", "changelist"),
+        {"action": "reinstate", "_selected_action": [quality.pk]},
+    )
+    quality.refresh_from_db()
+    assert quality.is_active
+
+
+def test_an_unreferenced_competency_may_be_deleted(staff_client):
+    spare = Competency.objects.create(key="spare", name="Spare", kind="technical")
+    assert (
+        staff_client.get(admin_url("competency", "delete", spare.pk)).status_code == 200
+    )
+
+
+def test_an_assessment_is_read_with_its_ratings_and_not_rewritten(staff_client, cast):
+    assessment = make_assessment(
+        cast.alice,
+        shared_at=timezone.now(),
+        ratings={"code-quality": ("meets", "Reviews are careful")},
+    )
+    page = staff_client.get(admin_url("assessment", "change", assessment.pk))
+    text = page.content.decode()
+    assert "Reviews are careful" in text
+    assert 'name="ratings-0-comment"' not in text
+    assert staff_client.get(admin_url("assessment", "add")).status_code == 403
+
+
+def test_editing_a_level_keeps_its_history(staff_client):
+    level = factories.level("junior")
+    response = staff_client.get(admin_url("level", "history", level.pk))
+    assert response.status_code == 200
