@@ -17,6 +17,7 @@ NAVIGATION = (
     "session-list",
     "request-list",
     "praise-wall",
+    "framework",
     "team-dashboard",
     "mentoring",
     "coaching",

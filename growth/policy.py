@@ -32,6 +32,13 @@ which every database serves from its indexes. They are the table in DESIGN.md:
   it off and confirms who came; a hackathon's organiser marks it held; the
   members of a hackathon team edit its demo. An attendee's feedback on a
   session is for its leader and its author alone.
+- the career framework (tracks, levels, expectations) is everyone's to read.
+  An assessment is the engineer's (self) or their direct manager's (manager):
+  a draft is its author's alone; once shared the other side reads it, and so
+  do the engineer's active mentors if the engineer lets them
+  (``shares_assessments_with_mentors``). Readiness for the next level is the
+  direct manager's to write; the engineer (and sharing mentors) read it once
+  shared. Peers and the chain above the manager read neither.
 
 "Manager" is the direct manager: content never travels further up the chain.
 A mentor is someone with an *active* mentorship; an ended one grants nothing.
@@ -48,6 +55,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from growth.models import (
     PUBLIC_LEARNING_KINDS,
+    AssessmentRole,
     CheckInKind,
     Engineer,
     FeedbackRequest,
@@ -710,6 +718,100 @@ def org_insight_scope(user, who) -> tuple[str, int | None] | None:
     if access.manages_managers:
         return "organisation", access.engineer_id
     return None
+
+
+# --- the career framework: assessments and readiness --------------------------
+
+
+def _sharing_mentees(access: Access) -> Q:
+    """The mentees who let their active mentors read their assessments."""
+    return Q(
+        engineer_id__in=access.mentee_ids,
+        engineer__shares_assessments_with_mentors=True,
+    )
+
+
+def assessments_visible_to(who, qs: QuerySet) -> QuerySet:
+    """The engineer reads their self-assessments (drafts too) and the shared
+    manager's ones; the direct manager reads the drafts they wrote and every
+    shared one; sharing mentors read shared ones. A former manager's draft is
+    nobody's."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    shared = Q(shared_at__isnull=False)
+    return qs.filter(
+        Q(engineer_id__in=access.own_ids, role=AssessmentRole.SELF)
+        | (Q(engineer_id__in=access.own_ids | access.report_ids) & shared)
+        | Q(
+            engineer_id__in=access.report_ids,
+            role=AssessmentRole.MANAGER,
+            author_id=access.user_id,
+        )
+        | (_sharing_mentees(access) & shared)
+    )
+
+
+def assessments_editable_by(who, qs: QuerySet) -> QuerySet:
+    """Drafts ``who`` wrote and may still write: their own self-assessment,
+    or the manager's assessment of a direct report."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    return qs.filter(shared_at__isnull=True, author_id=access.user_id).filter(
+        Q(engineer_id__in=access.own_ids, role=AssessmentRole.SELF)
+        | Q(engineer_id__in=access.report_ids, role=AssessmentRole.MANAGER)
+    )
+
+
+def assessment_role_of(who, engineer_id: int) -> str | None:
+    """The assessment ``who`` writes of ``engineer_id``: "self" for their own,
+    "manager" for a direct report's, None for anyone else's."""
+    access = access_of(who)
+    if engineer_id in access.own_ids:
+        return AssessmentRole.SELF
+    if access.manages(engineer_id):
+        return AssessmentRole.MANAGER
+    return None
+
+
+def readiness_visible_to(who, qs: QuerySet) -> QuerySet:
+    """The direct manager reads every one (drafts too); the engineer and
+    sharing mentors read the shared ones."""
+    access = access_of(who)
+    if not access.member:
+        return qs.none()
+    shared = Q(shared_at__isnull=False)
+    return qs.filter(
+        Q(engineer_id__in=access.report_ids)
+        | (Q(engineer_id__in=access.own_ids) & shared)
+        | (_sharing_mentees(access) & shared)
+    )
+
+
+def may_write_readiness(who, engineer_id: int) -> bool:
+    """Only the direct manager writes and shares readiness."""
+    return access_of(who).manages(engineer_id)
+
+
+def may_read_framework_of(who, engineer) -> bool:
+    """The engineer's framework page: theirs, their direct manager's, and their
+    active mentors' when they share their assessments. ``engineer`` is read
+    already (its ``shares_assessments_with_mentors`` is asked)."""
+    access = access_of(who)
+    return (
+        engineer.pk in access.own_ids
+        or access.manages(engineer.pk)
+        or (
+            engineer.pk in access.mentee_ids
+            and engineer.shares_assessments_with_mentors
+        )
+    )
+
+
+def may_set_assessment_sharing(who, engineer_id: int) -> bool:
+    """Only the engineer decides whether their mentors read their assessments."""
+    return engineer_id in access_of(who).own_ids
 
 
 # --- the career framework: the manager's view, exports (fw-team) ------------------

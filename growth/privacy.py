@@ -72,8 +72,8 @@ from growth.models import (
     ReminderPreference,
     SessionFeedback,
     SessionSignup,
-    WorkLink,
     Track,
+    WorkLink,
 )
 
 FORMER_EMPLOYEE = "Former employee"

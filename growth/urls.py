@@ -6,7 +6,7 @@ from growth.views import (
     coaching,
     dashboard,
     feedback,
-    framework_placeholders,  # PLACEHOLDER (fw-team): remove on merge
+    framework,
     framework_team,
     goals,
     insight,
@@ -33,8 +33,6 @@ urlpatterns = [
     path("", include(requests.urlpatterns)),
     path("", include(team.urlpatterns)),
     path("", include(framework_team.urlpatterns)),
-    # PLACEHOLDER (fw-team): fw-pages builds these; remove on merge.
-    path("", include(framework_placeholders.urlpatterns)),
     path("", include(mentoring.urlpatterns)),
     path("", include(one_on_ones.urlpatterns)),
     path("", include(coaching.urlpatterns)),
@@ -44,6 +42,7 @@ urlpatterns = [
     path("", include(sessions.urlpatterns)),
     path("", include(notifications.urlpatterns)),
     path("", include(profile.urlpatterns)),
+    path("", include(framework.urlpatterns)),
     path("", include(reminders.urlpatterns)),
     path("", include("growth.views.health")),
     path("accounts/", include("accounts.urls")),

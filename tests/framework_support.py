@@ -1,5 +1,6 @@
-"""Builders for the career framework's people data (fw-team): assessments
-with ratings, readiness summaries, and one of each for admin pages."""
+"""Builders for the career framework in tests: a small framework of
+expectations, assessments with ratings, readiness summaries, and one of each
+for the admin's pages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from growth.models import (
     Competency,
     CompetencyArea,
     Expectation,
+    Level,
     Readiness,
     ReadinessStatus,
 )
@@ -76,3 +78,45 @@ def framework_records(cast) -> None:
         ratings={competency: ("meets", "Solid reviews")},
     )
     make_readiness(cast.alice)
+
+
+SENTENCE = "Writes {name} work others build on, at {level}."
+
+
+def make_framework(count: int | None = None, *, mentoring: bool = True) -> list:
+    """Expectations at engineering junior, mid and senior for ``count`` active
+    competencies (all by default), in two areas; return the competencies. The
+    mentoring competency, if taken, counts mentoring check-ins. It replaces
+    the default framework's expectations, so a test knows every one there is."""
+    Expectation.objects.all().delete()
+    craft, _ = CompetencyArea.objects.get_or_create(
+        key="craft", defaults={"name": "Craft", "position": 1}
+    )
+    people, _ = CompetencyArea.objects.get_or_create(
+        key="people", defaults={"name": "People", "position": 2}
+    )
+    # Mentoring first, so a framework of any size has its extra read.
+    competencies = sorted(
+        Competency.objects.filter(is_active=True).order_by("pk"),
+        key=lambda c: c.key != "mentoring",
+    )
+    if count is not None:
+        competencies = competencies[:count]
+    levels = Level.objects.filter(track__key="engineering", rank__lte=3)
+    for position, competency in enumerate(competencies):
+        competency.area = craft if competency.kind == "technical" else people
+        competency.position = position
+        competency.counts_mentoring = mentoring and competency.key == "mentoring"
+        competency.save()
+        for level in levels:
+            Expectation.objects.get_or_create(
+                competency=competency,
+                level=level,
+                defaults={
+                    "statement": SENTENCE.format(
+                        name=competency.name, level=level.name
+                    ),
+                    "examples": "An example\nAnother example",
+                },
+            )
+    return competencies

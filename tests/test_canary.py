@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from growth.models import (
     ActionItem,
+    Assessment,
+    AssessmentRating,
     AssessmentRole,
     Engineer,
     FeedbackComment,
@@ -31,6 +33,7 @@ from growth.models import (
     LearningDayPlan,
     LearningSession,
     Notification,
+    Readiness,
     Reminder,
     ReminderKind,
     ReminderRule,
@@ -44,7 +47,7 @@ from growth.reminders import deliver, plan, record, sweep
 from growth.rhythm import next_learning_day
 from growth.services.rhythm import learning_day_plan_save
 from tests import factories
-from tests.framework_support import make_assessment, make_readiness
+from tests.framework_support import make_assessment, make_framework
 from tests.reminders_support import seed_defaults
 from tests.walker import CASES, build_world
 
@@ -197,12 +200,9 @@ def plant(cast) -> dict:
             session=session, engineer=attendee, useful=True, line=line
         )
     ActionItem.objects.create(check_in=planted["alice's 1:1"], description=ALICES)
-    # The career framework (fw-team): mia's draft and readiness are hers until
-    # shared; what alice and mia shared is alice's circle's, never bob's.
-    planted["mia's draft about alice"] = make_assessment(
-        c.alice, ratings={"code-quality": ("below", SECRET)}
-    )
-    planted["mia's readiness draft"] = make_readiness(c.alice, summary=SECRET)
+    # The career framework: mia's draft and readiness are hers until shared
+    # (planted below); what alice and mia shared is alice's circle's, never
+    # bob's.
     planted["alice's self-assessment"] = make_assessment(
         c.alice,
         role=AssessmentRole.SELF,
@@ -212,7 +212,62 @@ def plant(cast) -> dict:
     planted["mia's shared assessment"] = make_assessment(
         c.alice, shared_at=NOW, ratings={"system-design": ("meets", ALICES)}
     )
+    _plant_assessments(c, planted)
     return planted
+
+
+def _plant_assessments(c, planted) -> None:
+    """Mia's draft assessment of alice and her readiness summary are mia's
+    until shared; skip's shared readiness of mia is mia's; alice's shared
+    self-assessment is hers and mia's (not her mentor's: she does not share)."""
+    competency = make_framework()[0]
+    level = c.alice.level
+
+    def assessment(engineer, role, author, comment, shared_at=None):
+        made = Assessment.objects.filter(
+            engineer=engineer, role=role, shared_at__isnull=True
+        ).first() or Assessment.objects.create(
+            engineer=engineer, role=role, author=author, level=level
+        )
+        if shared_at:
+            made.shared_at = shared_at
+            made.save()
+        AssessmentRating.objects.create(
+            assessment=made, competency=competency, rating="meets", comment=comment
+        )
+        return made
+
+    planted["mia's draft of alice"] = assessment(
+        c.alice, AssessmentRole.MANAGER, c.mia.user, SECRET
+    )
+    planted["alice's shared self-assessment"] = Assessment.objects.create(
+        engineer=c.alice,
+        role=AssessmentRole.SELF,
+        author=c.alice.user,
+        level=level,
+        shared_at=NOW,
+    )
+    AssessmentRating.objects.create(
+        assessment=planted["alice's shared self-assessment"],
+        competency=competency,
+        rating="exceeds",
+        comment=ALICES,
+    )
+    planted["skip's assessment of mia"] = assessment(
+        c.mia, AssessmentRole.MANAGER, c.skip.user, SECRET, shared_at=NOW
+    )
+    Readiness.objects.update_or_create(
+        engineer=c.alice,
+        level=level.next_level(),
+        defaults={"summary": SECRET, "author": c.mia.user},
+    )
+    Readiness.objects.create(
+        engineer=c.mia,
+        level=c.mia.level.next_level(),
+        summary=SECRET,
+        author=c.skip.user,
+        shared_at=NOW,
+    )
 
 
 def _links(base: str, body: str) -> list[str]:
@@ -290,6 +345,16 @@ def test_the_canary_is_not_vacuous(client, cast, planted):
     client.force_login(cast.alice.user)
     hers = crawl(client, _starts(world))
     assert _leaks(hers, ALICES), "alice cannot see her own things: crawl is blind"
+
+
+def test_the_canary_reaches_the_framework_pages(client, cast, planted):
+    """The assessment canaries are on the pages, for those who may read them."""
+    client.force_login(cast.alice.user)
+    assert ALICES.encode() in client.get(reverse("my-framework")).content
+    client.force_login(cast.mia.user)
+    page = client.get(reverse("engineer-framework", args=[cast.alice.pk])).content
+    assert SECRET.encode() in page and ALICES.encode() in page
+    assert SECRET.encode() in client.get(reverse("my-framework")).content
 
 
 # What each person must never read. Alice reads her own (ALICES) but not what

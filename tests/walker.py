@@ -29,8 +29,12 @@ from accounts.models import Invitation, User
 from growth.models import (
     ActionItem,
     AgendaItem,
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
     CheckIn,
     CheckInKind,
+    Engineer,
     FeedbackComment,
     FeedbackNote,
     FeedbackRequest,
@@ -43,6 +47,7 @@ from growth.models import (
     LearningKind,
     LearningSession,
     Notification,
+    Readiness,
     Reminder,
     ReminderPreference,
     SessionFeedback,
@@ -54,6 +59,7 @@ from growth.models import (
 from growth.reminders.optout import unsubscribe_token
 from growth.rhythm import next_learning_day
 from tests import factories
+from tests.framework_support import make_framework
 
 OK, REDIRECT, NOT_FOUND, LOGIN, NOT_ALLOWED = 200, "redirect", 404, "login", 405
 
@@ -102,6 +108,11 @@ class World:
     session_held: LearningSession | None = None
     hackathon: Hackathon | None = None
     hackathon_team: HackathonTeam | None = None
+    # The framework: alice's draft self-assessment, mia's draft of hers, and
+    # mia's readiness summary for alice, not shared.
+    self_draft: Assessment | None = None
+    manager_draft: Assessment | None = None
+    readiness: Readiness | None = None
 
     def user(self, role: str) -> User | None:
         if role == "anonymous":
@@ -176,7 +187,32 @@ def build_world(cast) -> World:
         ),
     )
     _build_events(world)
+    _build_framework(world)
     return world
+
+
+def _build_framework(world: World) -> None:
+    cast = world.cast
+    make_framework()
+    level = cast.alice.level
+    world.self_draft = Assessment.objects.create(
+        engineer=cast.alice,
+        role=AssessmentRole.SELF,
+        author=cast.alice.user,
+        level=level,
+    )
+    world.manager_draft = Assessment.objects.create(
+        engineer=cast.alice,
+        role=AssessmentRole.MANAGER,
+        author=cast.mia.user,
+        level=level,
+    )
+    world.readiness = Readiness.objects.create(
+        engineer=cast.alice,
+        level=level.next_level(),
+        summary="Close: leads the design reviews",
+        author=cast.mia.user,
+    )
 
 
 def _build_events(world: World) -> None:
@@ -240,6 +276,10 @@ WATCHED = (
     ReminderPreference,
     SprintCadence,
     LearningDayPlan,
+    Assessment,
+    AssessmentRating,
+    Readiness,
+    Engineer,
 )
 
 
@@ -635,6 +675,55 @@ CASES: list[Case] = [
     ),
     # Praise: the wall and the form are everyone's.
     Case("praise-wall", "", everyone()),
+    # The career framework.
+    Case("framework", "", everyone()),
+    Case("framework-track", "", everyone(), args=lambda w: ["engineering"]),
+    Case("framework-track", "unknown", everyone(NOT_FOUND), args=lambda w: ["nope"]),
+    Case("my-framework", "", everyone()),
+    Case(
+        "framework-sharing",
+        "",
+        only(*ENGINEERS, ok=REDIRECT),
+        post_only=True,
+        payload=lambda w: {"shares": "on"},
+        done=lambda w, role: Engineer.objects.filter(
+            user=w.user(role), shares_assessments_with_mentors=True
+        ).exists(),
+    ),
+    Case(
+        "engineer-framework",
+        "alice",
+        only("alice", "mia"),
+        args=lambda w: [w.cast.alice.pk],
+    ),
+    Case(
+        "assessment-start",
+        "alice",
+        only("alice", "mia", ok=REDIRECT),
+        args=lambda w: [w.cast.alice.pk],
+        post_only=True,
+        done=lambda w, role: Assessment.objects.filter(
+            author=w.user(role), shared_at__isnull=True
+        ).exists(),
+    ),
+    Case(
+        "assessment-edit",
+        "self draft",
+        only("alice"),
+        args=_pk("self_draft"),
+        payload=lambda w: {"then": "save"},
+    ),
+    Case("assessment-edit", "manager draft", only("mia"), args=_pk("manager_draft")),
+    Case("assessment-share", "self draft", only("alice"), args=_pk("self_draft")),
+    Case("assessment-share", "manager draft", only("mia"), args=_pk("manager_draft")),
+    Case(
+        "readiness-edit",
+        "alice",
+        only("mia"),
+        args=lambda w: [w.cast.alice.pk],
+        payload=lambda w: {"status": "ready", "summary": "Ready now"},
+    ),
+    Case("readiness-share", "alice", only("mia"), args=lambda w: [w.cast.alice.pk]),
     Case("praise-create", "", everyone()),
     Case(
         "praise-create",
@@ -778,11 +867,6 @@ CASES: list[Case] = [
     Case("coaching", "", only("cora")),
     # The career framework's manager view (fw-team): direct reports only.
     Case("team-framework", "", only("mia", "skip")),
-    # PLACEHOLDERS (fw-team): fw-pages' pages, a 404 for everyone until the
-    # merge; the lead replaces these three with fw-pages' cases.
-    Case("framework-track", "", only(), args=lambda w: ["engineering"]),
-    Case("engineer-framework", "", only(), args=lambda w: [w.cast.alice.pk]),
-    Case("my-framework", "", only()),
     # Organisation insight: skip manages mia, who has reports; staff is a
     # superuser, so holds the permission.
     Case("org-insight", "", only("skip", "staff")),

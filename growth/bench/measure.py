@@ -36,6 +36,7 @@ from growth.services.insight import insight_counts_refresh
 
 PAGES = (
     "growth_dashboard",
+    "engineer_framework",
     "team_dashboard",
     "team_framework",
     "feedback_list",
@@ -140,6 +141,7 @@ def _targets(cast: Cast) -> dict[str, tuple[str, str]]:
     return {
         "floor": ("engineer", reverse("bench-floor")),
         "growth_dashboard": ("engineer", reverse("my-growth")),
+        "engineer_framework": ("engineer", reverse("my-framework")),
         "team_dashboard": ("manager", reverse("team-dashboard")),
         "team_framework": ("manager", reverse("team-framework")),
         "feedback_list": (

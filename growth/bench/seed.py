@@ -24,6 +24,9 @@ from django.db import connection, transaction
 from accounts.models import Team, User
 from growth.models import (
     ActionItem,
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
     Attendance,
     CheckIn,
     CheckInKind,
@@ -31,6 +34,7 @@ from growth.models import (
     CompetencyKind,
     Engineer,
     EventKind,
+    Expectation,
     FeedbackNote,
     FeedbackRequest,
     Goal,
@@ -39,6 +43,7 @@ from growth.models import (
     GoalStatus,
     LearningActivity,
     LearningKind,
+    Level,
     Mentorship,
     Notification,
     RequestStatus,
@@ -49,10 +54,6 @@ from growth.models import (
 from growth.models.framework import (
     ENGINEERING,
     MANAGEMENT,
-    Assessment,
-    AssessmentRating,
-    AssessmentRole,
-    Level,
     Rating,
     Readiness,
     ReadinessStatus,
@@ -693,6 +694,53 @@ class _Organisation:
         _insert(Readiness, readiness)
 
 
+def _framework(org: _Organisation) -> None:
+    """Expectations on every engineering level if the database has none yet,
+    and the bench engineer's shared self-assessment (every competency rated,
+    a note cited each) beside their manager's draft: what the framework page
+    reads, the same at every scale."""
+    competencies = list(Competency.objects.filter(is_active=True))
+    if not Expectation.objects.exists():
+        Expectation.objects.bulk_create(
+            Expectation(
+                competency=competency,
+                level=level,
+                statement=f"{competency.name}, as a {level.name.lower()} does it.",
+            )
+            for level in Level.objects.filter(track__key=ENGINEERING)
+            for competency in competencies
+        )
+    engineer = Engineer.objects.select_related("manager").get(
+        user__email=ENGINEER_EMAIL
+    )
+    expected = Competency.objects.filter(
+        expectations__level_id=engineer.level_id, is_active=True
+    )
+    for role, author, shared_at in (
+        (AssessmentRole.SELF, engineer.user_id, org.now),
+        (AssessmentRole.MANAGER, engineer.manager.user_id, None),
+    ):
+        assessment = Assessment.objects.create(
+            engineer=engineer,
+            role=role,
+            author_id=author,
+            level_id=engineer.level_id,
+            created_at=org.now,
+            shared_at=shared_at,
+        )
+        for competency in expected:
+            rating = AssessmentRating.objects.create(
+                assessment=assessment,
+                competency=competency,
+                rating=org.rng.choice(["below", "meets", "exceeds"]),
+                comment="Shown in the last quarter's work.",
+            )
+            cited = FeedbackNote.objects.filter(
+                engineer=engineer, competency=competency
+            ).order_by("-created_at")[:1]
+            rating.evidence_notes.set(cited)
+
+
 def seed(*, scale: float, now: datetime.datetime, seed: int = 1) -> Cast:
     """Fill the (empty, migrated) current database with an organisation."""
     org = _Organisation(sizes=Sizes.at(scale), now=now, seed=seed)
@@ -704,6 +752,7 @@ def seed(*, scale: float, now: datetime.datetime, seed: int = 1) -> Cast:
         org.check_ins()
         org.learning()
         org.assessments()
+        _framework(org)
     if connection.vendor == "postgresql":
         # What autovacuum does on a database that has been running: statistics
         # for the planner, and a visibility map, without which no index-only

@@ -78,6 +78,7 @@ ENGINEER_HEADER = (
     "title",
     "team__name",
     "manager__user",
+    "shares_assessments_with_mentors",
     *_name("user"),
     *_name("manager__user"),
 )
@@ -110,6 +111,7 @@ def dashboard_engineer(access: Access, pk: int) -> Engineer:
     engineer = get_object_or_404(engineers, pk=pk)
     engineer.manager_visible = access.follows(engineer.manager_id)
     engineer.may_add_goal = engineer.pk in policy.goal_owner_ids(access)
+    engineer.may_read_framework = policy.may_read_framework_of(access, engineer)
     return engineer
 
 

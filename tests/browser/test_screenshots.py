@@ -55,6 +55,7 @@ PAGES = [
     (ENGINEER, "/one-on-ones/", "my-one-on-ones.png", "My 1:1s"),
     (ENGINEER, "/praise/", "praise-wall.png", "Praise wall"),
     (ENGINEER, "/requests/new/", "ask-for-feedback.png", "Ask for feedback"),
+    (ENGINEER, "/me/framework/", "my-framework.png", "My framework"),
 ]
 
 

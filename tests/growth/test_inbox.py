@@ -36,6 +36,7 @@ from growth.models import (
 )
 from growth.reminders import sweep
 from growth.rhythm import next_learning_day
+from growth.services import framework as framework_services
 from growth.services import sessions as session_services
 from growth.services.checkins import agenda_item_add
 from growth.services.feedback import (
@@ -44,6 +45,7 @@ from growth.services.feedback import (
     feedback_note_create,
 )
 from tests import factories
+from tests.framework_support import make_framework
 from tests.reminders_support import memory_broker, seed_defaults, utc
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +184,37 @@ def agenda_added(kind: str, cast, client) -> None:
         text="The on-call rota",
         now=timezone.now(),
     )
+
+
+def assessment_shared(kind: str, cast, client) -> None:
+    """Alice shares her self-assessment: mia hears of it."""
+    now = timezone.now()
+    competencies = make_framework(2)
+    draft = framework_services.assessment_start(
+        engineer=cast.alice, by=cast.alice.user, now=now
+    )
+    framework_services.assessment_save(
+        assessment=draft,
+        by=cast.alice.user,
+        ratings={
+            c.pk: framework_services.RatingInput(rating="meets") for c in competencies
+        },
+        now=now,
+    )
+    framework_services.assessment_share(assessment=draft, by=cast.alice.user, now=now)
+
+
+def readiness_shared(kind: str, cast, client) -> None:
+    """Mia shares how ready alice is for the next level: alice hears of it."""
+    now = timezone.now()
+    readiness = framework_services.readiness_save(
+        engineer=cast.alice,
+        by=cast.mia.user,
+        status="getting_there",
+        summary="Nearly",
+        now=now,
+    )
+    framework_services.readiness_share(readiness=readiness, by=cast.mia.user, now=now)
 
 
 def _session_with_alice(cast):
@@ -335,12 +368,15 @@ ACTIONS: dict[str, Row] = {
     ReminderKind.REQUEST_PENDING: Row(swept, (open_from_list, open_its_page, decline)),
     ReminderKind.WEEKLY_DIGEST: Row(swept, (open_from_list,)),
     ReminderKind.LEARNING_DAY: Row(swept, (open_from_list, plan_the_day)),
+    ReminderKind.ASSESSMENT_DUE: Row(swept, (open_from_list,)),
     EventKind.FEEDBACK_RECEIVED: Row(feedback_received, (open_from_list, open_its_page, acknowledge)),
     EventKind.FEEDBACK_COMMENTED: Row(feedback_commented, (open_from_list, open_its_page, comment_back)),
     EventKind.FEEDBACK_ANSWERED: Row(feedback_answered, (open_from_list, open_its_page)),
     EventKind.AGENDA_ADDED: Row(agenda_added, (open_from_list, open_its_page)),
     EventKind.SESSION_FEEDBACK: Row(session_feedback, (open_from_list, open_its_page)),
     EventKind.SESSION_CANCELLED: Row(session_cancelled, (open_from_list, open_its_page)),
+    EventKind.ASSESSMENT_SHARED: Row(assessment_shared, (open_from_list, open_its_page)),
+    EventKind.READINESS_SHARED: Row(readiness_shared, (open_from_list, open_its_page)),
     EventKind.FEEDBACK_REQUESTED: Row(feedback_requested, (open_from_list, open_its_page, decline, answer, cancelled_by_the_requester)),
 }
 # fmt: on

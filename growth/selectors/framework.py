@@ -1,0 +1,532 @@
+"""Reads of the career framework: the public ladder, and an engineer's place
+on it (evidence, assessments, readiness) as one viewer may see it.
+
+Every page here costs the same handful of queries however many competencies,
+notes, goals or activities there are: each kind of evidence is read once for
+all competencies and grouped in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from growth import policy
+from growth.models import (
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
+    Attendance,
+    CheckIn,
+    CheckInKind,
+    Engineer,
+    Expectation,
+    FeedbackNote,
+    Goal,
+    GoalStatus,
+    LearningActivity,
+    Level,
+    Readiness,
+    Track,
+    Visibility,
+)
+
+# How far back evidence counts.
+EVIDENCE_WINDOW = datetime.timedelta(days=365)
+# Links to notes shown per competency; the counts cover them all.
+NOTE_LINKS = 5
+# Read with the engineer (``framework_engineer``): readiness_<field>.
+READINESS_FIELDS = ("pk", "status", "summary", "shared_at", "author__display_name")
+# The area of competencies that belong to none.
+NO_AREA = "Other"
+
+
+# --- the public framework ---------------------------------------------------------
+
+
+def tracks_overview() -> list[Track]:
+    """Active tracks with their levels: two queries."""
+    return list(
+        Track.objects.filter(is_active=True).prefetch_related(
+            Prefetch("levels", queryset=Level.objects.order_by("rank"))
+        )
+    )
+
+
+@dataclass
+class CompetencyRow:
+    competency: object
+    # One expectation (or None) per level of the track, in rank order.
+    cells: list
+    # The selected level's expectation, for the one-level (phone) view.
+    selected: object = None
+
+
+@dataclass
+class AreaGroup:
+    name: str
+    description: str
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class TrackMatrix:
+    track: Track
+    levels: list
+    selected: Level | None
+    areas: list
+
+
+def _area_key(competency) -> tuple:
+    area = competency.area
+    if area is None:
+        return (1, 0, NO_AREA)
+    return (0, area.position, area.name)
+
+
+def _group_by_area(competencies) -> list[AreaGroup]:
+    groups: dict[tuple, AreaGroup] = {}
+    for competency in sorted(
+        competencies, key=lambda c: (_area_key(c), c.position, c.name)
+    ):
+        key = _area_key(competency)
+        if key not in groups:
+            area = competency.area
+            groups[key] = AreaGroup(
+                name=area.name if area else NO_AREA,
+                description=area.description if area else "",
+            )
+        groups[key].rows.append(competency)
+    return list(groups.values())
+
+
+def track_matrix(track_key: str, level_key: str | None) -> TrackMatrix:
+    """One active track's levels × competencies, grouped by area: three queries.
+    ``level_key`` selects a level (the phone shows that one); an unknown key
+    selects the first."""
+    track = get_object_or_404(Track, key=track_key, is_active=True)
+    levels = list(track.levels.order_by("rank"))
+    selected = next((lv for lv in levels if lv.key == level_key), None)
+    if selected is None and levels:
+        selected = levels[0]
+    expectations = Expectation.objects.filter(
+        level__track=track, competency__is_active=True
+    ).select_related("competency__area")
+    by_competency: dict[int, dict[int, Expectation]] = defaultdict(dict)
+    competencies = {}
+    for expectation in expectations:
+        competencies[expectation.competency_id] = expectation.competency
+        by_competency[expectation.competency_id][expectation.level_id] = expectation
+    areas = _group_by_area(competencies.values())
+    for area in areas:
+        area.rows = [
+            CompetencyRow(
+                competency=competency,
+                cells=[by_competency[competency.pk].get(lv.pk) for lv in levels],
+                selected=by_competency[competency.pk].get(selected.pk)
+                if selected
+                else None,
+            )
+            for competency in area.rows
+        ]
+    return TrackMatrix(track=track, levels=levels, selected=selected, areas=areas)
+
+
+# --- an engineer's framework page --------------------------------------------------
+
+
+def framework_engineer(access, pk: int, *, now=None) -> Engineer:
+    """Engineer ``pk`` if ``access`` may open their framework page, else a 404.
+    With ``now``, in the same read: the id of their next level
+    (``next_level_pk``) and the mentoring check-ins they held as a mentor in
+    the evidence window (``mentoring_held``)."""
+    if pk not in access.followed_ids:
+        raise Http404("No such engineer among the people you follow.")
+    engineers = Engineer.objects.select_related("user", "level__track", "manager__user")
+    if now is not None:
+        since = (now - EVIDENCE_WINDOW).date()
+        above = Level.objects.filter(
+            track_id=OuterRef("level__track_id"), rank__gt=OuterRef("level__rank")
+        ).order_by("rank")
+        held = (
+            CheckIn.objects.filter(
+                kind=CheckInKind.MENTORING,
+                mentorship__mentor_id=OuterRef("pk"),
+                held_on__gte=since,
+            )
+            .order_by()
+            .values("mentorship__mentor_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        engineers = engineers.annotate(
+            next_level_pk=Subquery(above.values("pk")[:1]),
+            mentoring_held=Coalesce(Subquery(held), 0),
+        )
+        # Their readiness for the next level, if ``access`` may read it.
+        ready = Readiness.objects.visible_to(access).filter(
+            engineer_id=OuterRef("pk"), level_id=OuterRef("next_level_pk")
+        )
+        engineers = engineers.annotate(
+            **{
+                f"readiness_{name}": Subquery(ready.values(name)[:1])
+                for name in READINESS_FIELDS
+            }
+        )
+    engineer = get_object_or_404(engineers, pk=pk)
+    if not policy.may_read_framework_of(access, engineer):
+        raise Http404("No such engineer among the people you follow.")
+    return engineer
+
+
+def level_expectations(level: Level | None, next_level_pk: int | None):
+    """The competencies of ``level`` (those with an expectation there, not
+    retired), each one's expectation at ``level`` and at the next level, and
+    the next level itself: one query (two when the next level expects
+    nothing yet)."""
+    if level is None:
+        return [], {}, {}, None
+    ids = [level.pk] + ([next_level_pk] if next_level_pk else [])
+    here, there, competencies = {}, {}, {}
+    next_level = None
+    for expectation in Expectation.objects.filter(
+        level_id__in=ids, competency__is_active=True
+    ).select_related("competency__area", "level"):
+        if expectation.level_id == level.pk:
+            here[expectation.competency_id] = expectation
+            competencies[expectation.competency_id] = expectation.competency
+        else:
+            there[expectation.competency_id] = expectation
+            next_level = expectation.level
+    if next_level_pk and next_level is None:
+        next_level = Level.objects.get(pk=next_level_pk)
+    return list(competencies.values()), here, there, next_level
+
+
+@dataclass
+class Evidence:
+    """What one competency has to show, as one viewer may see it."""
+
+    by_sentiment: Counter = field(default_factory=Counter)
+    by_kind: Counter = field(default_factory=Counter)
+    notes: list = field(default_factory=list)
+    goals: list = field(default_factory=list)
+    learning: list = field(default_factory=list)
+    mentoring: int | None = None
+
+    @property
+    def note_count(self) -> int:
+        return sum(self.by_sentiment.values())
+
+    @property
+    def note_links(self) -> list:
+        return self.notes[:NOTE_LINKS]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.note_count or self.goals or self.learning or self.mentoring)
+
+
+def _notes(access, engineer_id: int, ids, since):
+    """Notes about the engineer on these competencies the viewer may read,
+    shared or manager-only (a note to self is nobody's evidence)."""
+    return (
+        FeedbackNote.objects.visible_to(access)
+        .filter(
+            engineer_id=engineer_id,
+            competency_id__in=ids,
+            created_at__gte=since,
+            visibility__in=[Visibility.SHARED, Visibility.MANAGER],
+        )
+        .select_related("author")
+        .only(
+            "pk",
+            "kind",
+            "sentiment",
+            "visibility",
+            "competency_id",
+            "created_at",
+            "author__display_name",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _goals(access, engineer_id: int, ids, since):
+    return (
+        Goal.objects.visible_to(access)
+        .filter(engineer_id=engineer_id, competency_id__in=ids)
+        .filter(Q(status=GoalStatus.ACTIVE) | Q(updated_at__gte=since))
+        .only("pk", "title", "status", "progress", "competency_id")
+        .order_by("status", "title", "pk")
+    )
+
+
+def _learning(access, engineer_id: int, ids, since):
+    """Activities the engineer led or attended, tagged with a competency
+    (directly, or through the learning session they record)."""
+    attended = Exists(
+        Attendance.objects.filter(
+            learningactivity_id=OuterRef("pk"), engineer_id=engineer_id
+        )
+    )
+    return (
+        LearningActivity.objects.visible_to(access)
+        .annotate(topic_id=Coalesce("competency_id", "session__competency_id"))
+        .filter(Q(led_by_id=engineer_id) | attended)
+        .filter(topic_id__in=ids, date__gte=since.date())
+        .only("pk", "title", "kind", "date", "led_by_id")
+        .order_by("-date", "-pk")
+    )
+
+
+def evidence_by_competency(
+    *, access, engineer: Engineer, competencies, now: datetime.datetime
+) -> dict[int, Evidence]:
+    """Each competency's evidence from the last 12 months: three queries
+    (notes, goals, learning); the mentoring held comes with the engineer
+    (``framework_engineer``)."""
+    ids = [c.pk for c in competencies]
+    evidence = {pk: Evidence() for pk in ids}
+    if not ids:
+        return evidence
+    since = now - EVIDENCE_WINDOW
+    for note in _notes(access, engineer.pk, ids, since):
+        item = evidence[note.competency_id]
+        item.by_sentiment[note.sentiment] += 1
+        item.by_kind[note.kind] += 1
+        item.notes.append(note)
+    for goal in _goals(access, engineer.pk, ids, since):
+        evidence[goal.competency_id].goals.append(goal)
+    for activity in _learning(access, engineer.pk, ids, since):
+        activity.led = activity.led_by_id == engineer.pk
+        evidence[activity.topic_id].learning.append(activity)
+    # A count, never the check-ins: whoever reads this page may know how
+    # often the engineer mentors, not what was said.
+    held = getattr(engineer, "mentoring_held", None)
+    for competency in competencies:
+        if competency.counts_mentoring and held is not None:
+            evidence[competency.pk].mentoring = held
+    return evidence
+
+
+def evidence_choices(
+    *, access, engineer: Engineer, competencies, now: datetime.datetime
+) -> dict[int, dict[str, list]]:
+    """What an author may pick as evidence, per competency: the notes, goals and
+    learning on it they may read. Three queries."""
+    evidence = evidence_by_competency(
+        access=access, engineer=engineer, competencies=competencies, now=now
+    )
+    return {
+        pk: {"notes": item.notes, "goals": item.goals, "learning": item.learning}
+        for pk, item in evidence.items()
+    }
+
+
+def _evidence_links(assessment_ids) -> list[tuple[int, int, str]]:
+    """(rating id, object id, "notes" | "goals" | "learning") of every piece
+    of evidence cited by these assessments: one query over the three link
+    tables."""
+    parts = []
+    for name, column in (
+        ("notes", "feedbacknote_id"),
+        ("goals", "goal_id"),
+        ("learning", "learningactivity_id"),
+    ):
+        through = getattr(AssessmentRating, f"evidence_{name}").through
+        parts.append(
+            through.objects.filter(assessmentrating__assessment_id__in=assessment_ids)
+            .annotate(what=Value(name, output_field=CharField()))
+            .values_list("assessmentrating_id", column, "what")
+            .order_by()
+        )
+    return list(parts[0].union(*parts[1:], all=True))
+
+
+def _attach_evidence(ratings, assessment_ids, evidence: dict) -> None:
+    """Give each rating ``links``: the evidence it cites that the viewer may
+    read, as already read for the page (the last 12 months' notes, goals and
+    learning on the level's competencies). Anything else stays unnamed: an
+    engineer never learns of the manager-only note their manager cited."""
+    readable: dict[str, dict[int, object]] = {"notes": {}, "goals": {}, "learning": {}}
+    for item in evidence.values():
+        readable["notes"].update((n.pk, n) for n in item.notes)
+        readable["goals"].update((g.pk, g) for g in item.goals)
+        readable["learning"].update((a.pk, a) for a in item.learning)
+    by_rating = {rating.pk: rating for rating in ratings}
+    for rating in ratings:
+        rating.links = {"notes": [], "goals": [], "learning": []}
+    for rating_id, object_id, what in _evidence_links(assessment_ids):
+        found = readable[what].get(object_id)
+        if found is not None and rating_id in by_rating:
+            by_rating[rating_id].links[what].append(found)
+
+
+def _readiness(engineer: Engineer, next_level) -> Readiness | None:
+    """The readiness read with the engineer, as a model instance."""
+    pk = getattr(engineer, "readiness_pk", None)
+    if pk is None or next_level is None:
+        return None
+    readiness = Readiness(
+        pk=pk,
+        engineer=engineer,
+        level=next_level,
+        status=engineer.readiness_status,
+        summary=engineer.readiness_summary,
+        shared_at=engineer.readiness_shared_at,
+    )
+    readiness.author_name = engineer.readiness_author__display_name
+    return readiness
+
+
+@dataclass
+class Row:
+    """One competency of the page."""
+
+    competency: object
+    expectation: Expectation | None
+    next_expectation: Expectation | None
+    evidence: Evidence
+    self_rating: AssessmentRating | None = None
+    manager_rating: AssessmentRating | None = None
+
+
+@dataclass
+class EngineerFramework:
+    engineer: Engineer
+    is_self: bool
+    level: Level | None
+    next_level: Level | None
+    areas: list
+    # The newest self and manager assessment the viewer may read (a draft of
+    # their own included).
+    self_assessment: Assessment | None
+    manager_assessment: Assessment | None
+    # "self" or "manager": the assessment the viewer writes, if any.
+    my_role: str | None
+    my_draft: Assessment | None
+    readiness: Readiness | None
+    may_write_readiness: bool
+    may_set_sharing: bool
+    since: datetime.date
+
+
+def engineer_framework_build(
+    *, access, engineer: Engineer, now: datetime.datetime
+) -> EngineerFramework:
+    """Everything on an engineer's framework page, as ``access`` may see it.
+    ``engineer`` comes from ``framework_engineer(..., now=now)``."""
+    level = engineer.level
+    competencies, here, there, next_level = level_expectations(
+        level, getattr(engineer, "next_level_pk", None)
+    )
+    evidence = evidence_by_competency(
+        access=access, engineer=engineer, competencies=competencies, now=now
+    )
+    assessments = list(
+        Assessment.objects.visible_to(access)
+        .filter(engineer_id=engineer.pk)
+        .select_related("author", "level")
+        .order_by("-created_at", "-pk")
+    )
+    newest = {}
+    for assessment in assessments:
+        newest.setdefault(assessment.role, assessment)
+    self_assessment = newest.get(AssessmentRole.SELF)
+    manager_assessment = newest.get(AssessmentRole.MANAGER)
+    shown = [a.pk for a in (self_assessment, manager_assessment) if a]
+    ratings: dict[tuple[int, int], AssessmentRating] = {}
+    if shown:
+        rows = list(AssessmentRating.objects.filter(assessment_id__in=shown))
+        _attach_evidence(rows, shown, evidence)
+        for rating in rows:
+            ratings[rating.assessment_id, rating.competency_id] = rating
+    my_role = policy.assessment_role_of(access, engineer.pk)
+    my_draft = next(
+        (
+            a
+            for a in assessments
+            if a.role == my_role and not a.is_shared and a.author_id == access.user_id
+        ),
+        None,
+    )
+    readiness = _readiness(engineer, next_level)
+    areas = _group_by_area(competencies)
+    for area in areas:
+        area.rows = [
+            Row(
+                competency=competency,
+                expectation=here.get(competency.pk),
+                next_expectation=there.get(competency.pk),
+                evidence=evidence[competency.pk],
+                self_rating=ratings.get((self_assessment.pk, competency.pk))
+                if self_assessment
+                else None,
+                manager_rating=ratings.get((manager_assessment.pk, competency.pk))
+                if manager_assessment
+                else None,
+            )
+            for competency in area.rows
+        ]
+    return EngineerFramework(
+        engineer=engineer,
+        is_self=engineer.pk == access.engineer_id,
+        level=level,
+        next_level=next_level,
+        areas=areas,
+        self_assessment=self_assessment,
+        manager_assessment=manager_assessment,
+        my_role=my_role,
+        my_draft=my_draft,
+        readiness=readiness,
+        may_write_readiness=policy.may_write_readiness(access, engineer.pk),
+        may_set_sharing=policy.may_set_assessment_sharing(access, engineer.pk),
+        since=(now - EVIDENCE_WINDOW).date(),
+    )
+
+
+# --- editing -----------------------------------------------------------------------
+
+
+def assessment_for_edit(access, pk: int) -> Assessment:
+    """A draft ``access`` may write, with its engineer and level; else a 404."""
+    return get_object_or_404(
+        policy.assessments_editable_by(access, Assessment.objects.all()).select_related(
+            "engineer__user", "engineer__manager__user", "level__track"
+        ),
+        pk=pk,
+    )
+
+
+def assessment_competencies(assessment: Assessment) -> list:
+    """The competencies an assessment rates: those of the level it is against,
+    in area order."""
+    competencies, here, _, _ = level_expectations(assessment.level, None)
+    ordered = [c for area in _group_by_area(competencies) for c in area.rows]
+    for competency in ordered:
+        competency.expectation = here.get(competency.pk)
+    return ordered
+
+
+def readiness_of(access, engineer: Engineer, level: Level) -> Readiness | None:
+    return (
+        Readiness.objects.visible_to(access)
+        .filter(engineer_id=engineer.pk, level=level)
+        .first()
+    )

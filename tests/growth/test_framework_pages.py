@@ -1,0 +1,524 @@
+"""The framework pages: the public ladder, an engineer's page per role, the
+evidence beside each expectation, writing and sharing assessments and
+readiness, and what each costs."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from growth.models import (
+    Assessment,
+    AssessmentRating,
+    AssessmentRole,
+    CheckInKind,
+    EventKind,
+    FeedbackNote,
+    LearningKind,
+    Notification,
+    Readiness,
+    Track,
+    Visibility,
+)
+from tests import factories
+from tests.framework_support import make_framework
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def framework(cast):
+    return make_framework()
+
+
+def _login(client, cast, name):
+    client.force_login(cast.staff if name == "staff" else getattr(cast, name).user)
+
+
+def _text(response) -> str:
+    """The page with its whitespace collapsed, as a reader meets it."""
+    return " ".join(response.content.decode().split())
+
+
+def _share_with_mentors(cast, shares=True):
+    type(cast.alice).objects.filter(pk=cast.alice.pk).update(
+        shares_assessments_with_mentors=shares
+    )
+
+
+# --- the public framework ------------------------------------------------------
+
+
+def test_everyone_signed_in_reads_the_tracks_and_their_levels(client, cast, framework):
+    _login(client, cast, "carol")
+    page = client.get(reverse("framework")).content.decode()
+    for name in ("Engineering", "Management", "Senior engineer", "Team lead"):
+        assert name in page
+    assert reverse("framework-track", args=["engineering"]) + "?level=mid" in page
+
+
+def test_the_navigation_leads_to_the_framework(client, cast):
+    _login(client, cast, "bob")
+    page = client.get(reverse("goal-list")).content.decode()
+    assert f'href="{reverse("framework")}"' in page
+
+
+def test_a_track_shows_each_expectation_and_highlights_the_chosen_level(
+    client, cast, framework
+):
+    _login(client, cast, "bob")
+    url = reverse("framework-track", args=["engineering"])
+    page = _text(client.get(url, {"level": "senior"}))
+    competency = framework[0]
+    assert f"Writes {competency.name} work others build on, at Senior engineer." in page
+    assert "Another example" in page
+    assert 'aria-current="true" href="?level=senior"' in page
+    assert 'class="table-primary">Senior engineer</th>' in page
+
+
+def test_an_unknown_level_selects_the_first(client, cast, framework):
+    _login(client, cast, "bob")
+    url = reverse("framework-track", args=["engineering"])
+    page = _text(client.get(url, {"level": "nope"}))
+    assert 'aria-current="true" href="?level=junior"' in page
+
+
+def test_an_unknown_or_retired_track_is_a_404(client, cast):
+    _login(client, cast, "bob")
+    assert client.get(reverse("framework-track", args=["nope"])).status_code == 404
+    Track.objects.filter(key="management").update(is_active=False)
+    url = reverse("framework-track", args=["management"])
+    assert client.get(url).status_code == 404
+
+
+# --- the engineer's page, per role ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("person", "private", "shared"),
+    [
+        ("alice", 200, 200),
+        ("mia", 200, 200),
+        ("max", 404, 200),
+        ("olivia", 404, 404),
+        ("skip", 404, 404),
+        ("bob", 404, 404),
+        ("cora", 404, 404),
+        ("carol", 404, 404),
+        ("staff", 404, 404),
+    ],
+)
+def test_who_opens_alices_framework_page(
+    client, cast, framework, person, private, shared
+):
+    _login(client, cast, person)
+    url = reverse("engineer-framework", args=[cast.alice.pk])
+    assert client.get(url).status_code == private
+    _share_with_mentors(cast)
+    assert client.get(url).status_code == shared
+
+
+def test_a_missing_engineer_looks_like_a_hidden_one(client, cast):
+    _login(client, cast, "bob")
+    hidden = client.get(reverse("engineer-framework", args=[cast.alice.pk]))
+    missing = client.get(reverse("engineer-framework", args=[999_999]))
+    assert hidden.status_code == missing.status_code == 404
+
+
+def test_my_framework_is_the_engineers_own_page(client, cast, framework):
+    _login(client, cast, "alice")
+    page = client.get(reverse("my-framework")).content.decode()
+    assert "My framework" in page
+    assert "At Engineer" in page and "At Senior engineer" in page
+    assert "Start a self-assessment" in page
+
+
+def test_staff_without_a_profile_get_a_word_not_an_error(client, cast):
+    _login(client, cast, "staff")
+    assert client.get(reverse("my-framework")).status_code == 200
+
+
+def test_the_dashboard_links_to_the_framework_page(client, cast, framework):
+    _login(client, cast, "alice")
+    page = client.get(reverse("my-growth")).content.decode()
+    assert f'href="{reverse("my-framework")}"' in page
+    _login(client, cast, "mia")
+    page = client.get(reverse("engineer-dashboard", args=[cast.alice.pk]))
+    assert reverse("engineer-framework", args=[cast.alice.pk]) in page.content.decode()
+    _login(client, cast, "max")
+    page = client.get(reverse("engineer-dashboard", args=[cast.alice.pk]))
+    assert (
+        reverse("engineer-framework", args=[cast.alice.pk]) not in page.content.decode()
+    )
+
+
+# --- evidence ------------------------------------------------------------------------
+
+
+def _competency(framework, key):
+    return next(c for c in framework if c.key == key)
+
+
+def test_evidence_counts_what_the_viewer_may_read(client, cast, framework):
+    competency = framework[0]
+    shared = factories.make_note(cast.mia.user, cast.alice, competency=competency)
+    hidden = factories.make_note(
+        cast.mia.user,
+        cast.alice,
+        competency=competency,
+        visibility=Visibility.MANAGER,
+        sentiment="praise",
+    )
+    factories.make_note(
+        cast.mia.user, cast.alice, competency=competency, visibility=Visibility.SELF
+    )
+    old = factories.make_note(cast.mia.user, cast.alice, competency=competency)
+    FeedbackNote.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    _login(client, cast, "alice")
+    page = _text(client.get(reverse("my-framework")))
+    assert "1 note: 0 praise, 1 constructive" in page
+    assert reverse("feedback-detail", args=[shared.pk]) in page
+    assert reverse("feedback-detail", args=[hidden.pk]) not in page
+    _login(client, cast, "mia")
+    page = _text(client.get(reverse("engineer-framework", args=[cast.alice.pk])))
+    assert "2 notes: 1 praise, 1 constructive" in page
+    assert reverse("feedback-detail", args=[hidden.pk]) in page
+
+
+def test_goals_learning_and_mentoring_count_as_evidence(client, cast, framework):
+    competency = framework[0]
+    mentoring = _competency(framework, "mentoring")
+    goal = factories.make_goal(cast.alice, title="Own the queue", competency=competency)
+    led = factories.make_learning(
+        cast.alice.user,
+        kind=LearningKind.LEARNING_SESSION,
+        title="Queues in practice",
+        led_by=cast.alice,
+        competency=competency,
+        date=timezone.localdate(),
+    )
+    factories.make_learning(
+        cast.alice.user,
+        title="Untagged course",
+        attendees=[cast.alice],
+        date=timezone.localdate(),
+    )
+    # Alice mentors bob: two mentoring check-ins held this year.
+    mentorship = factories.make_mentorship(cast.alice, cast.bob)
+    for _ in range(2):
+        factories.make_check_in(
+            cast.alice.user, cast.bob, mentorship=mentorship, kind=CheckInKind.MENTORING
+        )
+    _login(client, cast, "alice")
+    page = _text(client.get(reverse("my-framework")))
+    assert reverse("goal-detail", args=[goal.pk]) in page
+    assert f'Led <a href="{reverse("learning-detail", args=[led.pk])}"' in page
+    assert "Untagged course" not in page
+    assert "2 mentoring check-ins held as a mentor" in page
+    assert mentoring.counts_mentoring
+
+
+# --- assessments ----------------------------------------------------------------------
+
+
+def _start(client, engineer_pk, key=None):
+    return client.post(
+        reverse("assessment-start", args=[engineer_pk]),
+        {"submission_key": str(key or uuid.uuid4())},
+    )
+
+
+def _rows(framework, rating="meets", **extra):
+    data = {}
+    for competency in framework:
+        data[f"rating-{competency.pk}"] = rating
+        data[f"comment-{competency.pk}"] = f"Because of {competency.name}"
+    data.update(extra)
+    return data
+
+
+def test_starting_twice_gives_one_draft(client, cast, framework):
+    _login(client, cast, "alice")
+    key = uuid.uuid4()
+    first = _start(client, cast.alice.pk, key)
+    second = _start(client, cast.alice.pk, key)
+    third = _start(client, cast.alice.pk)
+    assert first["Location"] == second["Location"] == third["Location"]
+    assert Assessment.objects.filter(engineer=cast.alice).count() == 1
+    draft = Assessment.objects.get()
+    assert (draft.role, draft.author, draft.level) == (
+        AssessmentRole.SELF,
+        cast.alice.user,
+        cast.alice.level,
+    )
+
+
+def test_the_engineer_writes_and_shares_and_the_manager_is_told(
+    client, cast, framework
+):
+    _login(client, cast, "alice")
+    note = factories.make_note(cast.mia.user, cast.alice, competency=framework[0])
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    edit = reverse("assessment-edit", args=[draft.pk])
+    response = client.post(
+        edit,
+        _rows(framework, **{f"notes-{framework[0].pk}": [note.pk], "then": "share"}),
+    )
+    assert response["Location"] == reverse("assessment-share", args=[draft.pk])
+    assert AssessmentRating.objects.filter(assessment=draft).count() == len(framework)
+    rating = AssessmentRating.objects.get(assessment=draft, competency=framework[0])
+    assert list(rating.evidence_notes.all()) == [note]
+    # Mia reads nothing of a draft.
+    _login(client, cast, "mia")
+    page = client.get(reverse("engineer-framework", args=[cast.alice.pk]))
+    assert b"Because of" not in page.content
+    _login(client, cast, "alice")
+    assert client.get(reverse("assessment-share", args=[draft.pk])).status_code == 200
+    response = client.post(reverse("assessment-share", args=[draft.pk]), follow=True)
+    assert b"Self-assessment shared with Mia Manager" in response.content
+    client.post(reverse("assessment-share", args=[draft.pk]))  # a double click
+    notice = Notification.objects.get(kind=EventKind.ASSESSMENT_SHARED)
+    assert notice.recipient == cast.mia.user
+    assert "Because" not in notice.message
+    # Shared: read-only, and mia reads it.
+    assert client.get(edit).status_code == 404
+    _login(client, cast, "mia")
+    page = client.get(notice.url).content.decode()
+    assert f"Because of {framework[0].name}" in page
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_evidence_the_author_may_not_read_is_refused_and_nothing_is_saved(
+    client, cast, framework
+):
+    competency = framework[0]
+    hidden = factories.make_note(
+        cast.mia.user, cast.alice, competency=competency, visibility=Visibility.MANAGER
+    )
+    _login(client, cast, "alice")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    edit = reverse("assessment-edit", args=[draft.pk])
+    # With nothing of hers to cite there is no such box: the id is ignored.
+    client.post(edit, _rows(framework, **{f"notes-{competency.pk}": [hidden.pk]}))
+    rating = AssessmentRating.objects.get(competency=competency)
+    assert not rating.evidence_notes.exists()
+    # With a note of hers beside it, the hidden one is refused, and nothing
+    # of the form is saved.
+    factories.make_note(cast.mia.user, cast.alice, competency=competency)
+    data = _rows(framework, "exceeds", **{f"notes-{competency.pk}": [hidden.pk]})
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert b"is-invalid" in response.content or b"invalid-feedback" in response.content
+    assert not AssessmentRating.objects.filter(rating="exceeds").exists()
+    assert not rating.evidence_notes.exists()
+
+
+def test_a_sentence_without_a_rating_is_a_field_error(client, cast, framework):
+    _login(client, cast, "alice")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    data = _rows(framework)
+    data.pop(f"rating-{framework[1].pk}")
+    response = client.post(reverse("assessment-edit", args=[draft.pk]), data)
+    assert response.status_code == 200
+    assert b"Pick below, meets or exceeds." in response.content
+    assert not AssessmentRating.objects.exists()
+
+
+def test_sharing_needs_every_competency_rated(client, cast, framework):
+    _login(client, cast, "alice")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    data = {f"rating-{framework[0].pk}": "exceeds"}
+    client.post(reverse("assessment-edit", args=[draft.pk]), data)
+    response = client.post(reverse("assessment-share", args=[draft.pk]), follow=True)
+    assert b"Rate every competency before sharing" in response.content
+    draft.refresh_from_db()
+    assert draft.shared_at is None
+
+
+def test_the_manager_assesses_and_alice_sees_both_side_by_side(client, cast, framework):
+    for name, rating in (("alice", "meets"), ("mia", "exceeds")):
+        _login(client, cast, name)
+        _start(client, cast.alice.pk)
+        draft = Assessment.objects.get(shared_at__isnull=True)
+        client.post(
+            reverse("assessment-edit", args=[draft.pk]), _rows(framework, rating)
+        )
+        client.post(reverse("assessment-share", args=[draft.pk]))
+    notice = Notification.objects.get(
+        kind=EventKind.ASSESSMENT_SHARED, recipient=cast.alice.user
+    )
+    assert notice.url == reverse("my-framework")
+    _login(client, cast, "alice")
+    page = client.get(reverse("my-framework")).content.decode()
+    assert "Meets the expectation" in page and "Exceeds the expectation" in page
+    # A new one may be begun after sharing.
+    _start(client, cast.alice.pk)
+    assert Assessment.objects.filter(shared_at__isnull=True).count() == 1
+
+
+def test_a_manager_only_note_cited_as_evidence_stays_unnamed_for_the_engineer(
+    client, cast, framework
+):
+    competency = framework[0]
+    hidden = factories.make_note(
+        cast.mia.user, cast.alice, competency=competency, visibility=Visibility.MANAGER
+    )
+    shared = factories.make_note(cast.mia.user, cast.alice, competency=competency)
+    _login(client, cast, "mia")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    evidence = {f"notes-{competency.pk}": [hidden.pk, shared.pk]}
+    client.post(
+        reverse("assessment-edit", args=[draft.pk]), _rows(framework, **evidence)
+    )
+    client.post(reverse("assessment-share", args=[draft.pk]))
+    page = client.get(reverse("engineer-framework", args=[cast.alice.pk])).content
+    assert reverse("feedback-detail", args=[hidden.pk]).encode() in page
+    _login(client, cast, "alice")
+    page = client.get(reverse("my-framework")).content
+    assert reverse("feedback-detail", args=[shared.pk]).encode() in page
+    assert reverse("feedback-detail", args=[hidden.pk]).encode() not in page
+
+
+def test_a_peer_cannot_start_an_assessment(client, cast, framework):
+    _login(client, cast, "bob")
+    assert _start(client, cast.alice.pk).status_code == 404
+    _share_with_mentors(cast)
+    _login(client, cast, "max")
+    assert _start(client, cast.alice.pk).status_code == 404
+    assert not Assessment.objects.exists()
+
+
+# --- readiness ------------------------------------------------------------------------
+
+
+def test_the_manager_writes_readiness_the_engineer_reads_it_once_shared(
+    client, cast, framework
+):
+    _login(client, cast, "mia")
+    url = reverse("readiness-edit", args=[cast.alice.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"status": "getting_there", "summary": "Leads reviews well"}
+    )
+    assert response.status_code == 302
+    readiness = Readiness.objects.get()
+    assert readiness.level == cast.alice.level.next_level()
+    _login(client, cast, "alice")
+    assert b"Leads reviews well" not in client.get(reverse("my-framework")).content
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(reverse("readiness-share", args=[cast.alice.pk])).status_code == 404
+    )
+    _login(client, cast, "mia")
+    client.post(reverse("readiness-share", args=[cast.alice.pk]))
+    client.post(reverse("readiness-share", args=[cast.alice.pk]))
+    assert Notification.objects.filter(kind=EventKind.READINESS_SHARED).count() == 1
+    _login(client, cast, "alice")
+    page = client.get(reverse("my-framework")).content.decode()
+    assert "Leads reviews well" in page and "Getting there" in page
+
+
+def test_readiness_needs_a_summary(client, cast, framework):
+    _login(client, cast, "mia")
+    response = client.post(
+        reverse("readiness-edit", args=[cast.alice.pk]),
+        {"status": "ready", "summary": " "},
+    )
+    assert response.status_code == 200
+    assert not Readiness.objects.exists()
+
+
+def test_skip_level_cannot_write_readiness(client, cast, framework):
+    _login(client, cast, "skip")
+    url = reverse("readiness-edit", args=[cast.alice.pk])
+    assert client.post(url, {"status": "ready", "summary": "x"}).status_code == 404
+    assert not Readiness.objects.exists()
+
+
+# --- sharing with mentors --------------------------------------------------------------
+
+
+def test_the_engineer_lets_mentors_read_and_stops(client, cast, framework):
+    _login(client, cast, "alice")
+    client.post(reverse("framework-sharing"), {"shares": "on"})
+    cast.alice.refresh_from_db()
+    assert cast.alice.shares_assessments_with_mentors
+    _login(client, cast, "max")
+    url = reverse("engineer-framework", args=[cast.alice.pk])
+    assert client.get(url).status_code == 200
+    _login(client, cast, "alice")
+    client.post(reverse("framework-sharing"), {})
+    _login(client, cast, "max")
+    assert client.get(url).status_code == 404
+
+
+# --- cost ---------------------------------------------------------------------------
+
+
+def _evidence(cast, framework, notes: int):
+    for competency in framework:
+        for _ in range(notes):
+            factories.make_note(cast.mia.user, cast.alice, competency=competency)
+        factories.make_goal(cast.alice, competency=competency)
+    for name, rating in ((cast.alice.user, "meets"), (cast.mia.user, "exceeds")):
+        role = (
+            AssessmentRole.SELF if name == cast.alice.user else AssessmentRole.MANAGER
+        )
+        assessment = Assessment.objects.create(
+            engineer=cast.alice,
+            role=role,
+            author=name,
+            level=cast.alice.level,
+            shared_at=timezone.now(),
+        )
+        for competency in framework:
+            row = AssessmentRating.objects.create(
+                assessment=assessment, competency=competency, rating=rating
+            )
+            row.evidence_notes.set(
+                FeedbackNote.objects.filter(competency=competency)[:2]
+            )
+
+
+# Session, user, access; the engineer (with their next level, the mentoring
+# they held and their readiness); the expectations; notes, goals, learning;
+# assessments, ratings, the evidence they cite.
+PAGE_QUERIES = 11
+
+
+@pytest.mark.parametrize(("competencies", "notes"), [(3, 1), (10, 6)])
+def test_the_page_costs_the_same_however_much_there_is(
+    client, cast, django_assert_num_queries, competencies, notes
+):
+    framework = make_framework(competencies)
+    assert any(c.counts_mentoring for c in framework) or competencies < 10
+    _evidence(cast, framework, notes)
+    _login(client, cast, "mia")
+    url = reverse("engineer-framework", args=[cast.alice.pk])
+    client.get(url)
+    with django_assert_num_queries(PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("competencies", [3, 10])
+def test_the_track_page_costs_the_same(
+    client, cast, django_assert_num_queries, competencies
+):
+    make_framework(competencies)
+    _login(client, cast, "bob")
+    url = reverse("framework-track", args=["engineering"])
+    client.get(url)
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
