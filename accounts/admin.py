@@ -27,9 +27,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.invitations import invitation_revoke, invitations_send
-from accounts.models import Invitation, InvitationState, NameChange, Team, User
+from accounts.models import (
+    ApiToken,
+    Invitation,
+    InvitationState,
+    NameChange,
+    Team,
+    User,
+)
 from accounts.names import name_change_record
 from accounts.sessions import user_sessions_end
+from accounts.tokens import api_token_revoke
 
 # What grants power: only a superuser sees these as fields.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -426,3 +434,52 @@ class InvitationAdmin(admin.ModelAdmin):
                 f"Left {skipped} as they were: used or revoked already.",
                 messages.WARNING,
             )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every personal API token, read-only: whose, named what, used when.
+    Staff revoke one; nobody sees a secret (only its hash is kept, and that
+    is shown nowhere)."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "state")
+    list_select_related = ("user",)
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("name", "prefix", "user__email", "user__display_name")
+    search_help_text = "Search by the token's name or start, or its owner."
+    ordering = ("-created_at", "-pk")
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ("revoke",)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # The site-wide CSV export writes every column, the secret's hash too.
+        actions.pop("export_csv", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False  # made by their owner, who alone ever sees the secret
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.change_apitoken")
+
+    @admin.display(description="state")
+    def state(self, token):
+        return "revoked" if token.revoked_at else "works"
+
+    @admin.action(description="Revoke token (it stops working)", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        now = timezone.now()
+        revoked = sum(
+            api_token_revoke(token=token, now=now)
+            for token in queryset.filter(revoked_at__isnull=True)
+        )
+        self.message_user(
+            request,
+            f"Revoked {revoked} token{'s' if revoked != 1 else ''}.",
+            messages.SUCCESS,
+        )

@@ -334,3 +334,48 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return InvitationState.EXPIRED
         return InvitationState.OPEN
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self):
+        """Tokens that still open the API: not revoked, of an active person."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API, named by its owner.
+
+    Only the secret's SHA-256 is kept (``accounts.tokens``): the owner sees the
+    secret once, when it is made, so a copy of the database opens nobody's
+    API. The prefix is its first characters, not secret, for finding the row
+    and for telling one's tokens apart on the profile page and in the admin.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        max_length=100, help_text="What it is for: a script, a bot, a laptop."
+    )
+    prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("name"), 100)) & ~Q(name=""),
+                name="accounts_apitoken_name_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…) of {self.user}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Cast
 
-from accounts.models import NameChange, User
+from accounts.models import ApiToken, NameChange, User
 from accounts.names import name_and_email
 from accounts.sessions import user_sessions_end
 from growth.exports import (
@@ -742,6 +742,8 @@ def erase_person(*, user: User, by: User) -> None:
     ReminderPreference.objects.filter(user=user).delete()
     # Their earlier names go; the renames they made of others stay, unsigned.
     NameChange.objects.filter(user=user).delete()
+    # Their API tokens: named by them, and no use to anyone once they are gone.
+    ApiToken.objects.filter(user=user).delete()
     NameChange.objects.filter(changed_by=user).update(changed_by=None)
     # A note's notification names its author with their email beside.
     _unname(name_and_email(name, email), name, email)

@@ -146,6 +146,9 @@ THIRD_PARTY_APPS = [
     "csp",
     "simple_history",  # who changed a note, goal or mentorship, and when
     "import_export",  # the people import and export, in the admin
+    "rest_framework",  # the JSON API under /api/v1/ (growth.api)
+    "drf_spectacular",  # its OpenAPI 3 schema
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here, not a CDN
 ]
 LOCAL_APPS = [
     "accounts",
@@ -326,6 +329,57 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The JSON API (growth.api): personal tokens (``Authorization: Bearer …``), or
+# the session of someone signed in for the documentation page, CSRF enforced.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "growth.api.authentication.ApiTokenAuthentication",
+        # Signed in, for trying it from its documentation page: a write needs
+        # the CSRF token, as a form does (SessionAuthentication enforces it).
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["growth.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "growth.api.pagination.NewestFirst",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token owner, all their tokens together: "<n>/<second|minute|hour|day>".
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "1200/hour")
+_rate = API_THROTTLE_RATE.split("/")
+if not (
+    len(_rate) == 2
+    and _rate[0].isdigit()
+    and int(_rate[0]) > 0
+    and _rate[1] in {"second", "minute", "hour", "day"}
+):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE must be like 1200/hour, not {API_THROTTLE_RATE!r}"
+    )
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cultivate API",
+    "DESCRIPTION": "Feedback, goals, requests, learning and praise, as the "
+    "pages show them: every answer keeps to what the token's owner may see.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Private by default, as every page: a token or the session reads it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VisibilityEnum": "growth.models.feedback.Visibility",
+        "SentimentEnum": "growth.models.feedback.Sentiment",
+        "CompetencyKindEnum": "growth.models.framework.CompetencyKind",
+        "GoalKindEnum": "growth.models.goals.GoalKind",
+        "LearningKindEnum": "growth.models.learning.LearningKind",
+        "LinkKindEnum": "growth.links.LinkKind",
+    },
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 # Cultivate speaks British English only. Without translation machinery every
@@ -372,7 +426,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Django's cache holds nothing a person wrote and no access decision: pages are
 # built fresh on every view. Each process keeps its own, in memory.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The API's request counts per token owner (growth.api.throttling): numbers
+    # only, in each process's memory, so each web worker counts on its own.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-throttle",
+    },
+}
 
 # Mail: files under var/mail/ unless EMAIL_URL says otherwise.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cultivate <cultivate@localhost>")

@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include(framework.urlpatterns)),
     path("", include(reminders.urlpatterns)),
     path("", include("growth.views.health")),
+    path("api/v1/", include("growth.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("invitation/", include(invitation_urlpatterns)),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 import zoneinfo
@@ -57,7 +58,13 @@ from tests.fault_servers import (  # noqa: F401  (re-exported for the tests)
 )
 
 BASE_DIR = Path(settings.BASE_DIR)
-CELERY = shutil.which("celery", path=str(BASE_DIR / ".venv" / "bin")) or "celery"
+# The project's virtualenv, else the one running the tests (a checkout that
+# shares another's virtualenv), else whatever PATH finds.
+CELERY = (
+    shutil.which("celery", path=str(BASE_DIR / ".venv" / "bin"))
+    or shutil.which("celery", path=str(Path(sys.executable).parent))
+    or "celery"
+)
 
 
 def at(zone: str, *args) -> datetime.datetime:

@@ -20,6 +20,7 @@ from tests.walker import (
     OK,
     REDIRECT,
     ROLES,
+    UNAUTHORIZED,
     build_world,
     fingerprint,
     url_names,
@@ -102,13 +103,17 @@ def _check(client, world, case, role) -> list[str]:
                 problems.append(_explain(case, role, "GET", got, expected))
             if got == 403:
                 problems.append(f"GET {case.id} as {role}: a 403 confirms it exists")
-            if expected in (NOT_FOUND, LOGIN):
+            if expected in (NOT_FOUND, LOGIN, UNAUTHORIZED):
                 if fingerprint() != before:
                     problems.append(f"refused GET {case.id} as {role} changed data")
                 # The same person sending the form: still refused, nothing saved.
                 response = client.post(url, case.payload(world))
                 got = _answer(response)
-                allowed = {LOGIN} if expected == LOGIN else {NOT_FOUND, NOT_ALLOWED}
+                allowed = {
+                    LOGIN: {LOGIN},
+                    UNAUTHORIZED: {UNAUTHORIZED},
+                    NOT_FOUND: {NOT_FOUND, NOT_ALLOWED},
+                }[expected]
                 if got not in allowed:
                     problems.append(_explain(case, role, "POST", got, allowed))
                 if fingerprint() != before:

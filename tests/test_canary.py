@@ -22,6 +22,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tokens import api_token_create
 from growth.models import (
     ActionItem,
     Assessment,
@@ -30,6 +31,9 @@ from growth.models import (
     Engineer,
     FeedbackComment,
     FeedbackNote,
+    FeedbackRequest,
+    Goal,
+    LearningActivity,
     LearningDayPlan,
     LearningSession,
     Notification,
@@ -50,6 +54,8 @@ from tests import factories
 from tests.framework_support import make_assessment, make_framework
 from tests.reminders_support import seed_defaults
 from tests.walker import CASES, build_world
+
+API_URL = re.compile(r"https?://testserver(/api/[^\s\"]*)")
 
 pytestmark = pytest.mark.django_db
 
@@ -380,6 +386,75 @@ def test_nothing_private_is_reachable(client, cast, planted, role):
     pages = crawl(client, _starts(world))
     assert len(pages) > 40, "the crawl should reach most of the site"
     assert _leaks(pages, *MUST_NOT_READ[role]) == []
+
+
+def _api_starts(world) -> list[str]:
+    """Every API list, and every object's own URL whoever may see it."""
+    urls = [case.url(world) for case in CASES if "api" in case.tags]
+    for name, model in (
+        ("note-detail", FeedbackNote.all_objects),
+        ("note-comments", FeedbackNote.all_objects),
+        ("goal-detail", Goal.objects),
+        ("goal-check-ins", Goal.objects),
+        ("request-detail", FeedbackRequest.objects),
+        ("learning-detail", LearningActivity.objects),
+        ("person-detail", Engineer.objects),
+    ):
+        urls += [
+            reverse(f"api:{name}", args=[pk])
+            for pk in model.values_list("pk", flat=True)
+        ]
+    for tab in ("received", "given", "people"):
+        urls.append(f"{reverse('api:note-list')}?tab={tab}")
+    return urls
+
+
+def crawl_api(client, start: list[str]) -> dict[str, bytes]:
+    """GET ``start`` with the client's token, and every API URL the answers
+    hold (the next pages, the comments and check-ins), breadth first."""
+    seen: dict[str, bytes] = {}
+    queue, queued = deque(start), set(start)
+    while queue and len(seen) < MAX_PAGES * 2:
+        url = queue.popleft()
+        response = client.get(url)
+        assert response.status_code < 500, url
+        seen[url] = response.content
+        for link in API_URL.findall(response.content.decode(errors="replace")):
+            if link not in queued:
+                queued.add(link)
+                queue.append(link)
+    return seen
+
+
+@pytest.mark.parametrize("role", list(MUST_NOT_READ))
+def test_nothing_private_is_reachable_through_the_api(cast, planted, role):
+    """The same people, with a personal token, asking the API for everything."""
+    from django.core.cache import caches
+    from rest_framework.test import APIClient
+
+    world, _objects = planted
+    caches["throttle"].clear()
+    user = cast.staff if role == "staff" else getattr(cast, role).user
+    client = APIClient()
+    secret = api_token_create(user=user, name="canary", now=NOW)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    pages = crawl_api(client, _api_starts(world))
+    assert len(pages) > 60, "the crawl should reach every object's URL"
+    assert _leaks(pages, *MUST_NOT_READ[role]) == []
+
+
+def test_the_api_canary_is_not_vacuous(cast, planted):
+    from rest_framework.test import APIClient
+
+    world, _objects = planted
+    client = APIClient()
+    secret = api_token_create(user=cast.mia.user, name="canary", now=NOW)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    pages = crawl_api(client, _api_starts(world))
+    assert _leaks(pages, SECRET) and _leaks(pages, ALICES)
+    secret = api_token_create(user=cast.alice.user, name="canary", now=NOW)[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert _leaks(crawl_api(client, _api_starts(world)), ALICES)
 
 
 @pytest.mark.parametrize("role", ["alice", "bob"])

@@ -25,7 +25,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.invitations import token_hash
-from accounts.models import Invitation, User
+from accounts.models import ApiToken, Invitation, User
+from accounts.tokens import api_token_create
 from growth.models import (
     ActionItem,
     AgendaItem,
@@ -62,6 +63,8 @@ from tests import factories
 from tests.framework_support import make_framework
 
 OK, REDIRECT, NOT_FOUND, LOGIN, NOT_ALLOWED = 200, "redirect", 404, "login", 405
+# The API answers who is not signed in with a 401, never the sign-in page.
+UNAUTHORIZED = 401
 
 # The brief's roles, plus skip (mia's manager: content never travels up the
 # chain) and carol (an outsider, who leads a public learning session).
@@ -355,6 +358,10 @@ def _pk(attr):
     return lambda w: [getattr(w, attr).pk]
 
 
+def _pk_of(role):
+    return lambda w: [getattr(w.cast, role).pk]
+
+
 def _note_payload(w):
     return {
         "kind": "technical",
@@ -446,6 +453,85 @@ def _invitation(*, days_old: int) -> Callable[[World], list]:
 
 def _refreshed(obj):
     return type(obj).objects.get(pk=obj.pk)
+
+
+# --- the API ---------------------------------------------------------------------
+# Signed in, the walk reaches it through the session (as its documentation
+# page does); a token gets the same answers (tests/api/test_api_walker.py).
+
+
+def _alices_token(w) -> ApiToken:
+    token, _secret = api_token_create(
+        user=w.cast.alice.user, name="walker", now=timezone.now()
+    )
+    return token
+
+
+def api(*allowed: str) -> dict:
+    """``allowed`` read it, other signed-in people get a 404, nobody else a 401."""
+    return only(*allowed) | {"anonymous": UNAUTHORIZED}
+
+
+def api_everyone() -> dict:
+    return api(*SIGNED_IN)
+
+
+def _api_case(name: str, label: str, answers: dict, **kwargs) -> Case:
+    return Case(f"api:{name}", label, answers, tags=frozenset({"api"}), **kwargs)
+
+
+API_CASES = [
+    *(
+        _api_case(f"{name}-list", "", api_everyone())
+        for name in ("person", "note", "request", "goal", "learning", "praise")
+    ),
+    _api_case("note-list", "received", api_everyone(), query=lambda w: "tab=received"),
+    _api_case(
+        "person-detail", "alice", api("alice", "mia", "max"), args=_pk_of("alice")
+    ),
+    _api_case("person-detail", "mia", api("mia", "skip"), args=_pk_of("mia")),
+    _api_case(
+        "note-detail", "shared", api("alice", "mia", "max"), args=_pk("note_shared")
+    ),
+    _api_case("note-detail", "manager-only", api("mia"), args=_pk("note_manager")),
+    _api_case("note-detail", "to self", api("mia"), args=_pk("note_self")),
+    _api_case(
+        "note-detail",
+        "manager-only by mentor",
+        api("mia", "max"),
+        args=_pk("note_manager_by_mentor"),
+    ),
+    _api_case("note-detail", "deleted", api(), args=_pk("note_deleted")),
+    _api_case(
+        "note-comments",
+        "shared",
+        api("alice", "mia", "max"),
+        args=_pk("note_shared"),
+        payload=lambda w: {"body": "Refused"},
+    ),
+    _api_case(
+        "note-comments",
+        "manager-only",
+        api("mia"),
+        args=_pk("note_manager"),
+        payload=lambda w: {"body": "Refused"},
+    ),
+    _api_case("note-comments", "deleted", api(), args=_pk("note_deleted")),
+    _api_case("request-detail", "", api("alice", "max"), args=_pk("request")),
+    _api_case("goal-detail", "", api("alice", "mia", "max"), args=_pk("goal")),
+    _api_case("goal-check-ins", "", api("alice", "mia", "max"), args=_pk("goal")),
+    _api_case(
+        "learning-detail",
+        "personal",
+        api("alice", "mia", "max"),
+        args=_pk("learning_private"),
+    ),
+    _api_case(
+        "learning-detail", "session", api_everyone(), args=_pk("learning_public")
+    ),
+    _api_case("schema", "", api_everyone()),
+    Case("api:docs", "", everyone()),
+]
 
 
 CASES: list[Case] = [
@@ -1058,6 +1144,23 @@ CASES: list[Case] = [
         ),
     ),
     Case("profile", "", everyone()),
+    Case(
+        "api-token-create",
+        "",
+        everyone(),
+        post_only=True,
+        payload=lambda w: {"name": "A script"},
+        done=lambda w, role: ApiToken.objects.filter(name="A script").exists(),
+    ),
+    Case(
+        "api-token-revoke",
+        "",
+        only("alice", ok=REDIRECT),
+        args=lambda w: [_alices_token(w).pk],
+        post_only=True,
+        done=lambda w, role: ApiToken.objects.filter(revoked_at__isnull=False).exists(),
+    ),
+    *API_CASES,
     Case(
         "reminder-unsubscribe",
         "",

@@ -46,15 +46,22 @@ class ProfileForm(forms.ModelForm):
             return
         del self.fields["enabled_kinds"]
         channels = channels or {}
+        # Labelled by kind alone: the template groups them under a legend
+        # that says what they choose, and says once what holds for all.
         for kind, label in EMAIL_KIND_CHOICES:
             self.fields[CHANNEL_PREFIX + kind] = forms.ChoiceField(
                 label=label,
                 choices=ChannelChoice.choices,
                 initial=channels.get(kind, ChannelChoice.EMAIL),
-                help_text="Every kind still appears under Notifications."
-                if kind == EMAIL_KIND_CHOICES[-1][0]
-                else "",
             )
+
+    def own_fields(self) -> list[forms.BoundField]:
+        """The person's own fields: everything but the channel choices."""
+        return [f for f in self if not f.name.startswith(CHANNEL_PREFIX)]
+
+    def channel_fields(self) -> list[forms.BoundField]:
+        """One channel choice per kind (none while Slack is not configured)."""
+        return [f for f in self if f.name.startswith(CHANNEL_PREFIX)]
 
     def clean(self):
         """Turn the per-kind channel choices into the two lists the service takes."""
@@ -74,3 +81,14 @@ class ProfileForm(forms.ModelForm):
         cleaned["enabled_kinds"] = email
         cleaned["slack_kinds"] = slack
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    """Name a new personal API token."""
+
+    name = CountedCharField(
+        label="Token name",
+        max_length=100,
+        help_text="What will use it: a script, a bot, a laptop.",
+        error_messages={"required": "Name the token: what will use it?"},
+    )

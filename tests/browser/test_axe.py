@@ -51,12 +51,12 @@ CAP = 2
 ADMIN_CAP = 1
 
 # URL names never followed: they sign out, delete, erase, export (a download),
-# act on a GET (opening a notification marks it read), or answer JSON or a
-# fragment for htmx. Whole words at the end of the name: "feedback-deleted",
-# the list of deleted notes, is a page.
+# act on a GET (opening a notification marks it read), or answer JSON, YAML
+# (the API's schema) or a fragment for htmx. Whole words at the end of the
+# name: "feedback-deleted", the list of deleted notes, is a page.
 NEVER_FOLLOW = re.compile(
     r"(?:^|[-_:])(?:logout|delete|erase|export|subject_access|notification-open"
-    r"|healthz|jsi18n|autocomplete|view_on_site|competency-options)$"
+    r"|healthz|jsi18n|autocomplete|view_on_site|competency-options|schema)$"
 )
 
 # Each role, and who of the cast signs in as it (the authorization table's name).
@@ -327,6 +327,7 @@ def allowed_pages(role: str) -> list[str]:
         and not case.post_only
         and case.answers.get(cast_name) == OK
         and case.name not in NOT_PAGES
+        and "api" not in case.tags  # JSON: the API's page is its docs
     ]
 
 
@@ -342,6 +343,7 @@ def start_urls(world, role: str) -> list[str]:
             and case.crawl
             and not case.post_only
             and case.answers.get(cast_name) == OK
+            and "api" not in case.tags
         ):
             urls.append(case.url(world))
     return list(dict.fromkeys(urls))

@@ -153,7 +153,20 @@ def test_the_page_runs_the_same_queries_with_or_without_preferences(client, cast
     without = count()
     reminder_preferences_set(user=user, enabled_kinds=[], now=NOW)
     assert count() == without
-    assert without <= 4
+    # The session, the user, their preferences, the Access and the API tokens.
+    assert without <= 5
+
+
+def test_the_page_runs_the_same_queries_however_many_tokens(client, cast):
+    from accounts.tokens import api_token_create
+
+    user = cast.alice.user
+    client.force_login(user)
+    api_token_create(user=user, name="first", now=NOW)
+    one = fresh_queries(client, reverse("profile"))
+    for n in range(5):
+        api_token_create(user=user, name=f"script {n}", now=NOW)
+    assert fresh_queries(client, reverse("profile")) == one
 
 
 # --- the services ------------------------------------------------------------------
