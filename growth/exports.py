@@ -19,7 +19,6 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from growth import policy
 from growth.models import (
     ActionItem,
     AgendaItem,
@@ -384,12 +383,15 @@ def export_build(
         "assessments": [
             assessment_record(a, zone)
             for a in assessments_prefetched(
-                policy.own_assessments(access, Assessment.objects.all())
+                Assessment.objects.visible_to(access).filter(
+                    engineer_id__in=access.own_ids
+                )
             ).order_by("created_at", "pk")
         ],
         "readiness": [
             readiness_record(r, zone)
-            for r in policy.own_readiness(access, Readiness.objects.all())
+            for r in Readiness.objects.visible_to(access)
+            .filter(engineer_id__in=access.own_ids)
             .select_related("engineer__user", "author", "level__track")
             .order_by("created_at", "pk")
         ],

@@ -812,35 +812,3 @@ def may_read_framework_of(who, engineer) -> bool:
 def may_set_assessment_sharing(who, engineer_id: int) -> bool:
     """Only the engineer decides whether their mentors read their assessments."""
     return engineer_id in access_of(who).own_ids
-
-
-# --- the career framework: the manager's view, exports (fw-team) ------------------
-#
-# A manager's view of their direct reports against the framework: the
-# assessments either side has shared, and the readiness summaries the manager
-# writes (drafts too: they are the manager's own). Indirect reports and
-# coached mentors reach these pages as counts only, from the Access ids.
-
-
-def team_framework_assessments(who, qs: QuerySet) -> QuerySet:
-    """Shared assessments (self and manager) of ``who``'s direct reports."""
-    return qs.filter(engineer_id__in=access_of(who).report_ids, shared_at__isnull=False)
-
-
-def team_framework_readiness(who, qs: QuerySet) -> QuerySet:
-    """Readiness summaries of ``who``'s direct reports, shared or not."""
-    return qs.filter(engineer_id__in=access_of(who).report_ids)
-
-
-def own_assessments(who, qs: QuerySet) -> QuerySet:
-    """The assessments about ``who`` that they read: their own self-assessments
-    (drafts too) and their manager's once shared."""
-    own = access_of(who).own_ids
-    return qs.filter(engineer_id__in=own).filter(
-        Q(role="self") | Q(shared_at__isnull=False)
-    )
-
-
-def own_readiness(who, qs: QuerySet) -> QuerySet:
-    """Readiness summaries about ``who``, once their manager shared them."""
-    return qs.filter(engineer_id__in=access_of(who).own_ids, shared_at__isnull=False)

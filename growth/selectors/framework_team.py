@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from growth import policy
 from growth.models import (
     Assessment,
     AssessmentRating,
@@ -161,9 +160,10 @@ def _next_levels(levels: list[Level]) -> dict[int, Level | None]:
 def _latest_shared(access: Access) -> dict[tuple[int, str], Assessment]:
     """The latest shared assessment of each direct report, per role."""
     latest: dict[tuple[int, str], Assessment] = {}
-    for assessment in policy.team_framework_assessments(
-        access, Assessment.objects.all()
-    ).order_by("-shared_at", "-pk"):
+    shared = Assessment.objects.visible_to(access).filter(
+        engineer_id__in=access.report_ids, shared_at__isnull=False
+    )
+    for assessment in shared.order_by("-shared_at", "-pk"):
         latest.setdefault((assessment.engineer_id, assessment.role), assessment)
     return latest
 
@@ -206,9 +206,7 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
     )
     readiness = {
         (r.engineer_id, r.level_id): r
-        for r in policy.team_framework_readiness(
-            access, Readiness.objects.filter(engineer_id__in=ids)
-        )
+        for r in Readiness.objects.visible_to(access).filter(engineer_id__in=ids)
     }
 
     rows = []

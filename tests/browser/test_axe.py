@@ -31,7 +31,7 @@ from playwright.sync_api import Error as PlaywrightError
 from growth.models import Engineer, GoalCheckIn, Notification
 from growth.services.insight import insight_counts_refresh
 from tests import factories
-from tests.framework_support import make_assessment, make_readiness
+from tests.framework_support import make_assessment
 from tests.walker import CASES, OK, build_world
 
 # Committed, for the live server's thread; the flush after each test takes the
@@ -293,13 +293,16 @@ def world(cast):
         for user in (cast.alice.user, cast.mia.user)
         for n in range(30)
     )
-    # The career framework (fw-team): the team framework view has cells to show.
+    # The career framework: the team framework view has cells to show, and
+    # the walker's readiness draft for alice is shared, so both sides read it.
     make_assessment(
         cast.alice,
         shared_at=timezone.now(),
         ratings={"code-quality": "meets", "system-design": "below"},
     )
-    make_readiness(cast.alice, status="ready", shared_at=timezone.now())
+    world.readiness.status = "ready"
+    world.readiness.shared_at = timezone.now()
+    world.readiness.save()
     world.nobody = factories.make_user("Nora Nobody")
     return world
 

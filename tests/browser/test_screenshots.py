@@ -56,6 +56,8 @@ PAGES = [
     (ENGINEER, "/praise/", "praise-wall.png", "Praise wall"),
     (ENGINEER, "/requests/new/", "ask-for-feedback.png", "Ask for feedback"),
     (ENGINEER, "/me/framework/", "my-framework.png", "My framework"),
+    ("manager@example.com", "/team/framework/", "team-framework.png", "Team framework"),
+    (ENGINEER, "/framework/engineering/", "framework-track.png", "Engineering"),
 ]
 
 

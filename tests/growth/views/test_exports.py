@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from growth.models import (
     ActionItem,
@@ -17,6 +18,7 @@ from growth.models import (
     Visibility,
 )
 from tests import factories
+from tests.framework_support import make_assessment
 
 # The frozen clock.
 from tests.growth.views.test_dashboard import NOW, frozen  # noqa: F401
@@ -155,6 +157,9 @@ def test_the_json_has_a_key_per_kind(client, cast, history):
         "learning",
         "feedback_requests_made",
         "feedback_requests_received",
+        "assessments",
+        "readiness",
+        "level_history",
     }
     assert data["profile"]["name"] == "Alice Engineer"
     assert data["profile"]["manager"] == "Mia Manager"
@@ -276,6 +281,11 @@ def grow(cast, n: int) -> None:
         factories.make_learning(alice.user, attendees=[alice])
         factories.make_request(alice, mia)
         factories.make_request(cast.bob, alice)
+        make_assessment(
+            alice,
+            shared_at=timezone.now(),
+            ratings={"code-quality": ("meets", f"Rating {i}")},
+        )
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -293,5 +303,6 @@ def test_the_export_costs_the_same_queries_for_a_short_or_long_history(
     # Session, user, profile, and one per section (the goals' and check-ins'
     # nested rows prefetched, and each feedback section's comments and links):
     # ten sections, two comment reads, two note link reads and the goal
-    # check-ins' links.
-    assert len(large) <= 18
+    # check-ins' links; the assessments, their ratings and the three kinds of
+    # evidence they cite, readiness and the level's history.
+    assert len(large) <= 26
