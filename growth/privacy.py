@@ -521,13 +521,28 @@ class ErasurePlan:
     history_rows: int
     reports: list[str]
     sessions_led: int
+    # Assessments (self and manager, drafts included) and readiness summaries
+    # about them go; those they wrote about others stay, with no author.
+    assessments_about: int
+    readiness_about: int
+    assessments_written: int
+    readiness_written: int
 
 
 def erasure_plan(user: User) -> ErasurePlan:
     engineer = Engineer.objects.filter(user=user).first()
     if engineer is None:
         about = dict.fromkeys(
-            ("notes_about", "goals", "check_ins", "mentorships", "requests"), 0
+            (
+                "notes_about",
+                "goals",
+                "check_ins",
+                "mentorships",
+                "requests",
+                "assessments_about",
+                "readiness_about",
+            ),
+            0,
         )
         reports: list[str] = []
         sessions_led = 0
@@ -541,6 +556,8 @@ def erasure_plan(user: User) -> ErasurePlan:
             "requests": FeedbackRequest.objects.filter(
                 Q(requester=engineer) | Q(recipient=engineer)
             ).count(),
+            "assessments_about": Assessment.objects.filter(engineer=engineer).count(),
+            "readiness_about": Readiness.objects.filter(engineer=engineer).count(),
         }
         reports = [str(e) for e in engineer.reports.select_related("user")]
         sessions_led = LearningActivity.objects.filter(led_by=engineer).count()
@@ -555,6 +572,13 @@ def erasure_plan(user: User) -> ErasurePlan:
         user=user,
         engineer=engineer,
         notes_written=FeedbackNote.all_objects.filter(author=user).count(),
+        # Their self-assessments are about them, so they are not "about others".
+        assessments_written=Assessment.objects.filter(author=user)
+        .exclude(engineer__user=user)
+        .count(),
+        readiness_written=Readiness.objects.filter(author=user)
+        .exclude(engineer__user=user)
+        .count(),
         notifications=Notification.objects.filter(recipient=user).count(),
         history_rows=history,
         reports=reports,

@@ -375,6 +375,8 @@ SPECTACULAR_SETTINGS = {
         "SentimentEnum": "growth.models.feedback.Sentiment",
         "CompetencyKindEnum": "growth.models.framework.CompetencyKind",
         "GoalKindEnum": "growth.models.goals.GoalKind",
+        "GoalStatusEnum": "growth.models.goals.GoalStatus",
+        "FeedbackStatusEnum": "growth.models.feedback.RequestStatus",
         "LearningKindEnum": "growth.models.learning.LearningKind",
         "LinkKindEnum": "growth.links.LinkKind",
     },

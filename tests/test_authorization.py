@@ -82,7 +82,7 @@ def _check(client, world, case, role) -> list[str]:
             # A GET never does the work.
             response = client.get(url)
             got = _answer(response)
-            want = LOGIN if expected == LOGIN else NOT_ALLOWED
+            want = expected if expected in (LOGIN, UNAUTHORIZED) else NOT_ALLOWED
             if got != want:
                 problems.append(_explain(case, role, "GET", got, want))
             if fingerprint() != before:
@@ -91,10 +91,11 @@ def _check(client, world, case, role) -> list[str]:
             got = _answer(response)
             if not _matches(got, expected):
                 problems.append(_explain(case, role, "POST", got, expected))
-            if expected in (NOT_FOUND, LOGIN) and fingerprint() != before:
+            refused = (NOT_FOUND, LOGIN, UNAUTHORIZED)
+            if expected in refused and fingerprint() != before:
                 problems.append(f"refused POST {case.id} as {role} changed the data")
             did_work = case.done is None or case.done(world, role)
-            if expected not in (NOT_FOUND, LOGIN) and not did_work:
+            if expected not in refused and not did_work:
                 problems.append(f"POST {case.id} as {role} did not do its work")
         else:
             response = client.get(url)

@@ -51,6 +51,7 @@ from growth.models import (
     Readiness,
     Reminder,
     ReminderPreference,
+    RequestStatus,
     SessionFeedback,
     SessionSignup,
     SessionStatus,
@@ -480,9 +481,33 @@ def _api_case(name: str, label: str, answers: dict, **kwargs) -> Case:
     return Case(f"api:{name}", label, answers, tags=frozenset({"api"}), **kwargs)
 
 
+def _api_payloads(w) -> dict:
+    """What an allowed person would POST to each list that creates."""
+    return {
+        "note": _note_payload(w)
+        | {
+            "engineer": w.cast.alice.pk,
+            "competency": w.note_shared.competency_id,
+            "links": ["https://github.com/acme/app/pull/4"],
+        },
+        "request": {"recipients": [w.cast.bob.pk]},
+        "goal": {"title": "Refused", "kind": "technical"},
+        "learning": {"kind": "course", "title": "Refused", "hours": "1"},
+        "praise": {"engineer": w.cast.alice.pk, "message": "Hi", "kind": "technical"},
+    }
+
+
+def _api_payload(name: str) -> Callable[[World], dict]:
+    return lambda w: _api_payloads(w).get(name, {})
+
+
+def _request_status(status: str) -> Callable[[World, str], bool]:
+    return lambda w, role: _refreshed(w.request).status == status
+
+
 API_CASES = [
     *(
-        _api_case(f"{name}-list", "", api_everyone())
+        _api_case(f"{name}-list", "", api_everyone(), payload=_api_payload(name))
         for name in ("person", "note", "request", "goal", "learning", "praise")
     ),
     _api_case("note-list", "received", api_everyone(), query=lambda w: "tab=received"),
@@ -518,8 +543,30 @@ API_CASES = [
     ),
     _api_case("note-comments", "deleted", api(), args=_pk("note_deleted")),
     _api_case("request-detail", "", api("alice", "max"), args=_pk("request")),
+    _api_case(
+        "request-decline",
+        "",
+        api("max"),
+        args=_pk("request"),
+        post_only=True,
+        done=_request_status(RequestStatus.DECLINED),
+    ),
+    _api_case(
+        "request-cancel",
+        "",
+        api("alice"),
+        args=_pk("request"),
+        post_only=True,
+        done=_request_status(RequestStatus.CANCELLED),
+    ),
     _api_case("goal-detail", "", api("alice", "mia", "max"), args=_pk("goal")),
-    _api_case("goal-check-ins", "", api("alice", "mia", "max"), args=_pk("goal")),
+    _api_case(
+        "goal-check-ins",
+        "",
+        api("alice", "mia", "max"),
+        args=_pk("goal"),
+        payload=lambda w: {"progress": 50, "links": ["https://github.com/a/b/pull/1"]},
+    ),
     _api_case(
         "learning-detail",
         "personal",

@@ -20,6 +20,7 @@ from growth.admin.base import (
     GrowthAdmin,
     GrowthInline,
     HistoryAdmin,
+    NamedRelatedFilter,
 )
 from growth.admin.framework_files import FrameworkFilesMixin, export_framework
 from growth.models import (
@@ -234,7 +235,7 @@ class CompetencyAdmin(HistoryAdmin):
 class ExpectationAdmin(HistoryAdmin):
     list_display = ("competency", "level", "statement")
     list_select_related = ("competency", "level__track")
-    list_filter = ("level__track", "level", "competency__kind")
+    list_filter = ("level__track", ("level", NamedRelatedFilter), "competency__kind")
     search_fields = ("statement", "examples", "competency__name")
     autocomplete_fields = ("competency",)
 

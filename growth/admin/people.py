@@ -30,6 +30,7 @@ from growth.admin.base import (
     EngineerFilter,
     GrowthInline,
     HistoryAdmin,
+    NamedRelatedFilter,
 )
 from growth.exports import export_json
 from growth.forms.people_admin import PersonAddAdminMixin
@@ -126,7 +127,7 @@ class EngineerAdmin(PersonAddAdminMixin, PeopleImportMixin, HistoryAdmin):
         "team",
         ("manager", EngineerFilter),
         "level__track",
-        "level",
+        ("level", NamedRelatedFilter),
         "is_active",
     )
     search_fields = ("user__display_name", "user__email", "title")

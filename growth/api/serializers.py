@@ -9,13 +9,21 @@ error comes back on the field it concerns.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from growth import policy
 from growth.forms.feedback import FeedbackCommentForm, FeedbackNoteForm, PraiseForm
+from growth.forms.goals import GoalCheckInForm, GoalEditForm, GoalForm
+from growth.forms.learning import LearningActivityForm
+from growth.forms.requests import FeedbackRequestsForm
+from growth.links import MAX_LINKS
 from growth.models import (
     Competency,
     CompetencyKind,
@@ -25,11 +33,30 @@ from growth.models import (
     FeedbackRequest,
     Goal,
     GoalCheckIn,
+    GoalKind,
+    GoalStatus,
     LearningActivity,
+    LearningKind,
     Sentiment,
     Visibility,
     WorkLink,
 )
+from growth.selectors.dashboard import goal_engineers
+from growth.services.requests import MAX_RECIPIENTS
+from growth.views.requests import DEFAULT_DUE_DAYS
+
+# A request the caller does not owe, whether it is closed, someone else's or
+# not there at all: one answer, so it tells nothing about requests one may
+# not see.
+REQUEST_NOT_OWED = "This request is not one you owe, or it is already closed."
+# The same for a goal's owner: anyone else is refused alike.
+NOT_A_GOAL_OWNER = "Set goals for yourself or one of your direct reports."
+
+
+def _today(request) -> datetime.date:
+    """The caller's date, where they are (the pages' forms take it so)."""
+    return timezone.localdate(timezone=request.user.zone)
+
 
 # --- the people things point at ------------------------------------------------
 
@@ -204,10 +231,33 @@ class NoteText(serializers.CharField):
         super().__init__(allow_blank=True, trim_whitespace=False, **kwargs)
 
 
+class LinksInput(serializers.ListField):
+    """Links to the work, a list here where the form's box takes one a line."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            f"Up to {MAX_LINKS} addresses of the work it is about (a pull "
+            "request, an issue, an incident, a document); a few words after an "
+            "address name it. Never fetched.",
+        )
+        super().__init__(child=serializers.CharField(), required=False, **kwargs)
+
+
+def links_data(data: dict, attrs: dict) -> dict:
+    """``data`` for a form whose ``links`` box takes one address a line."""
+    data["links"] = "\n".join(attrs.get("links") or [])
+    return data
+
+
 class FeedbackNoteInput(FormInput):
     """A note in four parts: what the note form asks for."""
 
-    engineer = serializers.IntegerField(help_text="The engineer's id.")
+    engineer = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The engineer's id; needed unless the note answers a request.",
+    )
     kind = serializers.ChoiceField(choices=CompetencyKind.choices)
     competency = serializers.IntegerField(required=False, allow_null=True)
     sentiment = serializers.ChoiceField(choices=Sentiment.choices)
@@ -221,25 +271,52 @@ class FeedbackNoteInput(FormInput):
     visibility = serializers.ChoiceField(
         choices=Visibility.choices, default=Visibility.SHARED
     )
-    links = serializers.ListField(
-        child=serializers.CharField(),
+    links = LinksInput()
+    request = serializers.IntegerField(
         required=False,
-        help_text="Up to five addresses of the work it is about (a pull request, "
-        "an issue, an incident, a document); a few words after an address name "
-        "it. Never fetched.",
+        allow_null=True,
+        help_text="Answer a feedback request you were asked: its id. The note "
+        "then goes to whoever asked (``engineer`` may be left out), is shared, "
+        "and closes the request.",
     )
 
     form_class = FeedbackNoteForm
+    feedback_request: FeedbackRequest | None = None
 
     def form_data(self, attrs: dict) -> dict:
-        data = super().form_data(attrs)
-        # The form's box takes one address a line.
-        data["links"] = "\n".join(attrs.get("links") or [])
-        return data
+        return links_data(super().form_data(attrs), attrs)
 
     def form_kwargs(self) -> dict:
         request = self.context["request"]
-        return {"author": request.user, "access": request.access}
+        return {
+            "author": request.user,
+            "access": request.access,
+            "feedback_request": self.feedback_request,
+        }
+
+    def validate(self, attrs):
+        # As the page's ``?request=``: only a request the caller owes, open.
+        if attrs.get("request") is not None:
+            access = self.context["request"].access
+            self.feedback_request = (
+                policy.feedback_requests_fulfillable_by(access)
+                .select_related("requester__user", "competency", "goal")
+                .filter(pk=attrs["request"])
+                .first()
+            )
+            if self.feedback_request is None:
+                raise serializers.ValidationError({"request": [REQUEST_NOT_OWED]})
+            requester = self.feedback_request.requester
+            if attrs.get("engineer") not in (None, requester.pk):
+                # The page never asks; here someone could name another person.
+                raise serializers.ValidationError(
+                    {
+                        "engineer": [
+                            f"This request is from {requester}; the note goes to them."
+                        ]
+                    }
+                )
+        return super().validate(attrs)
 
 
 class PraiseInput(FormInput):
@@ -296,6 +373,40 @@ class FeedbackRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FeedbackRequestInput(FormInput):
+    """Ask people for feedback: what the request form asks for."""
+
+    recipients = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text=f"Engineers' ids, up to {MAX_RECIPIENTS}: each gets a request "
+        "of their own.",
+    )
+    message = NoteText(required=False, help_text="What you would like feedback on.")
+    goal = serializers.IntegerField(
+        required=False, allow_null=True, help_text="One of your own goals."
+    )
+    competency = serializers.IntegerField(required=False, allow_null=True)
+    due_on = serializers.DateField(
+        required=False, help_text="Feedback wanted by; a week from today if left out."
+    )
+
+    form_class = FeedbackRequestsForm
+
+    def form_data(self, attrs: dict) -> dict:
+        if "due_on" not in attrs:
+            # What the page's form starts with.
+            attrs["due_on"] = _today(self.context["request"]) + datetime.timedelta(
+                days=DEFAULT_DUE_DAYS
+            )
+        return super().form_data(attrs)
+
+    def form_kwargs(self) -> dict:
+        return {
+            "requester": self.context["requester"],
+            "today": _today(self.context["request"]),
+        }
+
+
 # --- goals and learning --------------------------------------------------------
 
 
@@ -327,16 +438,105 @@ class GoalSerializer(serializers.ModelSerializer):
 
 class GoalCheckInSerializer(serializers.ModelSerializer):
     author = AuthorField()
+    links = WorkLinkSerializer(many=True, read_only=True)
 
     class Meta:
         model = GoalCheckIn
-        fields = ["id", "goal", "author", "progress", "note", "created_at"]
+        fields = ["id", "goal", "author", "progress", "note", "links", "created_at"]
         read_only_fields = fields
+
+
+class GoalInput(FormInput):
+    """A new goal: what the goal form asks for, and whose it is."""
+
+    engineer = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Whose goal: yours (left out) or a direct report's id.",
+    )
+    title = NoteText(help_text="Something you can tell you have done.")
+    description = NoteText(
+        required=False, help_text="Why it matters and how you will know."
+    )
+    kind = serializers.ChoiceField(choices=GoalKind.choices)
+    competency = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="For a technical or interpersonal goal, one of the same kind.",
+    )
+    target_date = serializers.DateField(required=False, allow_null=True)
+
+    form_class = GoalForm
+    engineer_chosen: Engineer
+
+    def validate(self, attrs):
+        # As the page: oneself, or a direct report (``goal_owners_for``).
+        access = self.context["request"].access
+        owners = goal_engineers(access)
+        wanted = attrs.get("engineer")
+        owner = owners.filter(
+            pk=wanted if wanted is not None else access.engineer_id
+        ).first()
+        if owner is None:
+            raise serializers.ValidationError({"engineer": [NOT_A_GOAL_OWNER]})
+        self.engineer_chosen = owner
+        return super().validate(attrs)
+
+    def form_kwargs(self) -> dict:
+        return {
+            "instance": Goal(engineer=self.engineer_chosen),
+            "today": _today(self.context["request"]),
+        }
+
+
+class GoalUpdateInput(FormInput):
+    """A change to a goal: what its edit form asks for, each field optional
+    (left out, it keeps its value)."""
+
+    title = NoteText(required=False)
+    description = NoteText(required=False)
+    kind = serializers.ChoiceField(choices=GoalKind.choices, required=False)
+    competency = serializers.IntegerField(required=False, allow_null=True)
+    target_date = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=GoalStatus.choices,
+        required=False,
+        help_text="Achieved when you got there, abandoned when it no longer "
+        "matters; active to reopen it.",
+    )
+
+    form_class = GoalEditForm
+
+    def form_data(self, attrs: dict) -> dict:
+        goal = self.context["goal"]
+        kept = {name: getattr(goal, name) for name in GoalEditForm.Meta.fields}
+        kept["competency"] = goal.competency_id
+        return super().form_data(kept | attrs)
+
+    def form_kwargs(self) -> dict:
+        return {
+            "instance": self.context["goal"],
+            "today": _today(self.context["request"]),
+        }
+
+
+class GoalCheckInInput(FormInput):
+    """Progress on a goal: what the check-in form asks for."""
+
+    progress = serializers.IntegerField(help_text="From 0 to 100 per cent.")
+    note = NoteText(required=False, help_text="What moved, what is in the way.")
+    links = LinksInput()
+
+    form_class = GoalCheckInForm
+
+    def form_data(self, attrs: dict) -> dict:
+        return links_data(super().form_data(attrs), attrs)
 
 
 class LearningActivitySerializer(serializers.ModelSerializer):
     led_by = PersonSerializer(allow_null=True)
     attendees = PersonSerializer(many=True)
+    competency = CompetencySerializer(allow_null=True)
 
     class Meta:
         model = LearningActivity
@@ -350,9 +550,85 @@ class LearningActivitySerializer(serializers.ModelSerializer):
             "led_by",
             "attendees",
             "goal",
+            "competency",
             "created_at",
         ]
         read_only_fields = fields
+
+
+class LearningActivityInput(FormInput):
+    """Learning to log: what the learning form asks for."""
+
+    kind = serializers.ChoiceField(choices=LearningKind.choices)
+    title = NoteText()
+    description = NoteText(required=False)
+    date = serializers.DateField(
+        required=False, help_text="When it was; today (where you are) if left out."
+    )
+    hours = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        help_text="Hours each attendee spent, e.g. 7.5 for a full day.",
+    )
+    led_by = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Who ran it: an engineer's id."
+    )
+    attendees = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Engineers' ids: everyone who took part. Left out, just you.",
+    )
+    goal = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="One of your own active goals this counts towards.",
+    )
+    competency = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The skill it built: evidence on the career framework.",
+    )
+
+    form_class = LearningActivityForm
+
+    def form_data(self, attrs: dict) -> dict:
+        # Left out, they are what the page's form starts with.
+        request = self.context["request"]
+        attrs.setdefault("date", _today(request))
+        if "attendees" not in attrs:
+            attrs["attendees"] = list(request.access.own_ids)
+        return super().form_data(attrs)
+
+    def form_kwargs(self) -> dict:
+        request = self.context["request"]
+        return {"user": request.user, "today": _today(request)}
+
+
+class LearningActivityUpdateInput(LearningActivityInput):
+    """A change to logged learning: the same fields, each optional (left out,
+    it keeps its value; ``attendees``, when given, replaces them all)."""
+
+    kind = serializers.ChoiceField(choices=LearningKind.choices, required=False)
+    title = NoteText(required=False)
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, required=False)
+
+    def form_data(self, attrs: dict) -> dict:
+        activity = self.context["activity"]
+        kept = {
+            "kind": activity.kind,
+            "title": activity.title,
+            "description": activity.description,
+            "date": activity.date,
+            "hours": activity.hours,
+            "led_by": activity.led_by_id,
+            "attendees": [person.pk for person in activity.attendees.all()],
+            "goal": activity.goal_id,
+            "competency": activity.competency_id,
+        }
+        return FormInput.form_data(self, kept | attrs)
+
+    def form_kwargs(self) -> dict:
+        return super().form_kwargs() | {"instance": self.context["activity"]}
 
 
 class PraiseSerializer(serializers.ModelSerializer):

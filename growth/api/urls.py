@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("requests/", views.RequestList.as_view(), name="request-list"),
     path("requests/<int:pk>/", views.RequestDetail.as_view(), name="request-detail"),
+    path(
+        "requests/<int:pk>/decline/",
+        views.RequestDecline.as_view(),
+        name="request-decline",
+    ),
+    path(
+        "requests/<int:pk>/cancel/",
+        views.RequestCancel.as_view(),
+        name="request-cancel",
+    ),
     path("goals/", views.GoalList.as_view(), name="goal-list"),
     path("goals/<int:pk>/", views.GoalDetail.as_view(), name="goal-detail"),
     path(

@@ -2,7 +2,8 @@
 
 Every queryset starts from the policy (``X.objects.visible_to(access)``), so
 what one may not see is a 404 or absent from a list, never a 403. Creates go
-through the pages' forms and services, once per ``Idempotency-Key``.
+through the pages' forms and services, once per ``Idempotency-Key``: notes,
+comments, praise, goals and their check-ins, feedback requests, learning.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import uuid
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -29,6 +32,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from growth import policy
 from growth.api import pagination, serializers
 from growth.filters.feedback import FeedbackNoteFilter
 from growth.forms.feedback import FeedbackNoteForm
@@ -39,14 +43,26 @@ from growth.models import (
     FeedbackRequest,
     Goal,
     GoalCheckIn,
+    LearningActivity,
     Sentiment,
     Visibility,
 )
 from growth.policy import access_of
 from growth.selectors import feedback as feedback_selectors
 from growth.selectors.learning import learning_visible
-from growth.services.feedback import feedback_comment_create, feedback_note_create
+from growth.services.feedback import (
+    feedback_comment_create,
+    feedback_note_create,
+    feedback_request_cancel,
+    feedback_request_decline,
+)
+from growth.services.goals import goal_check_in_create, goal_create, goal_update
+from growth.services.learning import (
+    learning_activity_create,
+    learning_activity_update,
+)
 from growth.services.notifications import notifications_settle
+from growth.services.requests import feedback_requests_create
 from growth.services.submissions import create_once
 from growth.views.links import url_with_id
 
@@ -98,12 +114,49 @@ class ApiMixin:
         # The schema's generator asks for querysets with a bare request.
         return getattr(self.request, "access", None) or access_of(self.request.user)
 
+    def checked(self, input_class, **context) -> serializers.FormInput:
+        """The request's body, checked by ``input_class`` (a page's form);
+        its errors are a 400, by field."""
+        data = input_class(
+            data=self.request.data,
+            context={**self.get_serializer_context(), **context},
+        )
+        data.is_valid(raise_exception=True)
+        return data
 
-def _created(request, result, serializer_class, *, repeated: bool, context) -> Response:
-    return Response(
-        serializer_class(result, context=context).data,
-        status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED,
-    )
+    def created(self, create, output_class) -> Response:
+        """Run ``create`` once per ``Idempotency-Key`` and answer with what it
+        made: 201, or 200 with what an earlier request with the key made. A
+        service's refusal is a 400, by field, and saves nothing."""
+        try:
+            outcome = create_once(
+                user=self.request.user,
+                key=idempotency_key(self.request),
+                create=create,
+            )
+        except ValidationError as error:
+            raise ApiValidationError(serializers.service_errors(error)) from None
+        result = outcome.result
+        return Response(
+            output_class(
+                result,
+                many=isinstance(result, list),
+                context=self.get_serializer_context(),
+            ).data,
+            status=status.HTTP_200_OK if outcome.repeated else status.HTTP_201_CREATED,
+        )
+
+
+def _create_responses(serializer, what: str, not_found: str = "") -> dict:
+    """A create's answers, for the schema: made, made before, refused, and
+    ``not_found`` when what it is made on may be out of sight."""
+    return {
+        201: serializer,
+        200: OpenApiResponse(
+            serializer, description=f"The {what} an earlier request with this key made."
+        ),
+        400: OpenApiResponse(description="The errors, by field."),
+    } | ({404: OpenApiResponse(description=not_found)} if not_found else {})
 
 
 # --- people ----------------------------------------------------------------------
@@ -169,43 +222,25 @@ class NoteList(ApiMixin, generics.ListAPIView):
     @extend_schema(
         request=serializers.FeedbackNoteInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: serializers.FeedbackNoteSerializer,
-            200: OpenApiResponse(
-                serializers.FeedbackNoteSerializer,
-                description="The note an earlier request with this key made.",
-            ),
-            400: OpenApiResponse(description="The errors, by field."),
-        },
+        responses=_create_responses(serializers.FeedbackNoteSerializer, "note"),
     )
     def post(self, request):
         """Log a note, as the feedback form does: the same rules, the same
-        notifications (a shared note tells the engineer)."""
-        data = serializers.FeedbackNoteInput(
-            data=request.data, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
+        notifications (a shared note tells the engineer). With ``request``, it
+        answers a feedback request you were asked, as the request's "Give
+        feedback" does."""
+        data = self.checked(serializers.FeedbackNoteInput)
         cleaned = data.cleaned
-        try:
-            outcome = create_once(
-                user=request.user,
-                key=idempotency_key(request),
-                create=lambda: feedback_note_create(
-                    author=request.user,
-                    engineer=cleaned["engineer"],
-                    now=timezone.now(),
-                    **{name: cleaned[name] for name in NOTE_FIELDS},
-                    links=cleaned.get("links") or [],
-                ),
-            )
-        except ValidationError as error:
-            raise ApiValidationError(serializers.service_errors(error)) from None
-        return _created(
-            request,
-            outcome.result,
+        return self.created(
+            lambda: feedback_note_create(
+                author=request.user,
+                engineer=cleaned["engineer"],
+                now=timezone.now(),
+                **{name: cleaned[name] for name in NOTE_FIELDS},
+                links=cleaned.get("links") or [],
+                request=data.feedback_request,
+            ),
             serializers.FeedbackNoteSerializer,
-            repeated=outcome.repeated,
-            context=self.get_serializer_context(),
         )
 
 
@@ -243,61 +278,126 @@ class NoteComments(ApiMixin, generics.ListAPIView):
     @extend_schema(
         request=serializers.FeedbackCommentInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: serializers.FeedbackCommentSerializer,
-            200: OpenApiResponse(
-                serializers.FeedbackCommentSerializer,
-                description="The comment an earlier request with this key made.",
-            ),
-            400: OpenApiResponse(description="The errors, by field."),
-            404: OpenApiResponse(description="No note you may read."),
-        },
+        responses=_create_responses(
+            serializers.FeedbackCommentSerializer,
+            "comment",
+            not_found="No note you may read.",
+        ),
     )
     def post(self, request, pk: int):
         """Comment on the note; the others in its conversation are told."""
         note = self.note()
-        data = serializers.FeedbackCommentInput(
-            data=request.data, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
+        body = self.checked(serializers.FeedbackCommentInput).cleaned["body"]
         now = timezone.now()
-        try:
-            outcome = create_once(
-                user=request.user,
-                key=idempotency_key(request),
-                create=lambda: feedback_comment_create(
-                    note=note, author=request.user, body=data.cleaned["body"], now=now
-                ),
-            )
-        except ValidationError as error:
-            raise ApiValidationError(serializers.service_errors(error)) from None
+        response = self.created(
+            lambda: feedback_comment_create(
+                note=note, author=request.user, body=body, now=now
+            ),
+            serializers.FeedbackCommentSerializer,
+        )
         # Answering in the conversation deals with its notices, as on the page.
         notifications_settle(
             user=request.user, url=url_with_id("feedback-detail", note.pk), now=now
         )
-        return _created(
-            request,
-            outcome.result,
-            serializers.FeedbackCommentSerializer,
-            repeated=outcome.repeated,
-            context=self.get_serializer_context(),
-        )
+        return response
+
+
+class CreatesMany(AutoSchema):
+    """A list whose POST makes several at once: that answer is a plain array,
+    not a page of one."""
+
+    def _get_paginator(self):
+        return None if self.method == "POST" else super()._get_paginator()
 
 
 class RequestList(ApiMixin, generics.ListAPIView):
     """Feedback requests you made or were asked, newest first."""
 
     serializer_class = serializers.FeedbackRequestSerializer
+    schema = CreatesMany()
 
     def get_queryset(self):
         return FeedbackRequest.objects.visible_to(self.access).select_related(
             "requester__user", "recipient__user", "competency"
         )
 
+    @extend_schema(
+        request=serializers.FeedbackRequestInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=_create_responses(
+            serializers.FeedbackRequestSerializer(many=True),
+            "requests",
+            not_found="You are not an active engineer here, so you ask nobody.",
+        ),
+    )
+    def post(self, request):
+        """Ask up to ten people for feedback, as the request form does: each
+        gets a request of their own and is told; if anyone cannot be asked,
+        nobody is. Answer one with a note that names it (``request``)."""
+        requester = get_object_or_404(
+            Engineer.objects.active().select_related("user"), user=request.user
+        )
+        cleaned = self.checked(
+            serializers.FeedbackRequestInput, requester=requester
+        ).cleaned
+        return self.created(
+            lambda: feedback_requests_create(
+                requester=requester, now=timezone.now(), **cleaned
+            ),
+            serializers.FeedbackRequestSerializer,
+        )
+
 
 class RequestDetail(ApiMixin, generics.RetrieveAPIView):
     serializer_class = serializers.FeedbackRequestSerializer
     get_queryset = RequestList.get_queryset
+
+
+class RequestClose(ApiMixin, generics.GenericAPIView):
+    """Close an open request, as its page's button does (``rule`` says who
+    may, ``service`` closes it); the notices that asked for it are read."""
+
+    serializer_class = serializers.FeedbackRequestSerializer
+    rule = staticmethod(policy.feedback_requests_declinable_by)
+    service = staticmethod(feedback_request_decline)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.FeedbackRequestSerializer,
+            400: OpenApiResponse(description="It is closed already."),
+            404: OpenApiResponse(description="No request of yours to close."),
+        },
+    )
+    def post(self, request, pk: int):
+        feedback_request = get_object_or_404(
+            self.rule(self.access, RequestList.get_queryset(self)), pk=pk
+        )
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                self.service(
+                    feedback_request=feedback_request, user=request.user, now=now
+                )
+                notifications_settle(
+                    user=feedback_request.recipient.user,
+                    url=reverse("request-detail", args=[pk]),
+                    now=now,
+                )
+        except ValidationError as error:
+            raise ApiValidationError(serializers.service_errors(error)) from None
+        return Response(self.get_serializer(feedback_request).data)
+
+
+class RequestDecline(RequestClose):
+    """Decline a request you were asked; whoever asked sees it declined."""
+
+
+class RequestCancel(RequestClose):
+    """Withdraw a request you made."""
+
+    rule = staticmethod(policy.feedback_requests_cancellable_by)
+    service = staticmethod(feedback_request_cancel)
 
 
 # --- praise --------------------------------------------------------------------
@@ -314,46 +414,24 @@ class PraiseList(ApiMixin, generics.ListAPIView):
     @extend_schema(
         request=serializers.PraiseInput,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: serializers.FeedbackNoteSerializer,
-            200: OpenApiResponse(
-                serializers.FeedbackNoteSerializer,
-                description="The praise an earlier request with this key made.",
-            ),
-            400: OpenApiResponse(description="The errors, by field."),
-        },
+        responses=_create_responses(serializers.FeedbackNoteSerializer, "praise"),
     )
     def post(self, request):
         """Praise someone in one line, as the praise form does."""
-        data = serializers.PraiseInput(
-            data=request.data, context=self.get_serializer_context()
-        )
-        data.is_valid(raise_exception=True)
-        cleaned = data.cleaned
-        try:
-            outcome = create_once(
-                user=request.user,
-                key=idempotency_key(request),
-                create=lambda: feedback_note_create(
-                    author=request.user,
-                    engineer=cleaned["engineer"],
-                    kind=cleaned["kind"],
-                    competency=cleaned["competency"],
-                    sentiment=Sentiment.PRAISE,
-                    message=cleaned["message"],
-                    public=cleaned["public"],
-                    visibility=Visibility.SHARED,
-                    now=timezone.now(),
-                ),
-            )
-        except ValidationError as error:
-            raise ApiValidationError(serializers.service_errors(error)) from None
-        return _created(
-            request,
-            outcome.result,
+        cleaned = self.checked(serializers.PraiseInput).cleaned
+        return self.created(
+            lambda: feedback_note_create(
+                author=request.user,
+                engineer=cleaned["engineer"],
+                kind=cleaned["kind"],
+                competency=cleaned["competency"],
+                sentiment=Sentiment.PRAISE,
+                message=cleaned["message"],
+                public=cleaned["public"],
+                visibility=Visibility.SHARED,
+                now=timezone.now(),
+            ),
             serializers.FeedbackNoteSerializer,
-            repeated=outcome.repeated,
-            context=self.get_serializer_context(),
         )
 
 
@@ -370,14 +448,58 @@ class GoalList(ApiMixin, generics.ListAPIView):
             "engineer__user", "competency"
         )
 
+    @extend_schema(
+        request=serializers.GoalInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=_create_responses(serializers.GoalSerializer, "goal"),
+    )
+    def post(self, request):
+        """Set a goal, as the goal form does: for yourself, or for one of
+        your direct reports; it starts active, at 0 %."""
+        data = self.checked(serializers.GoalInput)
+        return self.created(
+            lambda: goal_create(
+                engineer=data.engineer_chosen,
+                created_by=request.user,
+                **data.cleaned,
+                now=timezone.now(),
+            ),
+            serializers.GoalSerializer,
+        )
+
 
 class GoalDetail(ApiMixin, generics.RetrieveAPIView):
     serializer_class = serializers.GoalSerializer
     get_queryset = GoalList.get_queryset
 
+    @extend_schema(
+        request=serializers.GoalUpdateInput,
+        responses={
+            200: serializers.GoalSerializer,
+            400: OpenApiResponse(description="The errors, by field."),
+            404: OpenApiResponse(description="No goal you may change."),
+        },
+    )
+    def patch(self, request, pk: int):
+        """Change a goal, as its edit form does: any field left out keeps its
+        value; ``status`` achieved or abandoned closes it. The engineer and
+        their manager only; progress moves by check-ins."""
+        goal = get_object_or_404(
+            Goal.objects.editable_by(self.access).select_related(
+                "engineer__user", "competency"
+            ),
+            pk=pk,
+        )
+        cleaned = self.checked(serializers.GoalUpdateInput, goal=goal).cleaned
+        try:
+            goal_update(goal=goal, **cleaned, by=request.user, now=timezone.now())
+        except ValidationError as error:
+            raise ApiValidationError(serializers.service_errors(error)) from None
+        return Response(self.get_serializer(goal).data)
+
 
 class GoalCheckIns(ApiMixin, generics.ListAPIView):
-    """A goal's check-ins, newest first."""
+    """A goal's check-ins, newest first, with their links to the work."""
 
     serializer_class = serializers.GoalCheckInSerializer
 
@@ -391,6 +513,37 @@ class GoalCheckIns(ApiMixin, generics.ListAPIView):
             GoalCheckIn.objects.visible_to(self.access)
             .filter(goal=goal)
             .select_related("author")
+            .prefetch_related("links")
+        )
+
+    @extend_schema(
+        request=serializers.GoalCheckInInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=_create_responses(
+            serializers.GoalCheckInSerializer,
+            "check-in",
+            not_found="No goal you may check in on.",
+        ),
+    )
+    def post(self, request, pk: int):
+        """Record progress, as the goal's check-in form does: the engineer,
+        their manager and their active mentors, on an active goal; the goal
+        takes the new progress."""
+        goal = get_object_or_404(
+            Goal.objects.checkinable_by(self.access).select_related("engineer__user"),
+            pk=pk,
+        )
+        cleaned = self.checked(serializers.GoalCheckInInput).cleaned
+        return self.created(
+            lambda: goal_check_in_create(
+                goal=goal,
+                author=request.user,
+                progress=cleaned["progress"],
+                note=cleaned["note"],
+                links=cleaned["links"],
+                now=timezone.now(),
+            ),
+            serializers.GoalCheckInSerializer,
         )
 
 
@@ -402,12 +555,48 @@ class LearningList(ApiMixin, generics.ListAPIView):
     pagination_class = pagination.ByDate
 
     def get_queryset(self):
-        return learning_visible(self.access)
+        return learning_visible(self.access).select_related("competency")
+
+    @extend_schema(
+        request=serializers.LearningActivityInput,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=_create_responses(serializers.LearningActivitySerializer, "activity"),
+    )
+    def post(self, request):
+        """Log learning, as the learning form does: what, when, how long, who
+        led it and who attended (you, if you name nobody)."""
+        cleaned = self.checked(serializers.LearningActivityInput).cleaned
+        return self.created(
+            lambda: learning_activity_create(
+                logged_by=request.user, now=timezone.now(), **cleaned
+            ),
+            serializers.LearningActivitySerializer,
+        )
 
 
 class LearningDetail(ApiMixin, generics.RetrieveAPIView):
     serializer_class = serializers.LearningActivitySerializer
     get_queryset = LearningList.get_queryset
+
+    @extend_schema(
+        request=serializers.LearningActivityUpdateInput,
+        responses={
+            200: serializers.LearningActivitySerializer,
+            400: OpenApiResponse(description="The errors, by field."),
+            404: OpenApiResponse(description="No activity you may change."),
+        },
+    )
+    def patch(self, request, pk: int):
+        """Change logged learning, as its edit form does: whoever logged or
+        led it, and the attendees of a personal one."""
+        activity = get_object_or_404(
+            LearningActivity.objects.editable_by(self.access), pk=pk
+        )
+        cleaned = self.checked(
+            serializers.LearningActivityUpdateInput, activity=activity
+        ).cleaned
+        learning_activity_update(activity=activity, **cleaned)
+        return Response(self.get_serializer(activity).data)
 
 
 # --- the schema and its page ---------------------------------------------------

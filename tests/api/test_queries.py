@@ -25,10 +25,14 @@ def _grow(cast, goal, note, n: int) -> None:
         )  # fmt: skip
         FeedbackComment.objects.create(note=note, author=cast.alice.user, body="Yes")
         factories.make_goal(cast.bob, title=f"Goal {i}")
-        factories.make_goal_check_in(goal, cast.alice.user, progress=i)
+        check_in = factories.make_goal_check_in(goal, cast.alice.user, progress=i)
+        factories.make_link(check_in, f"https://github.com/acme/app/pull/{i}")
         factories.make_request(cast.mia, cast.skip if i % 2 else cast.max)
         factories.make_learning(
-            cast.alice.user, attendees=[cast.alice, cast.bob], title=f"Course {i}"
+            cast.alice.user,
+            attendees=[cast.alice, cast.bob],
+            title=f"Course {i}",
+            competency=factories.competency(),
         )
         factories.make_engineer(f"Report {i}", team=cast.platform, manager=cast.mia)
 

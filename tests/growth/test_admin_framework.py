@@ -11,6 +11,7 @@ from django.utils import timezone
 from growth.models import Competency, Expectation, Level, Track
 from tests import factories
 from tests.framework_support import make_assessment
+from tests.pages import fresh_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,22 @@ def test_editing_a_level_keeps_its_history(staff_client):
     level = factories.level("junior")
     response = staff_client.get(admin_url("level", "history", level.pk))
     assert response.status_code == 200
+
+
+def add_track(key: str, levels: int) -> None:
+    track = Track.objects.create(key=key, name=key.title())
+    for rank in range(1, levels + 1):
+        Level.objects.create(track=track, key=f"l{rank}", name=f"L{rank}", rank=rank)
+
+
+@pytest.mark.parametrize("model", ["engineer", "expectation"])
+def test_the_level_filter_costs_the_same_however_many_levels(staff_client, model):
+    """Each level's choice names its track: joined, not a query per level."""
+    path = admin_url(model, "changelist")
+    fresh_queries(staff_client, path)  # warm the session and content-type caches
+    few = fresh_queries(staff_client, path)
+    add_track("platform", 4)
+    add_track("data", 6)
+    page = staff_client.get(path).content.decode()
+    assert "Platform: L4" in page and "Data: L6" in page
+    assert fresh_queries(staff_client, path) == few

@@ -11,6 +11,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from growth import privacy
@@ -131,3 +132,31 @@ def test_erasure_removes_what_is_about_them_and_keeps_what_they_wrote(cast, zed)
     assert kept.author is None
     assert not Readiness.history.filter(author_id=user.pk).exists()
     assert not Readiness.history.filter(history_user_id=user.pk).exists()
+
+
+def test_the_erasure_page_counts_the_assessments_and_readiness(client, cast, zed):
+    """Zed's own self-assessment, mia's draft about him and his readiness go;
+    the assessment and readiness he wrote about rory stay, unsigned."""
+    plan = privacy.erasure_plan(zed["zed"].user)
+    assert (plan.assessments_about, plan.readiness_about) == (2, 1)
+    assert (plan.assessments_written, plan.readiness_written) == (1, 1)
+    client.force_login(cast.staff)
+    url = reverse("admin:growth_engineer_erase", args=[zed["zed"].pk])
+    page = " ".join(client.get(url).content.decode().split())
+    removed, kept = page.split("<h2>Kept</h2>")
+    assert (
+        "2 assessments of them, self and manager, drafts included, with their "
+        "ratings, and 1 readiness summary about them"
+    ) in removed
+    assert (
+        "1 assessment and 1 readiness summary they wrote about others, "
+        "with no author named"
+    ) in kept
+    assert Assessment.objects.count() == 3 and Readiness.objects.count() == 2
+
+
+def test_what_a_manager_wrote_about_reports_counts_as_kept(cast, zed):
+    """Mia wrote the draft and the readiness about zed; nothing is about her."""
+    plan = privacy.erasure_plan(cast.mia.user)
+    assert (plan.assessments_about, plan.readiness_about) == (0, 0)
+    assert (plan.assessments_written, plan.readiness_written) == (1, 1)
