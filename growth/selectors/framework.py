@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     CharField,
     Count,
-    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -42,6 +41,7 @@ from growth.models import (
     LearningActivity,
     Level,
     Readiness,
+    Sentiment,
     Track,
     Visibility,
 )
@@ -242,10 +242,26 @@ class Evidence:
         return not (self.note_count or self.goals or self.learning or self.mentoring)
 
 
-def _notes(access, engineer_id: int, ids, since):
+@dataclass(frozen=True)
+class NoteEvidence:
+    """A note as evidence: what its link says, read as plain values (a busy
+    engineer has hundreds in a year; model instances cost more than the SQL)."""
+
+    pk: int
+    kind: str
+    sentiment: str
+    competency_id: int
+    created_at: datetime.datetime
+    author: str | None
+
+    def get_sentiment_display(self) -> str:
+        return Sentiment(self.sentiment).label
+
+
+def _notes(access, engineer_id: int, ids, since) -> list[NoteEvidence]:
     """Notes about the engineer on these competencies the viewer may read,
     shared or manager-only (a note to self is nobody's evidence)."""
-    return (
+    rows = (
         FeedbackNote.objects.visible_to(access)
         .filter(
             engineer_id=engineer_id,
@@ -253,18 +269,21 @@ def _notes(access, engineer_id: int, ids, since):
             created_at__gte=since,
             visibility__in=[Visibility.SHARED, Visibility.MANAGER],
         )
-        .select_related("author")
-        .only(
+        .order_by("-created_at", "-pk")
+        .values_list(
             "pk",
             "kind",
             "sentiment",
-            "visibility",
             "competency_id",
             "created_at",
             "author__display_name",
+            "author__email",
         )
-        .order_by("-created_at", "-pk")
     )
+    return [
+        NoteEvidence(pk, kind, sentiment, competency, created, name or email or None)
+        for pk, kind, sentiment, competency, created, name, email in rows
+    ]
 
 
 def _goals(access, engineer_id: int, ids, since):
@@ -280,9 +299,12 @@ def _goals(access, engineer_id: int, ids, since):
 def _learning(access, engineer_id: int, ids, since):
     """Activities the engineer led or attended, tagged with a competency
     (directly, or through the learning session they record)."""
-    attended = Exists(
-        Attendance.objects.filter(
-            learningactivity_id=OuterRef("pk"), engineer_id=engineer_id
+    # An IN over their attendances, not an EXISTS per activity: both sides of
+    # the OR then start from an index (led_by, attendance's engineer) instead
+    # of every activity of the year.
+    attended = Q(
+        pk__in=Attendance.objects.filter(engineer_id=engineer_id).values(
+            "learningactivity_id"
         )
     )
     return (
