@@ -789,6 +789,34 @@ def readiness_visible_to(who, qs: QuerySet) -> QuerySet:
     )
 
 
+@dataclass(frozen=True)
+class ReadinessAbout:
+    """What of the readiness of one engineer a person may read, as data for
+    the framework page's hand-written read: ``readiness_visible_to`` for one
+    engineer (a test holds the two to each other)."""
+
+    engineer_id: int
+    # Drafts too (the direct manager)...
+    drafts: bool
+    # ...or the shared ones (the engineer, a sharing mentee's mentor)...
+    shared: bool
+    # ...the latter only while the engineer lets their mentors read them.
+    if_sharing: bool
+
+
+def readiness_about(who, engineer_id: int) -> ReadinessAbout:
+    access = access_of(who)
+    if not access.member:
+        return ReadinessAbout(engineer_id, False, False, False)
+    if engineer_id in access.report_ids:
+        return ReadinessAbout(engineer_id, True, True, False)
+    if engineer_id in access.own_ids:
+        return ReadinessAbout(engineer_id, False, True, False)
+    if engineer_id in access.mentee_ids:
+        return ReadinessAbout(engineer_id, False, True, True)
+    return ReadinessAbout(engineer_id, False, False, False)
+
+
 def may_write_readiness(who, engineer_id: int) -> bool:
     """Only the direct manager writes and shares readiness."""
     return access_of(who).manages(engineer_id)

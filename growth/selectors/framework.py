@@ -12,19 +12,18 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
-    CharField,
-    Count,
-    OuterRef,
+    IntegerField,
     Prefetch,
     Q,
-    Subquery,
-    Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from growth import policy
 from growth.models import (
     Assessment,
@@ -40,6 +39,7 @@ from growth.models import (
     GoalStatus,
     LearningActivity,
     Level,
+    Mentorship,
     Readiness,
     Sentiment,
     Track,
@@ -150,6 +150,74 @@ def track_matrix(track_key: str, level_key: str | None) -> TrackMatrix:
 # --- an engineer's framework page --------------------------------------------------
 
 
+# The extras read with the engineer for their page, written by hand: the ORM
+# took longer to build these correlated subqueries on every request than the
+# database takes to run them. Who may read which readiness is the policy's
+# (``readiness_about``); a test holds the page's readiness to the ORM's
+# ``Readiness.objects.visible_to``.
+_NEXT_LEVEL_SQL = """(SELECT nl.id FROM {level} nl JOIN {level} l ON l.id = {engineer}.level_id
+ WHERE nl.track_id = l.track_id AND nl.rank > l.rank ORDER BY nl.rank LIMIT 1)"""
+_MENTORING_HELD_SQL = """(SELECT COUNT(*) FROM {check_in} c JOIN {mentorship} m
+ ON m.id = c.mentorship_id WHERE m.mentor_id = {engineer}.id AND c.kind = %s
+ AND c.held_on >= %s)"""
+_READINESS_SQL = """(SELECT {column} FROM {readiness} r LEFT JOIN {user} u
+ ON u.id = r.author_id WHERE r.engineer_id = {engineer}.id
+ AND r.level_id = {next_level}{visible} LIMIT 1)"""
+
+
+# READINESS_FIELDS as columns of _READINESS_SQL, with their fields.
+_READINESS_COLUMNS = {
+    "pk": ("r.id", Readiness._meta.pk),
+    "status": ("r.status", Readiness._meta.get_field("status")),
+    "summary": ("r.summary", Readiness._meta.get_field("summary")),
+    "shared_at": ("r.shared_at", Readiness._meta.get_field("shared_at")),
+    "author__display_name": ("u.display_name", User._meta.get_field("display_name")),
+}
+
+
+def _page_extras(about: policy.ReadinessAbout, *, now) -> dict:
+    """Annotations for the engineer of a framework page: ``next_level_pk``,
+    ``mentoring_held`` and ``readiness_<field>`` for each of
+    ``READINESS_FIELDS`` (None where ``about`` lets nothing be read)."""
+    q = connection.ops.quote_name
+    tables = {
+        "engineer": q(Engineer._meta.db_table),
+        "level": q(Level._meta.db_table),
+        "check_in": q(CheckIn._meta.db_table),
+        "mentorship": q(Mentorship._meta.db_table),
+        "readiness": q(Readiness._meta.db_table),
+        "user": q(User._meta.db_table),
+    }
+    next_level = _NEXT_LEVEL_SQL.format(**tables)
+    since = (now - EVIDENCE_WINDOW).date()
+    extras = {
+        "next_level_pk": RawSQL(next_level, (), output_field=IntegerField()),
+        "mentoring_held": RawSQL(
+            _MENTORING_HELD_SQL.format(**tables),
+            (CheckInKind.MENTORING.value, connection.ops.adapt_datefield_value(since)),
+            output_field=IntegerField(),
+        ),
+    }
+    if about.drafts:
+        visible = ""
+    elif about.shared:
+        visible = " AND r.shared_at IS NOT NULL"
+        if about.if_sharing:
+            visible += f" AND {tables['engineer']}.shares_assessments_with_mentors"
+    else:
+        visible = None
+    for name, (column, output) in _READINESS_COLUMNS.items():
+        sql = (
+            "NULL"
+            if visible is None
+            else _READINESS_SQL.format(
+                column=column, next_level=next_level, visible=visible, **tables
+            )
+        )
+        extras[f"readiness_{name}"] = RawSQL(sql, (), output_field=output)
+    return extras
+
+
 def framework_engineer(access, pk: int, *, now=None) -> Engineer:
     """Engineer ``pk`` if ``access`` may open their framework page, else a 404.
     With ``now``, in the same read: the id of their next level
@@ -159,34 +227,8 @@ def framework_engineer(access, pk: int, *, now=None) -> Engineer:
         raise Http404("No such engineer among the people you follow.")
     engineers = Engineer.objects.select_related("user", "level__track", "manager__user")
     if now is not None:
-        since = (now - EVIDENCE_WINDOW).date()
-        above = Level.objects.filter(
-            track_id=OuterRef("level__track_id"), rank__gt=OuterRef("level__rank")
-        ).order_by("rank")
-        held = (
-            CheckIn.objects.filter(
-                kind=CheckInKind.MENTORING,
-                mentorship__mentor_id=OuterRef("pk"),
-                held_on__gte=since,
-            )
-            .order_by()
-            .values("mentorship__mentor_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         engineers = engineers.annotate(
-            next_level_pk=Subquery(above.values("pk")[:1]),
-            mentoring_held=Coalesce(Subquery(held), 0),
-        )
-        # Their readiness for the next level, if ``access`` may read it.
-        ready = Readiness.objects.visible_to(access).filter(
-            engineer_id=OuterRef("pk"), level_id=OuterRef("next_level_pk")
-        )
-        engineers = engineers.annotate(
-            **{
-                f"readiness_{name}": Subquery(ready.values(name)[:1])
-                for name in READINESS_FIELDS
-            }
+            **_page_extras(policy.readiness_about(access, pk), now=now)
         )
     engineer = get_object_or_404(engineers, pk=pk)
     if not policy.may_read_framework_of(access, engineer):
@@ -361,24 +403,36 @@ def evidence_choices(
     }
 
 
+# The links of ratings to their evidence, three tables read as one, written
+# by hand: the ORM's union of three querysets cost more to build than to run.
+_EVIDENCE_LINKS_SQL = " UNION ALL ".join(
+    f"SELECT x.assessmentrating_id, x.{column}, '{what}' FROM {{{what}}} x"
+    " JOIN {rating} r ON r.id = x.assessmentrating_id"
+    " WHERE r.assessment_id IN ({ids})"
+    for what, column in (
+        ("notes", "feedbacknote_id"),
+        ("goals", "goal_id"),
+        ("learning", "learningactivity_id"),
+    )
+)
+
+
 def _evidence_links(assessment_ids) -> list[tuple[int, int, str]]:
     """(rating id, object id, "notes" | "goals" | "learning") of every piece
     of evidence cited by these assessments: one query over the three link
     tables."""
-    parts = []
-    for name, column in (
-        ("notes", "feedbacknote_id"),
-        ("goals", "goal_id"),
-        ("learning", "learningactivity_id"),
-    ):
-        through = getattr(AssessmentRating, f"evidence_{name}").through
-        parts.append(
-            through.objects.filter(assessmentrating__assessment_id__in=assessment_ids)
-            .annotate(what=Value(name, output_field=CharField()))
-            .values_list("assessmentrating_id", column, "what")
-            .order_by()
-        )
-    return list(parts[0].union(*parts[1:], all=True))
+    q = connection.ops.quote_name
+    tables = {
+        what: q(getattr(AssessmentRating, f"evidence_{what}").through._meta.db_table)
+        for what in ("notes", "goals", "learning")
+    }
+    ids = ", ".join(str(int(pk)) for pk in assessment_ids)
+    sql = _EVIDENCE_LINKS_SQL.format(
+        rating=q(AssessmentRating._meta.db_table), ids=ids, **tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
 
 
 def _attach_evidence(ratings, assessment_ids, evidence: dict) -> None:

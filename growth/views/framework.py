@@ -22,6 +22,7 @@ from growth.selectors import framework as selectors
 from growth.services import framework as services
 from growth.services.notifications import notifications_settle
 from growth.services.submissions import create_once, submission_key
+from growth.views import framework_html
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -70,10 +71,26 @@ def _render_engineer(request, pk: int):
         access=request.access, engineer=engineer, now=now
     )
     with timezone.override(request.user.zone):
+        targets = framework_html.links()
+        areas = [
+            (
+                area,
+                [
+                    framework_html.competency_html(r, page=page, links=targets)
+                    for r in area.rows
+                ],
+            )
+            for area in page.areas
+        ]
         return render(
             request,
             "growth/framework/engineer_framework.html",
-            {"page": page, "engineer": engineer, "roles": AssessmentRole},
+            {
+                "page": page,
+                "engineer": engineer,
+                "roles": AssessmentRole,
+                "areas": areas,
+            },
         )
 
 

@@ -176,3 +176,23 @@ def test_the_inactive_and_anonymous_read_nothing(cast, objects):
     for who in (AnonymousUser(), mia):
         assert not Assessment.objects.visible_to(who).exists()
         assert not Readiness.objects.visible_to(who).exists()
+
+
+@pytest.mark.parametrize("sharing", [False, True])
+@pytest.mark.parametrize("person", PEOPLE)
+def test_readiness_about_one_engineer_is_the_visible_readiness(
+    cast, objects, person, sharing
+):
+    type(cast.alice).objects.filter(pk=cast.alice.pk).update(
+        shares_assessments_with_mentors=sharing
+    )
+    user = _user(cast, person)
+    about = policy.readiness_about(user, cast.alice.pk)
+    narrowed = {
+        r.pk
+        for r in Readiness.objects.filter(engineer=cast.alice)
+        if about.drafts
+        or (about.shared and r.shared_at and (sharing or not about.if_sharing))
+    }
+    visible = Readiness.objects.visible_to(user).filter(engineer=cast.alice)
+    assert narrowed == {r.pk for r in visible}
