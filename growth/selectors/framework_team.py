@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from growth.models import (
@@ -31,7 +33,7 @@ from growth.models import (
     ReadinessStatus,
     Visibility,
 )
-from growth.models.framework import Expectation, Level
+from growth.models.framework import Expectation, Level, Track
 from growth.policy import Access
 
 # No shared feedback on a competency for this long: its evidence is missing.
@@ -49,9 +51,37 @@ STATES = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
-    competency: Competency
+class CompetencyRef(NamedTuple):
+    """A competency as the page names and links it."""
+
+    pk: int
+    key: str
+    name: str
+
+
+class LevelRef(NamedTuple):
+    """A level as the page names it."""
+
+    pk: int
+    track_id: int
+    name: str
+    track_name: str
+
+
+class ReadinessMark(NamedTuple):
+    """The manager's readiness summary, without its words: its status and
+    whether it is shared."""
+
+    status: str
+    shared_at: datetime.datetime | None
+
+    @property
+    def label(self) -> str:
+        return ReadinessStatus(self.status).label
+
+
+class Cell(NamedTuple):
+    competency: CompetencyRef
     rating: str  # a Rating value, or NOT_ASSESSED
     evidence_missing: bool
 
@@ -71,10 +101,11 @@ class Cell:
 @dataclass
 class ReportRow:
     engineer: Engineer
-    next_level: Level | None = None
+    level: LevelRef | None = None
+    next_level: LevelRef | None = None
     last_self_at: datetime.datetime | None = None
     last_manager_at: datetime.datetime | None = None
-    readiness: Readiness | None = None
+    readiness: ReadinessMark | None = None
     cells: list[Cell] = field(default_factory=list)
 
     def _count(self, rating: str) -> int:
@@ -128,69 +159,106 @@ class TeamFramework:
         return [row for row in self.rows if row.ready]
 
 
-def competencies_by_level(levels: set[int]) -> dict[int, list[Competency]]:
-    """The active competencies each level expects (those with an expectation at
-    it), in framework order; a level with none expects every active
-    competency, as before the framework had expectations. Two queries."""
-    expected: dict[int, list[Competency]] = defaultdict(list)
-    for row in (
-        Expectation.objects.filter(level_id__in=levels, competency__is_active=True)
-        .select_related("competency")
-        .order_by("competency__position", "competency__kind", "competency__name")
-    ):
-        expected[row.level_id].append(row.competency)
-    everything = list(
-        Competency.objects.filter(is_active=True).order_by("position", "kind", "name")
-    )
-    return {level: expected.get(level) or everything for level in levels}
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _next_levels(levels: list[Level]) -> dict[int, Level | None]:
-    """Each level's next rung on its track: one query for all of them."""
-    tracks = {level.track_id for level in levels}
-    rungs: dict[int, list[Level]] = defaultdict(list)
-    for level in Level.objects.filter(track_id__in=tracks).order_by("rank"):
-        rungs[level.track_id].append(level)
-    return {
-        level.pk: next((r for r in rungs[level.track_id] if r.rank > level.rank), None)
-        for level in levels
-    }
+def competencies_by_level() -> tuple[
+    list[CompetencyRef], dict[int, list[CompetencyRef]]
+]:
+    """Every active competency in framework order, and those each level
+    expects (the ones with an expectation at it), in the same order; a level
+    with none expects every active competency, as before the framework had
+    expectations. One query, the competencies joined to their expectations,
+    in plain SQL: the ORM took longer to build it than the database to run it.
+    """
+    everything: list[CompetencyRef] = []
+    expected: dict[int, list[CompetencyRef]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT c.id, c."key", c.name, e.level_id FROM {_table(Competency)} c'
+            f" LEFT JOIN {_table(Expectation)} e ON e.competency_id = c.id"
+            # The id last keeps each competency's rows together.
+            " WHERE c.is_active ORDER BY c.position, c.kind, c.name, c.id"
+        )
+        for pk, key, name, level in cursor.fetchall():
+            if not everything or everything[-1].pk != pk:
+                everything.append(CompetencyRef(pk, key, name))
+            if level is not None:
+                expected[level].append(everything[-1])
+    return everything, expected
 
 
-def _latest_shared(access: Access) -> dict[tuple[int, str], Assessment]:
-    """The latest shared assessment of each direct report, per role."""
-    latest: dict[tuple[int, str], Assessment] = {}
+def _levels() -> tuple[dict[int, LevelRef], dict[int, LevelRef | None]]:
+    """Every level with its track's name, and each one's next rung on its
+    track: one query in plain SQL, as above (a framework has tens of levels,
+    whatever the headcount)."""
+    levels: dict[int, LevelRef] = {}
+    following: dict[int, LevelRef | None] = {}
+    previous = None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT l.id, l.track_id, l.name, t.name FROM {_table(Level)} l"
+            f" JOIN {_table(Track)} t ON t.id = l.track_id"
+            " ORDER BY l.track_id, l.rank"
+        )
+        for pk, track, name, track_name in cursor.fetchall():
+            level = levels[pk] = LevelRef(pk, track, name, track_name)
+            following[pk] = None
+            if previous is not None and previous.track_id == track:
+                following[previous.pk] = level
+            previous = level
+    return levels, following
+
+
+def _latest_shared(
+    access: Access,
+) -> dict[tuple[int, str], tuple[int, datetime.datetime]]:
+    """The id and sharing time of the latest shared assessment of each direct
+    report, per role."""
+    latest: dict[tuple[int, str], tuple[int, datetime.datetime]] = {}
     shared = Assessment.objects.visible_to(access).filter(
         engineer_id__in=access.report_ids, shared_at__isnull=False
     )
-    for assessment in shared.order_by("-shared_at", "-pk"):
-        latest.setdefault((assessment.engineer_id, assessment.role), assessment)
+    for pk, engineer, role, shared_at in shared.order_by(
+        "-shared_at", "-pk"
+    ).values_list("pk", "engineer_id", "role", "shared_at"):
+        latest.setdefault((engineer, role), (pk, shared_at))
     return latest
 
 
 def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
-    """The viewer's direct reports against their levels' competencies: eight
-    queries at most, however many reports, competencies and assessments."""
+    """The viewer's direct reports against their levels' competencies: seven
+    queries (eight with the indirect counts), however many reports,
+    competencies and assessments."""
     reports = list(
         Engineer.objects.active()
         .filter(pk__in=access.report_ids - access.own_ids)
-        .select_related("user", "level__track")
+        .select_related("user")
         .order_by("user__display_name", "pk")
     )
-    levels = {e.level_id: e.level for e in reports if e.level_id}
-    competencies = competencies_by_level(set(levels)) if levels else {}
-    next_levels = _next_levels(list(levels.values())) if levels else {}
+    levels: dict[int, LevelRef] = {}
+    next_levels: dict[int, LevelRef | None] = {}
+    everything: list[CompetencyRef] = []
+    expected: dict[int, list[CompetencyRef]] = {}
+    if any(e.level_id for e in reports):
+        levels, next_levels = _levels()
+        everything, expected = competencies_by_level()
     ids = [e.pk for e in reports]
 
     latest = _latest_shared(access) if ids else {}
     manager_ids = [
-        a.pk for (_, role), a in latest.items() if role == AssessmentRole.MANAGER
+        pk for (_, role), (pk, _) in latest.items() if role == AssessmentRole.MANAGER
     ]
     ratings: dict[tuple[int, int], str] = {
         (assessment, competency): rating
         for assessment, competency, rating in AssessmentRating.objects.filter(
             assessment_id__in=manager_ids
-        ).values_list("assessment_id", "competency_id", "rating")
+        )
+        # Unordered: one rating a competency, and the default order's join
+        # to the competencies is work for nothing here.
+        .order_by()
+        .values_list("assessment_id", "competency_id", "rating")
     }
     evidenced = set(
         FeedbackNote.objects.visible_to(access)
@@ -205,8 +273,11 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
         .distinct()
     )
     readiness = {
-        (r.engineer_id, r.level_id): r
-        for r in Readiness.objects.visible_to(access).filter(engineer_id__in=ids)
+        (engineer, level): ReadinessMark(status, shared_at)
+        for engineer, level, status, shared_at in Readiness.objects.visible_to(access)
+        .filter(engineer_id__in=ids)
+        .order_by()  # one a level
+        .values_list("engineer_id", "level_id", "status", "shared_at")
     }
 
     rows = []
@@ -214,25 +285,22 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
         row = ReportRow(engineer=engineer)
         manager = latest.get((engineer.pk, AssessmentRole.MANAGER))
         own = latest.get((engineer.pk, AssessmentRole.SELF))
-        row.last_manager_at = manager.shared_at if manager else None
-        row.last_self_at = own.shared_at if own else None
+        row.last_manager_at = manager[1] if manager else None
+        row.last_self_at = own[1] if own else None
         if engineer.level_id:
-            row.next_level = next_levels.get(engineer.level_id)
+            row.level = levels[engineer.level_id]
+            row.next_level = next_levels[engineer.level_id]
             if row.next_level is not None:
                 row.readiness = readiness.get((engineer.pk, row.next_level.pk))
-            for competency in competencies.get(engineer.level_id, ()):
-                rating = (
-                    ratings.get((manager.pk, competency.pk), NOT_ASSESSED)
-                    if manager
-                    else NOT_ASSESSED
+            assessment = manager[0] if manager else None
+            row.cells = [
+                Cell(
+                    competency=competency,
+                    rating=ratings.get((assessment, competency.pk), NOT_ASSESSED),
+                    evidence_missing=(engineer.pk, competency.pk) not in evidenced,
                 )
-                row.cells.append(
-                    Cell(
-                        competency=competency,
-                        rating=rating,
-                        evidence_missing=(engineer.pk, competency.pk) not in evidenced,
-                    )
-                )
+                for competency in expected.get(engineer.level_id) or everything
+            ]
         rows.append(row)
     return TeamFramework(
         rows=rows,
