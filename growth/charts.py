@@ -13,6 +13,7 @@ it makes. Every piece of text goes through ``_esc`` on its way out.
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import math
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 WIDTH = 600
 HEIGHT = 220
@@ -341,21 +343,30 @@ def progress_line_chart(
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _month_text(language: str | None, year: int, month: int, fmt: str) -> str:
+    """A month's name (``fmt`` "M Y" or "M") in ``language``: the same for
+    every page, so formatted once a process rather than on each chart."""
+    return date_format(datetime.date(year, month, 1), fmt)
+
+
+def month_label(day: datetime.date, fmt: str = "M Y") -> str:
+    """``date_format(day, fmt)`` for a month's format ("M Y": Nov 2026, or "M")."""
+    return _month_text(get_language(), day.year, day.month, fmt)
+
+
 def _date_labeller():
     """Return a function labelling a date: 3 Nov 2026.
 
     The same text as ``date_format(day, "j M Y")``, with the month and year
-    formatted once per month: a year of check-ins is hundreds of dates, and
-    each ``date_format`` call goes through the locale's format lookups again.
+    formatted once per month and language (``month_label``): a year of
+    check-ins is hundreds of dates, and each ``date_format`` call goes through
+    the locale's format lookups again.
     """
-    months: dict[tuple[int, int], str] = {}
+    language = get_language()
 
     def label(day: datetime.date) -> str:
-        key = (day.year, day.month)
-        month = months.get(key)
-        if month is None:
-            month = months[key] = date_format(day, "M Y")
-        return f"{day.day} {month}"
+        return f"{day.day} {_month_text(language, day.year, day.month, 'M Y')}"
 
     return label
 
@@ -377,7 +388,7 @@ def _month_ticks(start, end, zone, x_of, most: int = 8):
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     every = max(1, math.ceil(len(starts) / most))
     return [
-        Tick(position=round(x_of(when), 1), label=date_format(when.date(), "M"))
+        Tick(position=round(x_of(when), 1), label=month_label(when.date(), "M"))
         for when in starts[::every]
     ]
 

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from growth import exports
 from growth.models import Engineer
 from growth.selectors import dashboard
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """The page's links that are the same for everyone: reversed once per
+    process rather than on every page, as the navigation's are (the page's
+    other links come from the navigation's ``nav``)."""
+    return {
+        "request_create": reverse("request-create"),
+        "feedback_create": reverse("feedback-create"),
+        "goal_create": reverse("goal-create"),
+        "my_framework": reverse("my-framework"),
+        "export_json": reverse("my-export", args=["json"]),
+        "export_csv": reverse("my-export", args=["csv"]),
+    }
 
 
 def _render_dashboard(request, engineer: Engineer):
@@ -21,7 +38,11 @@ def _render_dashboard(request, engineer: Engineer):
         now=timezone.now(),
     )
     with timezone.override(request.user.zone):
-        return render(request, "growth/dashboard/dashboard.html", {"dash": dash})
+        return render(
+            request,
+            "growth/dashboard/dashboard.html",
+            {"dash": dash, "links": _links()},
+        )
 
 
 @require_GET

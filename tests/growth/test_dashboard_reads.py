@@ -1,5 +1,5 @@
 """The dashboard's hand-written reads give what the ORM's policy querysets
-give, for every person, every engineer and notes on every boundary."""
+give, for every person, every engineer and notes (and 1:1s) on every boundary."""
 
 import bisect
 import datetime
@@ -7,9 +7,18 @@ import zoneinfo
 from collections import Counter
 
 import pytest
+from django.db.models import Q
 
 from growth import policy
-from growth.models import FeedbackNote, GoalCheckIn, Visibility
+from growth.models import (
+    ActionItem,
+    AgendaItem,
+    CheckInKind,
+    Engineer,
+    FeedbackNote,
+    GoalCheckIn,
+    Visibility,
+)
 from growth.selectors import dashboard
 from tests import factories
 
@@ -136,3 +145,71 @@ def test_the_check_in_rows_are_the_check_ins_the_policy_lets_them_read(cast, who
     # Two a goal at and after the line: alice's for her and her mentor, both
     # goals' for mia, who manages alice and bob, none for anyone else.
     assert len(rows) == {"alice": 2, "max": 2, "mia": 4, "bob": 2}.get(who, 0)
+
+
+@pytest.fixture
+def pairs_agenda(cast):
+    """Action items and talking points about alice and max: of 1:1s and
+    mentoring (active and ended), open and done or discussed, owned by each
+    side or by nobody, added by several people."""
+    for engineer, manager, mentorship, ended in (
+        (cast.alice, cast.mia, cast.max_mentors_alice, cast.olivia_mentored_alice),
+        (cast.max, cast.skip, cast.cora_coaches_max, None),
+    ):
+        held = [
+            factories.make_check_in(manager.user, engineer),
+            factories.make_check_in(
+                mentorship.mentor.user, engineer, mentorship=mentorship
+            ),
+        ]
+        for check_in in held:
+            for owner in (engineer.user, check_in.author, None):
+                for done_at in (None, NOW):
+                    ActionItem.objects.create(
+                        check_in=check_in,
+                        description="Read the RFC",
+                        owner=owner,
+                        done_at=done_at,
+                    )
+        for pair in (None, mentorship, ended):
+            kind = CheckInKind.MENTORING if pair else CheckInKind.ONE_ON_ONE
+            adders = (engineer.user, pair.mentor.user if pair else manager.user)
+            for added_by in adders:
+                for discussed_in in (None, held[1] if pair else held[0]):
+                    AgendaItem.objects.create(
+                        engineer=engineer,
+                        kind=kind,
+                        mentorship=pair,
+                        added_by=added_by,
+                        text="Next steps",
+                        discussed_in=discussed_in,
+                    )
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_my_one_on_ones_counts_are_what_the_policy_lets_them_count(
+    cast, pairs_agenda, who
+):
+    access = policy.access_of(getattr(cast, who).user)
+    counted = Engineer.objects.filter(pk__in=[cast.alice.pk, cast.max.pk]).annotate(
+        **dashboard.my_one_on_ones_counts(access)
+    )
+    for engineer in counted:
+        items = (
+            ActionItem.objects.owned_by(access)
+            .open()
+            .filter(check_in__engineer=engineer)
+        )
+        points = (
+            AgendaItem.objects.visible_to(access)
+            .open()
+            .filter(engineer=engineer)
+            .filter(Q(mentorship__isnull=True) | Q(mentorship__ended_on__isnull=True))
+        )
+        assert engineer.open_action_items == items.count(), engineer
+        assert engineer.agenda_points == points.count(), engineer
+    if who == "alice":
+        # Her own dashboard: open items she owns or nobody does (two check-ins,
+        # two each), and every open point of her 1:1s and active mentoring.
+        mine = {engineer.pk: engineer for engineer in counted}[cast.alice.pk]
+        assert (mine.open_action_items, mine.agenda_points) == (4, 4)
