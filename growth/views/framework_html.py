@@ -118,7 +118,8 @@ def _rating(rating, links: dict[str, str]) -> str:
 def competency_html(row, *, page, links: dict[str, str]) -> SafeString:
     """The card of one competency (``selectors.framework.Row``) on ``page``.
     Dates are written in the current zone: call it inside the viewer's."""
-    pk = int(row.competency.pk)
+    # Named by key: the team framework links here as #competency-<key>.
+    anchor = f"competency-{_e(row.competency.key)}"
     here = row.expectation.statement if row.expectation else ""
     next_level = ""
     if page.next_level:
@@ -143,9 +144,9 @@ def competency_html(row, *, page, links: dict[str, str]) -> SafeString:
         )
     # Safe: every value in it went through _e or int.
     return mark_safe(
-        f'<article class="card mb-3" aria-labelledby="competency-{pk}">'
+        f'<article class="card mb-3" aria-labelledby="{anchor}">'
         '<div class="card-body">'
-        f'<h3 class="h6" id="competency-{pk}">{_e(row.competency.name)}</h3>'
+        f'<h3 class="h6" id="{anchor}">{_e(row.competency.name)}</h3>'
         '<div class="row g-3"><div class="col-md-6">'
         f'<p class="small text-body-secondary mb-0">At {_e(page.level.name)}</p>'
         f'<p class="mb-0">{_e(here)}</p></div>'

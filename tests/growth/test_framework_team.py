@@ -8,6 +8,7 @@ manages alice and bob; max mentors alice; cora coaches max.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -158,6 +159,15 @@ def test_the_page_links_each_report_to_their_framework_page(client, cast):
     page = client.get(URL).content.decode()
     assert reverse("engineer-framework", args=[cast.alice.pk]) in page
     assert f'#competency-{competency("code-quality").key}"' in page
+
+
+def test_a_competency_link_lands_on_its_card_of_the_engineers_page(client, cast):
+    client.force_login(cast.mia.user)
+    page = client.get(URL).content.decode()
+    target = reverse("engineer-framework", args=[cast.alice.pk])
+    anchor = re.search(rf'href="{target}#([\w-]+)"', page).group(1)
+    card = client.get(target).content.decode()
+    assert f'id="{anchor}"' in card
 
 
 def test_it_never_shows_a_comment_or_a_readiness_summary(client, cast):
