@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from growth.models import ActionItem, AgendaItem, Notification
 
@@ -53,7 +54,7 @@ def test_a_talking_point_goes_from_the_engineer_to_the_one_on_one_and_back(
     manager.get_by_label("Action items").fill("Write the case summary")
     manager.get_by_label("New items due by").fill("2030-01-01")  # refused: too far
     manager.get_by_role("button", name="Save check-in").click()
-    assert "Pick a date from" in manager.content()
+    expect(manager.locator("body")).to_contain_text("Pick a date from")
     manager.get_by_label("New items due by").fill("")
     manager.get_by_role("button", name="Save check-in").click()
     manager.wait_for_url(re.compile(r"/check-ins/\d+/$"))

@@ -12,6 +12,7 @@ rule of the Content-Security-Policy.
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -100,6 +101,7 @@ def test_a_token_from_the_profile_logs_feedback_the_engineer_sees(
     alice = open_page(cast.alice.user.email)
     alice.goto("/feedback/")
     alice.get_by_role("link", name="Teach the trick").click()
+    alice.wait_for_url(re.compile(rf"/feedback/{note['id']}/$"))
     assert "You asked the quiet people first" in alice.content()
     # The engineer sees the pull request, named by its host and kind.
     pull = alice.locator('a[href="https://github.com/acme/app/pull/42"]')

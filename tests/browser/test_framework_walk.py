@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from growth.models import Assessment, Notification, Readiness
 from tests.browser.test_axe import PHONE, axe_findings, report
@@ -55,7 +56,7 @@ def test_an_assessment_and_readiness_from_start_to_side_by_side(cast, open_page)
     _checked(engineer, findings)
     _fill(engineer, competencies, "Meets", "I did it:")
     engineer.get_by_role("button", name="Save draft").click()
-    assert "Draft saved" in engineer.content()
+    expect(engineer.locator("body")).to_contain_text("Draft saved")
     engineer.get_by_role("button", name="Save and share…").click()
     engineer.wait_for_url(re.compile(r"/assessments/\d+/share/$"))
     _checked(engineer, findings)
