@@ -79,6 +79,7 @@ def test_asking_three_people_at_once_and_one_answering(cast, open_page):
 
     page.goto("/")
     page.get_by_role("button", name="Show navigation").click()
+    page.locator("#main-nav.show").wait_for()  # opened, not mid-animation
     page.get_by_role("link", name="Requests", exact=True).click()
     page.get_by_role("link", name="Ask for feedback").first.click()
     page.wait_for_url("**/requests/new/")

@@ -77,6 +77,7 @@ def test_a_person_picks_slack_for_one_kind_and_finds_it_after_a_reload(
     page = open_page(cast.alice.user.email, width=PHONE)
     page.goto("/")
     page.get_by_role("button", name="Show navigation").click()
+    page.locator("#main-nav.show").wait_for()  # opened, not mid-animation
     page.locator("nav a[href='/profile/']").click()
     page.wait_for_url("**/profile/")
 
