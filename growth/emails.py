@@ -99,6 +99,10 @@ def _item_paths(kind: str, item: dict) -> dict[str, str]:
         return {"framework": path("engineer-framework", item["engineer_id"])}
     if kind == EventKind.SESSION_CANCELLED:
         return {"session": path("session-detail", item["session_id"])}
+    if kind in (EventKind.ASSESSMENT_SHARED, EventKind.READINESS_SHARED):
+        if item["own"]:
+            return {"framework": path("my-framework")}
+        return {"framework": path("engineer-framework", item["engineer_id"])}
     if kind in NOTE_EVENTS:
         paths = {"note": path("feedback-detail", item["note_id"])}
         if item.get("public"):
@@ -111,8 +115,8 @@ def page_path(kind: str, payload: dict) -> str:
     """The one page a reminder leads to: its subject's, or the list of them."""
     items = payload.get("items")
     if items is None:  # an event: the payload is its one subject
-        paths = _item_paths(kind, payload)
-        return paths.get("note") or paths.get("request") or paths.get("session", "")
+        # The first is the subject's own page: the note, the request, ...
+        return next(iter(_item_paths(kind, payload).values()), "")
     if len(items) == 1 and kind != ReminderKind.WEEKLY_DIGEST:
         first = _item_paths(kind, items[0])
         return next(iter(first.values()))

@@ -49,6 +49,7 @@ from growth.models import (
 )
 from growth.reminders import deliver, plan, record, sweep
 from growth.rhythm import next_learning_day
+from growth.selectors import framework as selectors
 from growth.services.rhythm import learning_day_plan_save
 from tests import factories
 from tests.framework_support import make_assessment, make_framework
@@ -518,8 +519,27 @@ def test_no_email_carries_a_notes_text(
             reverse("praise-create"),
             {"engineer": cast.bob.pk, "message": SECRET, "kind": "technical"},
         )
+    # Mia shares her assessment of alice and her readiness summary, both
+    # written with the secret, through the pages: alice is told who shared.
+    draft = planted[1]["mia's draft of alice"]
+    AssessmentRating.objects.bulk_create(
+        AssessmentRating(
+            assessment=draft, competency=competency, rating="meets", comment=SECRET
+        )
+        for competency in selectors.assessment_competencies(draft)
+        if not draft.ratings.filter(competency=competency).exists()
+    )
+    client.force_login(cast.mia.user)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("assessment-share", args=[draft.pk]))
+        client.post(reverse("readiness-share", args=[cast.alice.pk]))
     kinds_told = set(Reminder.objects.values_list("kind", flat=True))
-    assert {"feedback_commented", "feedback_answered"} <= kinds_told
+    assert {
+        "feedback_commented",
+        "feedback_answered",
+        "assessment_shared",
+        "readiness_shared",
+    } <= kinds_told
     factories.make_request(cast.bob, cast.mia, message=SECRET)
     factories.make_goal(
         cast.bob, description=SECRET, target_date=NOW.date() + datetime.timedelta(3)

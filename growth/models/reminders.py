@@ -36,8 +36,8 @@ class EventKind(models.TextChoices):
     SESSION_FEEDBACK = "session_feedback", "Feedback on a session you led"
     # For those signed up: the leader called the session off.
     SESSION_CANCELLED = "session_cancelled", "A session you signed up to cancelled"
-    # In the app only: the other side shared an assessment, or the manager
-    # shared readiness for the next level.
+    # The other side shared an assessment, or the manager shared readiness
+    # for the next level.
     ASSESSMENT_SHARED = "assessment_shared", "An assessment shared with you"
     READINESS_SHARED = "readiness_shared", "Your readiness for the next level"
 
@@ -49,8 +49,6 @@ IN_APP_ONLY = frozenset(
     {
         EventKind.AGENDA_ADDED,
         EventKind.SESSION_FEEDBACK,
-        EventKind.ASSESSMENT_SHARED,
-        EventKind.READINESS_SHARED,
     }
 )
 EMAIL_KIND_CHOICES = [c for c in NOTICE_KIND_CHOICES if c[0] not in IN_APP_ONLY]

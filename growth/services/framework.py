@@ -17,7 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from growth import policy
+from growth import emails, policy
 from growth.history import record_change
 from growth.models import (
     Assessment,
@@ -25,12 +25,12 @@ from growth.models import (
     AssessmentRole,
     Engineer,
     EventKind,
-    Notification,
     Rating,
     Readiness,
     ReadinessStatus,
 )
 from growth.models.limits import ASSESSMENT_COMMENT, READINESS_SUMMARY
+from growth.reminders import event_record
 from growth.selectors import framework as selectors
 
 
@@ -210,37 +210,63 @@ def _framework_url(engineer: Engineer, recipient) -> str:
     return reverse("engineer-framework", args=[engineer.pk])
 
 
-def _tell(recipient, *, kind: str, message: str, url: str, now) -> None:
-    """One unread notice a page is enough, however many shares before they look."""
-    if recipient is None or not recipient.is_active:
-        return
-    if Notification.objects.filter(
-        recipient=recipient, kind=kind, url=url, read_at__isnull=True
-    ).exists():
-        return
-    Notification.objects.create(
-        recipient=recipient, kind=kind, message=message, url=url, created_at=now
+def _tell(
+    recipient,
+    *,
+    kind: str,
+    key: str,
+    engineer: Engineer,
+    by,
+    shared: str,
+    message: str,
+    now,
+) -> None:
+    """In the app, and by email or Slack as the recipient chose: who shared
+    what about whom, with a link to the framework page; never a rating or a
+    sentence. ``shared`` is what was: ``self-assessment``, ``assessment`` (the
+    manager's) or ``readiness``; ``key`` names the share, so it is told once."""
+    own = recipient.pk == engineer.user_id
+    payload = {
+        "engineer_id": engineer.pk,
+        "engineer_name": str(engineer),
+        "by_name": str(by),
+        "by_email": by.email,
+        "own": own,
+        "shared": shared,
+        "shared_on": now.astimezone(recipient.zone).date().isoformat(),
+    }
+    event_record(
+        recipient=recipient,
+        kind=kind,
+        key=key,
+        subject=emails.subject_for(kind, payload),
+        payload=payload,
+        url=_framework_url(engineer, recipient),
+        message=message,
+        now=now,
     )
 
 
 def _notify_assessment(assessment: Assessment, *, by, now) -> None:
-    """Names and a link, never a rating or a sentence."""
     engineer = Engineer.objects.select_related("user", "manager__user").get(
         pk=assessment.engineer_id
     )
     if assessment.role == AssessmentRole.SELF:
         manager = engineer.manager
         recipient = manager.user if manager and manager.is_active else None
-        message = f"{by} shared their self-assessment."
+        shared, message = "self-assessment", f"{by} shared their self-assessment."
     else:
         recipient = engineer.user if engineer.is_active else None
-        message = f"{by} shared their assessment of you."
+        shared, message = "assessment", f"{by} shared their assessment of you."
     if recipient is not None:
         _tell(
             recipient,
             kind=EventKind.ASSESSMENT_SHARED,
+            key=f"assessment-{assessment.pk}",
+            engineer=engineer,
+            by=by,
+            shared=shared,
             message=message,
-            url=_framework_url(engineer, recipient),
             now=now,
         )
 
@@ -329,8 +355,11 @@ def readiness_share(
                 _tell(
                     engineer.user,
                     kind=EventKind.READINESS_SHARED,
+                    key=f"readiness-{readiness.pk}",
+                    engineer=engineer,
+                    by=by,
+                    shared="readiness",
                     message=f"{by} shared how ready you are for the next level.",
-                    url=reverse("my-framework"),
                     now=now,
                 )
     return readiness

@@ -25,9 +25,10 @@ from growth.reminders import (
     notify_feedback_requested,
     sweep,
 )
-from growth.services import sessions
+from growth.services import framework, sessions
 from growth.services.feedback import feedback_comment_create, feedback_note_rate
 from tests import factories
+from tests.framework_support import make_assessment, make_framework, make_readiness
 from tests.reminders_support import memory_broker, seed_defaults, utc
 
 pytestmark = [
@@ -45,6 +46,8 @@ SECRETS = (
     "request-message-secret-5",
     "reply-secret-6",
     "comment-secret-7",
+    "assessment-secret-8",
+    "readiness-secret-9",
 )
 
 
@@ -114,6 +117,16 @@ def sent(cast, broker):
     sessions.learning_session_schedule(session=session, now=NOW)
     sessions.session_sign_up(session=session, engineer=cast.alice, now=NOW)
     sessions.learning_session_cancel(session=session, now=NOW)
+    # Alice shares her self-assessment with mia, and mia hers of alice and
+    # how ready alice is for the next level.
+    (competency,) = make_framework(1)
+    for role, author in (("self", cast.alice.user), ("manager", cast.mia.user)):
+        draft = make_assessment(
+            cast.alice, role=role, ratings={competency: ("meets", SECRETS[7])}
+        )
+        framework.assessment_share(assessment=draft, by=author, now=NOW)
+    readiness = make_readiness(cast.alice, summary=SECRETS[8])
+    framework.readiness_share(readiness=readiness, by=cast.mia.user, now=NOW)
     sweep(now=NOW)
     # After the sweep, whose digest counts the note as not read yet.
     feedback_comment_create(note=note, author=cast.alice.user, body=SECRETS[6], now=NOW)
@@ -199,6 +212,11 @@ def test_links_are_absolute_and_lead_to_each_subjects_page(cast, sent):
         (EventKind.FEEDBACK_ANSWERED, cast.max): [
             f"{SITE}/feedback/{sent['note'].pk}/"
         ],
+        (EventKind.ASSESSMENT_SHARED, cast.mia): [
+            f"{SITE}/engineers/{alice}/framework/"
+        ],
+        (EventKind.ASSESSMENT_SHARED, cast.alice): [f"{SITE}/me/framework/"],
+        (EventKind.READINESS_SHARED, cast.alice): [f"{SITE}/me/framework/"],
     }
     for (kind, engineer), links in expected.items():
         message = kinds[kind][engineer.user.email]
@@ -207,6 +225,22 @@ def test_links_are_absolute_and_lead_to_each_subjects_page(cast, sent):
             assert link in message.body, (kind, link)
             assert f'href="{link}"' in html, (kind, link)
         assert f"{SITE}/profile/" in message.body
+
+
+def test_sharing_names_who_shared_what_and_never_a_rating(cast, sent):
+    kinds = sent["by_kind"]
+    to_mia = kinds[EventKind.ASSESSMENT_SHARED][cast.mia.user.email]
+    assert to_mia.subject == "Alice Engineer shared their self-assessment"
+    assert "shared their self-assessment against the career framework" in to_mia.body
+    to_alice = kinds[EventKind.ASSESSMENT_SHARED][cast.alice.user.email]
+    assert to_alice.subject == "Mia Manager shared their assessment of you"
+    readiness = kinds[EventKind.READINESS_SHARED][cast.alice.user.email]
+    assert readiness.subject == (
+        "Mia Manager shared how ready you are for the next level"
+    )
+    for message in (to_mia, to_alice, readiness):
+        assert "30 November 2026" in message.body
+        assert "meets" not in message.body.lower()
 
 
 def test_the_digest_lists_every_report_with_the_numbers(cast, sent):
