@@ -23,16 +23,13 @@ from growth.admin.base import (
     NamedRelatedFilter,
 )
 from growth.admin.framework_files import FrameworkFilesMixin, export_framework
+from growth.framework.importer import referenced
 from growth.models import (
     Assessment,
     AssessmentRating,
     Competency,
     CompetencyArea,
     Expectation,
-    FeedbackNote,
-    FeedbackRequest,
-    Goal,
-    LearningActivity,
     Level,
     Readiness,
     Track,
@@ -143,21 +140,10 @@ class ExpectationInline(GrowthInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-# What keeps a competency from being deleted: everything that refers to it.
-REFERENCES = (
-    (FeedbackNote.all_objects, "competency"),
-    (Goal.objects, "competency"),
-    (FeedbackRequest.objects, "competency"),
-    (LearningActivity.objects, "competency"),
-    (AssessmentRating.objects, "competency"),
-)
-
-
 def is_referenced(competency: Competency) -> bool:
-    """Whether anything people wrote points at ``competency``."""
-    return any(
-        manager.filter(**{field: competency}).exists() for manager, field in REFERENCES
-    )
+    """Whether anything points at ``competency``, now or in its history: a
+    note, a goal, a request, learning, a session, an assessment."""
+    return bool(referenced(Competency, [competency.pk], skip={Expectation}))
 
 
 @admin.action(

@@ -24,6 +24,7 @@ migration that loads the default framework uses them too.
         area: quality
         description: Tests and checks that catch real problems early.
         counts_mentoring: false
+        retired: false                  # true: kept for what points at it, offered for nothing new
         content:
           - level: junior               # a level's key, or its rank
             criteria:
@@ -106,6 +107,9 @@ class CompetencySpec:
     description: str | None = None
     position: int | None = None
     counts_mentoring: bool | None = None
+    # Listed is active unless it says so: a file that lists it again brings
+    # back a competency an earlier import retired.
+    retired: bool | None = None
     expectations: list[ExpectationSpec] = field(default_factory=list)
     line: int = field(default=0, compare=False)
     # The line of each attribute given, for errors about its value.
@@ -509,6 +513,7 @@ def _read_topics(
             ),
             position=reader.number(item, "position"),
             counts_mentoring=reader.flag(item, "counts_mentoring"),
+            retired=reader.flag(item, "retired"),
             line=item_line + reader.offset + 1,
             lines={k: v + reader.offset + 1 for k, v in item.key_lines.items()},
         )
@@ -660,6 +665,8 @@ def _topic(competency: CompetencySpec) -> dict:
     topic["area"] = competency.area or ""  # empty: in no area
     topic["position"] = competency.position or 0
     topic["counts_mentoring"] = bool(competency.counts_mentoring)
+    if competency.retired:
+        topic["retired"] = True
     topic["description"] = competency.description or ""
     topic["content"] = []
     for expectation in competency.expectations:

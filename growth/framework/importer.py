@@ -211,14 +211,19 @@ def _merge(plan) -> tuple[dict[str, AreaSpec], dict[str, tuple[CompetencySpec, s
     return {key: area for key, (area, _) in areas.items()}, competencies
 
 
-def _referenced(model, ids, *, skip) -> set[int]:
-    """The ids among ``ids`` that a row of another model points at (its
-    history aside, and ``skip``): one query per relation."""
+def referenced(model, ids, *, skip=()) -> set[int]:
+    """The ids among ``ids`` that a row of another model points at, now or in
+    its history (a person's past level counts), ``skip`` and their histories
+    aside: one query per relation. Relations named ``+`` count too: a
+    learning session's competency is one."""
     if not ids:
         return set()
+    skipped = set(skip) | {m.history.model for m in skip if hasattr(m, "history")}
     found: set[int] = set()
-    for relation in model._meta.related_objects:
-        if relation.related_model in skip:
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete):
+            continue
+        if relation.related_model in skipped or relation.many_to_many:
             continue
         name = relation.field.name
         rows = relation.related_model._base_manager.filter(**{f"{name}__in": ids})
@@ -363,7 +368,7 @@ class _Planner:
                     "'areas:' nor already known",
                 )
                 continue
-            values = {"name": name, "is_active": True}
+            values = {"name": name, "is_active": not spec.retired}
             given = {
                 "kind": spec.kind,
                 "description": spec.description,
@@ -413,16 +418,14 @@ class _Planner:
             dropped += [
                 (spec, level) for key, level in existing.items() if key not in wanted
             ]
-        held = _referenced(
-            Level, [level.pk for _, level in dropped], skip={Expectation}
-        )
+        held = referenced(Level, [level.pk for _, level in dropped], skip={Expectation})
         for spec, level in dropped:
             if level.pk in held:
                 self.error(
                     spec.file,
                     spec.lines.get("levels", 1),
-                    f"level {level.key!r} is left out, but people hold it or were "
-                    "assessed at it: keep it in the file",
+                    f"level {level.key!r} is left out, but people hold it, held "
+                    "it, or were assessed at it: keep it in the file",
                 )
                 continue
             self.plan.deletes[Level].append(level)
@@ -474,7 +477,7 @@ class _Planner:
             .values_list("competency_id", flat=True)
         )
         candidates = [pk for pk in candidates if pk not in elsewhere]
-        used = _referenced(Competency, candidates, skip={Expectation})
+        used = referenced(Competency, candidates, skip={Expectation})
         by_pk = {c.pk: c for c in self.competencies.values() if c.pk}
         for pk in candidates:
             competency = by_pk[pk]
@@ -585,6 +588,7 @@ def framework_track_file(track: Track) -> TrackFile:
                 description=competency.description,
                 position=competency.position,
                 counts_mentoring=competency.counts_mentoring,
+                retired=True if not competency.is_active else None,
                 expectations=[
                     ExpectationSpec(
                         level=rank[e.level_id].key,

@@ -4,6 +4,7 @@ default framework."""
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import pytest
@@ -11,9 +12,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from growth.framework.importer import (
     DEFAULT_DIR,
+    FrameworkImportError,
     framework_export,
     framework_import_apply,
     framework_import_plan,
@@ -21,9 +24,12 @@ from growth.framework.importer import (
 from growth.models import (
     Competency,
     CompetencyArea,
+    Engineer,
     Expectation,
     FeedbackNote,
+    LearningSession,
     Level,
+    Readiness,
     Track,
 )
 from tests import factories
@@ -216,10 +222,88 @@ def test_a_level_someone_holds_is_not_dropped(db):
     plan = framework_import_plan({"platform.md": track_file(levels="levels: 2")})
 
     assert plan.error_lines() == [
-        "platform.md line 3: level 'level-3' is left out, but people hold it or "
-        "were assessed at it: keep it in the file"
+        "platform.md line 3: level 'level-3' is left out, but people hold it, "
+        "held it, or were assessed at it: keep it in the file"
     ]
     assert Level.objects.filter(track__key="platform").count() == 3
+
+
+def _level_3_refused(plan):
+    assert plan.error_lines() == [
+        "platform.md line 3: level 'level-3' is left out, but people hold it, "
+        "held it, or were assessed at it: keep it in the file"
+    ]
+    with pytest.raises(FrameworkImportError):
+        framework_import_apply(plan)
+    assert Level.objects.filter(track__key="platform").count() == 3
+
+
+def test_a_level_someone_held_is_not_dropped(db):
+    imported({"platform.md": track_file(levels="levels: 3")})
+    level_3, level_2 = (
+        Level.objects.get(track__key="platform", key=k) for k in ("level-3", "level-2")
+    )
+    holder = factories.make_engineer("Holder", level=level_3)
+    holder.level = level_2  # a step back: their history keeps level 3
+    holder.save()
+
+    _level_3_refused(
+        framework_import_plan({"platform.md": track_file(levels="levels: 2")})
+    )
+
+
+def test_a_level_a_readiness_summary_is_toward_is_not_dropped(db):
+    imported({"platform.md": track_file(levels="levels: 3")})
+    level_2, level_3 = (
+        Level.objects.get(track__key="platform", key=k) for k in ("level-2", "level-3")
+    )
+    manager = factories.make_engineer("Manager", level=level_3)
+    report = factories.make_engineer("Report", level=level_2, manager=manager)
+    Readiness.objects.create(
+        engineer=report, level=level_3, summary="Nearly.", author=manager.user
+    )
+    Engineer.history.all().delete()  # only the readiness points at level 3
+    Engineer.objects.filter(pk=manager.pk).update(level=level_2)
+
+    _level_3_refused(
+        framework_import_plan({"platform.md": track_file(levels="levels: 2")})
+    )
+
+
+def test_a_competency_a_session_is_on_is_retired_not_deleted(db):
+    imported({"platform.md": track_file(2)})
+    leader = factories.make_engineer("Leader")
+    skill = Competency.objects.get(key="skill-1")
+    session = LearningSession.objects.create(
+        leader=leader,
+        title="Skill one, hands on",
+        starts_at=timezone.now(),
+        competency=skill,
+    )
+
+    plan = imported({"platform.md": track_file(1)})
+
+    assert "retire competency skill-1" in [str(c) for c in plan.changed]
+    session.refresh_from_db()
+    assert session.competency_id == skill.pk
+
+
+def test_a_competency_retired_in_the_admin_stays_retired_through_a_round_trip(db):
+    imported({"platform.md": track_file(2)})
+    Competency.objects.filter(key="skill-1").update(is_active=False)
+    before = snapshot()
+    text = framework_export(Track.objects.get(key="platform"))
+    assert "retired: true" in text
+
+    plan = imported({"platform.md": text})
+
+    assert plan.changed == []
+    assert not Competency.objects.get(key="skill-1").is_active
+    assert Competency.objects.get(key="skill-0").is_active
+    assert snapshot() == before
+    # Without the line, listing it brings it back, as after an import retired it.
+    imported({"platform.md": re.sub(r"\n *retired: true", "", text)})
+    assert Competency.objects.get(key="skill-1").is_active
 
 
 def test_a_level_nobody_holds_is_dropped(db):
