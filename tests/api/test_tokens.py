@@ -65,6 +65,15 @@ def test_a_token_needs_a_name(client, cast):
     assert not ApiToken.objects.exists()
 
 
+def test_the_profile_form_on_the_token_page_still_saves_the_profile(client, cast):
+    """Making a token renders the profile at /profile/tokens/: its own form
+    still posts to the profile."""
+    client.force_login(cast.alice.user)
+    page = _make(client, name="   ").content.decode()
+    actions = re.findall(r'<form method="post" action="([^"]+)"', page)
+    assert reverse("profile") in actions
+
+
 def test_bearer_and_token_keywords_both_work(api, cast):
     secret = token_for(cast.alice.user)
     client = api(None)
