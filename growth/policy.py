@@ -817,14 +817,15 @@ def assessment_role_of(who, engineer_id: int) -> str | None:
 
 
 def readiness_visible_to(who, qs: QuerySet) -> QuerySet:
-    """The direct manager reads every one (drafts too); the engineer and
-    sharing mentors read the shared ones."""
+    """The direct manager reads the shared ones and their own drafts (a former
+    manager's draft is nobody's, as for assessments); the engineer and sharing
+    mentors read the shared ones."""
     access = access_of(who)
     if not access.member:
         return qs.none()
     shared = Q(shared_at__isnull=False)
     return qs.filter(
-        Q(engineer_id__in=access.report_ids)
+        (Q(engineer_id__in=access.report_ids) & (shared | Q(author_id=access.user_id)))
         | (Q(engineer_id__in=access.own_ids) & shared)
         | (_sharing_mentees(access) & shared)
     )
@@ -837,9 +838,9 @@ class ReadinessAbout:
     engineer (a test holds the two to each other)."""
 
     engineer_id: int
-    # Drafts too (the direct manager)...
-    drafts: bool
-    # ...or the shared ones (the engineer, a sharing mentee's mentor)...
+    # The drafts this user wrote too (the direct manager's), or None...
+    drafts_by: int | None
+    # ...and the shared ones (the engineer, a sharing mentee's mentor)...
     shared: bool
     # ...the latter only while the engineer lets their mentors read them.
     if_sharing: bool
@@ -848,14 +849,14 @@ class ReadinessAbout:
 def readiness_about(who, engineer_id: int) -> ReadinessAbout:
     access = access_of(who)
     if not access.member:
-        return ReadinessAbout(engineer_id, False, False, False)
+        return ReadinessAbout(engineer_id, None, False, False)
     if engineer_id in access.report_ids:
-        return ReadinessAbout(engineer_id, True, True, False)
+        return ReadinessAbout(engineer_id, access.user_id, True, False)
     if engineer_id in access.own_ids:
-        return ReadinessAbout(engineer_id, False, True, False)
+        return ReadinessAbout(engineer_id, None, True, False)
     if engineer_id in access.mentee_ids:
-        return ReadinessAbout(engineer_id, False, True, True)
-    return ReadinessAbout(engineer_id, False, False, False)
+        return ReadinessAbout(engineer_id, None, True, True)
+    return ReadinessAbout(engineer_id, None, False, False)
 
 
 def may_write_readiness(who, engineer_id: int) -> bool:

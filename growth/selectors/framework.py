@@ -198,8 +198,10 @@ def _page_extras(about: policy.ReadinessAbout, *, now) -> dict:
             output_field=IntegerField(),
         ),
     }
-    if about.drafts:
-        visible = ""
+    params = ()
+    if about.drafts_by is not None:
+        visible = " AND (r.shared_at IS NOT NULL OR r.author_id = %s)"
+        params = (about.drafts_by,)
     elif about.shared:
         visible = " AND r.shared_at IS NOT NULL"
         if about.if_sharing:
@@ -207,14 +209,14 @@ def _page_extras(about: policy.ReadinessAbout, *, now) -> dict:
     else:
         visible = None
     for name, (column, output) in _READINESS_COLUMNS.items():
-        sql = (
-            "NULL"
-            if visible is None
-            else _READINESS_SQL.format(
+        if visible is None:
+            sql, args = "NULL", ()
+        else:
+            sql = _READINESS_SQL.format(
                 column=column, next_level=next_level, visible=visible, **tables
             )
-        )
-        extras[f"readiness_{name}"] = RawSQL(sql, (), output_field=output)
+            args = params
+        extras[f"readiness_{name}"] = RawSQL(sql, args, output_field=output)
     return extras
 
 

@@ -430,6 +430,25 @@ def test_the_manager_writes_readiness_the_engineer_reads_it_once_shared(
     assert "Leads reviews well" in page and "Getting there" in page
 
 
+def test_a_new_manager_starts_afresh_over_the_former_managers_draft(
+    client, cast, framework
+):
+    _login(client, cast, "mia")
+    url = reverse("readiness-edit", args=[cast.alice.pk])
+    client.post(url, {"status": "not_yet", "summary": "Mia's first thoughts"})
+    type(cast.alice).objects.filter(pk=cast.alice.pk).update(manager=cast.max)
+    _login(client, cast, "max")
+    for page in (url, reverse("engineer-framework", args=[cast.alice.pk])):
+        assert "Mia's first thoughts" not in client.get(page).content.decode()
+    response = client.post(reverse("readiness-share", args=[cast.alice.pk]))
+    assert response["Location"] == url  # nothing of his to share yet
+    client.post(url, {"status": "ready", "summary": "Ready, says max"})
+    client.post(reverse("readiness-share", args=[cast.alice.pk]))
+    readiness = Readiness.objects.get()
+    assert (readiness.summary, readiness.author) == ("Ready, says max", cast.max.user)
+    assert readiness.shared_at is not None
+
+
 def test_readiness_needs_a_summary(client, cast, framework):
     _login(client, cast, "mia")
     response = client.post(

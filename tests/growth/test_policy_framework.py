@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from growth import policy
 from growth.models import (
@@ -160,6 +161,28 @@ def test_a_former_managers_draft_is_nobodys(cast, objects):
         assert not qs.exists(), person
 
 
+def test_a_former_managers_readiness_draft_is_nobodys(cast):
+    """As for assessments: mia's unshared summary goes dark when alice moves
+    to max, and max starts his own; what mia shared, max reads."""
+    level = cast.alice.level
+    draft = Readiness.objects.create(
+        engineer=cast.alice,
+        level=level.next_level(),
+        summary="Mia's first thoughts",
+        author=cast.mia.user,
+    )
+    type(cast.alice).objects.filter(pk=cast.alice.pk).update(manager=cast.max)
+    for person in PEOPLE:
+        user = _user(cast, person)
+        assert not Readiness.objects.filter(pk=draft.pk).visible_to(user).exists()
+        assert policy.readiness_about(user, cast.alice.pk).drafts_by in (
+            None,
+            user.pk,
+        )
+    Readiness.objects.filter(pk=draft.pk).update(shared_at=timezone.now())
+    assert Readiness.objects.visible_to(cast.max.user).filter(pk=draft.pk).exists()
+
+
 def test_only_the_engineer_sets_sharing(cast):
     for person in PEOPLE:
         access = policy.access_of(_user(cast, person))
@@ -191,7 +214,7 @@ def test_readiness_about_one_engineer_is_the_visible_readiness(
     narrowed = {
         r.pk
         for r in Readiness.objects.filter(engineer=cast.alice)
-        if about.drafts
+        if (about.drafts_by is not None and r.author_id == about.drafts_by)
         or (about.shared and r.shared_at and (sharing or not about.if_sharing))
     }
     visible = Readiness.objects.visible_to(user).filter(engineer=cast.alice)
