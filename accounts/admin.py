@@ -37,7 +37,7 @@ from accounts.models import (
 )
 from accounts.names import name_change_record
 from accounts.sessions import user_sessions_end
-from accounts.tokens import api_token_revoke
+from accounts.tokens import api_token_revoke, api_tokens_revoke
 
 # What grants power: only a superuser sees these as fields.
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -203,6 +203,7 @@ class UserAdmin(auth_admin.UserAdmin):
             )
         if "is_active" in form.changed_data and not obj.is_active:
             user_sessions_end(user=obj)
+            api_tokens_revoke(user=obj, now=timezone.now())
 
     def has_send_invitation_permission(self, request) -> bool:
         return request.user.has_perm("accounts.add_invitation")
@@ -469,7 +470,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state(self, token):
-        return "revoked" if token.revoked_at else "works"
+        if token.revoked_at:
+            return "revoked"
+        # Not revoked, but its person left: it opens nothing (``live()``).
+        return "works" if token.user.is_active else "owner inactive"
 
     @admin.action(description="Revoke token (it stops working)", permissions=["revoke"])
     def revoke(self, request, queryset):

@@ -208,13 +208,15 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 def validate_webhook_url(url: str) -> None:
     """Refuse a webhook that is not HTTPS: it carries a secret in its path.
 
-    Plain HTTP is allowed to this machine's loopback only, which never leaves
-    it (the tests' fake Teams server listens there).
+    Plain HTTP to this machine's loopback, which never leaves it, only where
+    ``TEAMS_WEBHOOK_ALLOW_LOOPBACK`` is on (the tests, whose fake Teams server
+    listens there): in production a team's posts never go to a local port.
     """
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return
-    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+    loopback_allowed = getattr(settings, "TEAMS_WEBHOOK_ALLOW_LOOPBACK", False)
+    if loopback_allowed and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
         return
     raise ValidationError(
         "Use the https:// address Teams gave you.", code="webhook_not_https"

@@ -83,3 +83,15 @@ def api_token_revoke(*, token: ApiToken, now: datetime.datetime) -> bool:
     if revoked:
         token.revoked_at = now
     return bool(revoked)
+
+
+def api_tokens_revoke(*, user: User, now: datetime.datetime) -> int:
+    """Make every token of ``user`` stop working, as revoking each one does;
+    return how many were live.
+
+    For a person who leaves: their tokens would otherwise open the API again
+    the day their account is reopened, in whoever's hands they are by then.
+    """
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now
+    )

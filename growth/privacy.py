@@ -50,6 +50,7 @@ from growth.models import (
     ActionItem,
     AgendaItem,
     Assessment,
+    ChannelPost,
     CheckIn,
     Competency,
     CompetencyArea,
@@ -72,6 +73,7 @@ from growth.models import (
     ReminderPreference,
     SessionFeedback,
     SessionSignup,
+    SlackIdentity,
     Track,
     WorkLink,
 )
@@ -602,8 +604,9 @@ def _about(model, engineer_id: int) -> Q:
 
 
 def _unname(*names: str) -> None:
-    """What Cultivate wrote to others naming the person — notifications, and
-    the subjects and details of their emails — says "a former employee".
+    """What Cultivate wrote to others naming the person — notifications, the
+    subjects and details of their emails, and the posts to a channel (praise,
+    a session they lead) — says "a former employee".
 
     Whole names only: erasing "Ann Lee" leaves "Ann Leeson" alone. What people
     wrote themselves (notes, requests, check-ins) is theirs and is not rewritten.
@@ -663,6 +666,19 @@ def _unname(*names: str) -> None:
             changed.append(reminder)
     Reminder.objects.bulk_update(changed, ["subject", "payload"], batch_size=500)
 
+    mentions = Q()
+    for name in names:
+        mentions |= Q(payload__icontains=name) | Q(
+            payload__icontains=json.dumps(name)[1:-1]
+        )
+    changed = []
+    for post in ChannelPost.objects.filter(mentions).only("payload"):
+        payload = scrubbed(post.payload)
+        if payload != post.payload:
+            post.payload = payload
+            changed.append(post)
+    ChannelPost.objects.bulk_update(changed, ["payload"], batch_size=500)
+
 
 def _forget_logged_objects(queryset) -> None:
     """The admin's log entries about the rows of ``queryset``: their titles
@@ -680,6 +696,7 @@ def _forget_logged(user: User, engineer: Engineer | None) -> None:
     _forget_logged_objects(Notification.objects.filter(recipient=user))
     _forget_logged_objects(Reminder.objects.filter(recipient=user))
     _forget_logged_objects(ReminderPreference.objects.filter(user=user))
+    _forget_logged_objects(SlackIdentity.objects.filter(user=user))
     if engineer is None:
         return
     _forget_logged_objects(Engineer.objects.filter(pk=engineer.pk))
@@ -764,6 +781,8 @@ def erase_person(*, user: User, by: User) -> None:
     Notification.objects.filter(recipient=user).delete()
     Reminder.objects.filter(recipient=user).delete()
     ReminderPreference.objects.filter(user=user).delete()
+    # Who they were on Slack: their id there, and the email it was found by.
+    SlackIdentity.objects.filter(user=user).delete()
     # Their earlier names go; the renames they made of others stay, unsigned.
     NameChange.objects.filter(user=user).delete()
     # Their API tokens: named by them, and no use to anyone once they are gone.

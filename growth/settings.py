@@ -545,6 +545,9 @@ if not SLACK_API_URL.endswith("/"):
 if not SLACK_API_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("SLACK_API_URL must be an http(s) URL")
 SLACK_PUBLIC_CHANNEL = env_str("SLACK_PUBLIC_CHANNEL")
+# A team's Teams webhook must be https; plain http to this machine's loopback
+# is for the tests' fake Teams server only, never a setting of a real site.
+TEAMS_WEBHOOK_ALLOW_LOOPBACK = False
 # Seconds a Slack or Teams request may take, to connect and to answer; well
 # below the claim timeout, so a hung server never outlives a claim.
 CHAT_TIMEOUT = env_int("CHAT_TIMEOUT", 10)

@@ -12,3 +12,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The live server's threads must not keep connections open past a test, or
 # PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The fake Teams server (tests/chat_servers.py) listens on plain http://127.0.0.1.
+TEAMS_WEBHOOK_ALLOW_LOOPBACK = True

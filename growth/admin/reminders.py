@@ -12,6 +12,7 @@ from growth.admin.base import (
     GrowthAdmin,
     ReadFilter,
 )
+from growth.chat import outbox
 from growth.models import (
     ChannelPost,
     Notification,
@@ -187,6 +188,7 @@ class ChannelPostAdmin(GrowthAdmin):
     list_select_related = ("team",)
     list_filter = ("target", "kind", "status", "created_at")
     search_fields = ("destination", "key", "team__name")
+    actions = ("retry",)
 
     def has_add_permission(self, request):
         return False
@@ -194,9 +196,33 @@ class ChannelPostAdmin(GrowthAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_retry_permission(self, request):
+        # The log is read-only; retrying is what changing a post means.
+        return request.user.has_perm("growth.change_channelpost")
+
     @admin.display(description="last error")
     def error(self, post):
         return Truncator(post.last_error).chars(80)
+
+    @admin.action(
+        description="Retry the selected failed or ambiguous posts",
+        permissions=["retry"],
+    )
+    def retry(self, request, queryset):
+        # An ambiguous post may be in the channel already: only a person
+        # posts it again.
+        ids = queryset.filter(
+            status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS]
+        ).values_list("pk", flat=True)
+        retried = outbox.retry_failed(ids)
+        self.message_user(
+            request,
+            f"Queued {retried} failed or ambiguous post(s) again, with fresh "
+            "attempts (an ambiguous one may appear twice)."
+            if retried
+            else "None of the selected posts had failed or was ambiguous.",
+            messages.SUCCESS if retried else messages.WARNING,
+        )
 
 
 @admin.register(SlackIdentity)

@@ -10,11 +10,32 @@ team may see.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django.conf import settings
 from django.urls import reverse
 
 from growth import emails
 from growth.models import ChannelPost, PostKind, Reminder
+
+# Adaptive Cards read a subset of Markdown in a TextBlock and in a fact's
+# title and value (links, bold, italics, lists): the brackets a link needs and
+# the marks of emphasis are escaped, and a line break, which could start a
+# list, becomes a space. Other punctuation (a title's "-" or ".") stays as it
+# is, so a card reads as the words were written.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>])")
+# Payload values Cultivate wrote itself (dates, times, a kind, a path): left as
+# they are. Anything else, names and titles above all, is escaped.
+_OUR_WORDING = frozenset(
+    {"path", "kind", "logged_on", "starts_on", "starts_at_time", "time_zone", "week_of"}
+)
+
+
+def _markdown_escape(text: str) -> str:
+    """``text`` as plain words in a Teams card: nothing in it becomes a link,
+    emphasis or a list."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
 def _slack_escape(text: str) -> str:
@@ -42,10 +63,17 @@ def _when(payload: dict) -> str:
     return f"{payload.get('starts_on', '')} at {time} {zone}".strip() if time else ""
 
 
-def post_lines(post: ChannelPost) -> tuple[str, list[tuple[str, str]], str]:
+def post_lines(
+    post: ChannelPost, *, escape: Callable[[str], str] = str
+) -> tuple[str, list[tuple[str, str]], str]:
     """(title, facts, link) of a channel post: the one wording Slack and
-    Teams share."""
-    data = post.payload
+    Teams share, with the names and titles in it passed through ``escape``."""
+    data = {
+        key: value
+        if key in _OUR_WORDING or not isinstance(value, str)
+        else escape(value)
+        for key, value in post.payload.items()
+    }
     link = emails.absolute(data.get("path", ""))
     if post.kind == PostKind.PRAISE:
         about = f" on {data['competency']}" if data.get("competency") else ""
@@ -77,7 +105,7 @@ def slack_post_text(post: ChannelPost) -> str:
 
 def teams_card(post: ChannelPost) -> dict:
     """An Adaptive Card (1.4, which Teams renders) for ``post``."""
-    title, facts, link = post_lines(post)
+    title, facts, link = post_lines(post, escape=_markdown_escape)
     return {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",

@@ -8,7 +8,8 @@ change one row, finished only by the claim that is still ours, retried with
 backoff after a passing failure (never before a ``Retry-After``), failed with
 its reason after a refusal or the last attempt, AMBIGUOUS when the request
 went out and no answer came back, handed back by the sweep when a worker died
-holding it.
+holding it, skipped when its praise was deleted or made private meanwhile, and
+sent again from the admin only when a person retries it.
 
 What goes here is what the whole team may see: public praise (names, kind,
 competency), a scheduled learning session (it is visible to everyone), and a
@@ -22,8 +23,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import Now
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Concat, Now
 from django.urls import reverse
 
 from accounts.models import Team
@@ -293,6 +294,30 @@ def requeue(*, timeout=delivery.PUBLISH_TIMEOUT) -> int:
     return enqueue(ids, timeout=timeout)
 
 
+def retry_failed(ids) -> int:
+    """Give failed and ambiguous posts a fresh set of attempts and publish
+    them; return how many. A person's decision, as for the reminders
+    (``delivery.retry_failed``): an ambiguous post may appear twice."""
+    with transaction.atomic():
+        pks = list(
+            ChannelPost.objects.filter(
+                pk__in=list(ids),
+                status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS],
+            ).values_list("pk", flat=True)
+        )
+        ChannelPost.objects.filter(pk__in=pks).update(
+            status=ReminderStatus.PENDING,
+            attempts=0,
+            next_attempt_at=Now(),  # published after the commit
+            last_error=Concat(
+                Value("Retried by hand.\n"), "last_error", output_field=CharField()
+            ),
+        )
+        if pks:
+            transaction.on_commit(lambda: enqueue(pks), robust=True)
+    return len(pks)
+
+
 # --- sending -------------------------------------------------------------------------
 
 
@@ -326,6 +351,10 @@ def deliver_post(post_id: int) -> str | None:
     if claimed != 1:
         return None
     post = ChannelPost.objects.select_related("team").get(pk=post_id)
+    reason = _praise_gone(post)
+    if reason:
+        logger.info("Channel post %s skipped: %s", post.pk, reason)
+        return _give_up(post, reason, status=ReminderStatus.SKIPPED)
     try:
         if post.target == PostTarget.TEAMS:
             url = post.team.teams_webhook_url if post.team else ""
@@ -345,6 +374,27 @@ def deliver_post(post_id: int) -> str | None:
     logger.info("Channel post %s sent [attempt %s]", post.pk, post.attempts)
     _finish(post, status=ReminderStatus.SENT, sent_at=Now())
     return ReminderStatus.SENT
+
+
+def _praise_gone(post: ChannelPost) -> str:
+    """Why a post of praise must not go out, or "" when it may.
+
+    Recorded with the note, it may wait (a 429, a backoff, the broker down,
+    a retry from the admin) while its author deletes the note or makes it
+    private: checked again here, as the reminders check theirs.
+    """
+    if post.kind != PostKind.PRAISE:
+        return ""
+    note_id = post.key.removeprefix("note-")
+    still_public = note_id.isdigit() and (
+        FeedbackNote.objects.filter(  # the live notes: a deleted one is gone
+            pk=int(note_id),
+            public=True,
+            sentiment=Sentiment.PRAISE,
+            visibility=Visibility.SHARED,
+        ).exists()
+    )
+    return "" if still_public else "The praise was deleted or is no longer public."
 
 
 def _give_up(post: ChannelPost, reason: str, status=ReminderStatus.FAILED) -> str:

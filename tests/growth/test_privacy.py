@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from accounts.models import NameChange, User
 from growth import privacy
+from growth.chat.outbox import praise_posts_record, session_posts_record
 from growth.history import record_change
 from growth.models import (
+    ChannelPost,
     CheckIn,
     Engineer,
     FeedbackComment,
@@ -35,8 +37,10 @@ from growth.models import (
     Mentorship,
     Notification,
     Reminder,
+    Sentiment,
     SessionFeedback,
     SessionSignup,
+    SlackIdentity,
     Visibility,
 )
 from growth.services.feedback import feedback_comment_create, feedback_note_create
@@ -643,3 +647,42 @@ def test_a_longer_name_or_a_double_barrelled_one_is_someone_else(
         Notification.objects.get(pk=email.pk).message
         == "Write to a former employee about it."
     )
+
+
+def test_erasure_forgets_her_slack_id_and_unnames_the_channel_posts(
+    client, cast, zelda, left
+):
+    SlackIdentity.objects.create(user=zelda.user, email=EMAIL, slack_user_id="UZQ")
+    LogEntry.objects.log_actions(
+        user_id=cast.staff.pk,
+        queryset=SlackIdentity.objects.filter(user=zelda.user),
+        action_flag=CHANGE,
+        change_message="Looked up again",
+    )
+    cast.platform.teams_webhook_url = "https://teams.example.com/workflows/1"
+    cast.platform.save(update_fields=["teams_webhook_url"])
+    now = timezone.now()
+    for author, engineer in ((cast.mia.user, zelda), (zelda.user, cast.alice)):
+        note = factories.make_note(
+            author, engineer, sentiment=Sentiment.PRAISE, public=True
+        )
+        praise_posts_record(note=note, now=now)
+    session_posts_record(
+        session=LearningSession.objects.create(
+            leader=zelda, title="Tracing for everyone", starts_at=now
+        ),
+        now=now,
+    )
+    assert ChannelPost.objects.count() == 3
+    erase(client, cast, zelda)
+    assert not SlackIdentity.objects.filter(user=zelda.user).exists()
+    assert not LogEntry.objects.filter(change_message="Looked up again").exists()
+    payloads = [post.payload for post in ChannelPost.objects.order_by("pk")]
+    assert NAME not in json.dumps(payloads)
+    about_her, by_her, her_session = payloads
+    assert about_her["engineer_name"] == "A former employee"
+    assert about_her["author_name"] == "Mia Manager"
+    assert by_her["author_name"] == "A former employee"
+    assert by_her["engineer_name"] == "Alice Engineer"
+    assert her_session["leader_name"] == "A former employee"
+    assert her_session["title"] == "Tracing for everyone"
