@@ -186,15 +186,30 @@ def agenda_item_record(point: AgendaItem, zone) -> dict:
 # --- the career framework (fw-team) -----------------------------------------------
 
 
-def assessments_prefetched(qs):
-    """``qs`` with what ``assessment_record`` reads: two queries more."""
+def assessments_prefetched(qs, access: Access | None = None):
+    """``qs`` with what ``assessment_record`` reads: four queries more (the
+    ratings, and each kind of evidence they cite). With ``access``, only the
+    evidence that person may read: the engineer's own export never names the
+    manager-only note their manager cited, as their framework page does not.
+    Without it (staff's subject-access export), all of it."""
+
+    def cited(model):
+        objects = model.objects.all()
+        if access is not None:
+            objects = model.objects.visible_to(access)
+        return objects.only("pk").order_by("pk")
+
     return qs.select_related(
         "engineer__user", "author", "level__track"
     ).prefetch_related(
         Prefetch(
             "ratings",
             queryset=AssessmentRating.objects.select_related("competency")
-            .prefetch_related("evidence_notes", "evidence_goals", "evidence_learning")
+            .prefetch_related(
+                Prefetch("evidence_notes", queryset=cited(FeedbackNote)),
+                Prefetch("evidence_goals", queryset=cited(Goal)),
+                Prefetch("evidence_learning", queryset=cited(LearningActivity)),
+            )
             .order_by("competency__position", "competency__name", "pk"),
             to_attr="rating_list",
         )
@@ -385,7 +400,8 @@ def export_build(
             for a in assessments_prefetched(
                 Assessment.objects.visible_to(access).filter(
                     engineer_id__in=access.own_ids
-                )
+                ),
+                access,
             ).order_by("created_at", "pk")
         ],
         "readiness": [

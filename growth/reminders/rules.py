@@ -35,6 +35,7 @@ from growth.models import (
     GoalCheckIn,
     LearningDayPlan,
     Mentorship,
+    Reminder,
     ReminderKind,
     ReminderRule,
     SprintCadence,
@@ -517,6 +518,24 @@ def _latest_shared(role: str) -> Subquery:
     )
 
 
+# The assessment reminder's period keys: "due-" and the latest due date told.
+DUE_KEY = "due-"
+
+
+def _last_told(recipient: str) -> Subquery:
+    """The greatest period key of the assessment reminders already recorded
+    for ``recipient`` (a path to a user id from the engineer)."""
+    return Subquery(
+        Reminder.objects.filter(
+            recipient_id=OuterRef(recipient),
+            kind=ReminderKind.ASSESSMENT_DUE,
+            period_key__startswith=DUE_KEY,
+        )
+        .order_by("-period_key")
+        .values("period_key")[:1]
+    )
+
+
 def _assessment_item(
     pk: int, name: str, last, start_date: datetime.date, zone: str, clock: Clock, n: int
 ) -> dict | None:
@@ -544,9 +563,12 @@ def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
     started. Only people with a level (an assessment is against one).
 
     Once per lapse: a recipient's period is the latest date one of their
-    subjects fell due, so they hear once when something falls due, again
-    when another report does (in one email listing all), and not again
-    while nothing changes. One query.
+    subjects fell due, and they hear only when that is later than the
+    latest they were told of (the greatest period key recorded for them):
+    once when something falls due, again when another report does (in one
+    email listing all), and not again while nothing new falls due, nor when
+    the latest falls off the list because it was assessed and an earlier
+    one, told already, is left. One query.
     """
     n = rule.cadence_days
     before = clock.at_least_days_ago(n)
@@ -560,6 +582,8 @@ def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
         .annotate(
             last_self=_latest_shared(AssessmentRole.SELF),
             last_manager=_latest_shared(AssessmentRole.MANAGER),
+            told=_last_told("user_id"),
+            manager_told=_last_told("manager__user_id"),
         )
         .filter(
             Q(last_self__isnull=True)
@@ -580,12 +604,18 @@ def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
             "manager__user__time_zone",
             "manager__is_active",
             "manager__user__is_active",
+            "told",
+            "manager_told",
         )
     )
     found: list[tuple[int, str, dict]] = []
+    told: dict[int, str] = {}
     for row in rows:
         pk, user_id, zone, name, start_date, last_self, last_manager = row[:7]
-        manager_user, manager_zone, *manager_active = row[7:]
+        manager_user, manager_zone, *manager_active = row[7:11]
+        told[user_id] = row[11] or ""
+        if manager_user is not None:
+            told[manager_user] = row[12] or ""
         item = _assessment_item(pk, name, last_self, start_date, zone, clock, n)
         if item is not None:
             found.append((user_id, zone, {**item, "own": True}))
@@ -598,10 +628,11 @@ def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
             found.append((manager_user, manager_zone, {**item, "own": False}))
     period: dict[int, str] = {}
     for user_id, _zone, item in found:
-        period[user_id] = max(period.get(user_id, ""), item["due_on"])
+        period[user_id] = max(period.get(user_id, ""), DUE_KEY + item["due_on"])
     return [
-        Row(user_id, zone, item, period_key=f"due-{period[user_id]}")
+        Row(user_id, zone, item, period_key=period[user_id])
         for user_id, zone, item in found
+        if period[user_id] > told[user_id]
     ]
 
 

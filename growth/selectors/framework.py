@@ -302,16 +302,15 @@ class NoteEvidence:
         return Sentiment(self.sentiment).label
 
 
-def _notes(access, engineer_id: int, ids, since) -> list[NoteEvidence]:
-    """Notes about the engineer on these competencies the viewer may read,
-    shared or manager-only (a note to self is nobody's evidence)."""
+def _notes(access, engineer_id: int, **filters) -> list[NoteEvidence]:
+    """Notes about the engineer the viewer may read, shared or manager-only (a
+    note to self is nobody's evidence), narrowed by ``filters``."""
     rows = (
         FeedbackNote.objects.visible_to(access)
         .filter(
             engineer_id=engineer_id,
-            competency_id__in=ids,
-            created_at__gte=since,
             visibility__in=[Visibility.SHARED, Visibility.MANAGER],
+            **filters,
         )
         .order_by("-created_at", "-pk")
         .values_list(
@@ -372,7 +371,9 @@ def evidence_by_competency(
     if not ids:
         return evidence
     since = now - EVIDENCE_WINDOW
-    for note in _notes(access, engineer.pk, ids, since):
+    for note in _notes(
+        access, engineer.pk, competency_id__in=ids, created_at__gte=since
+    ):
         item = evidence[note.competency_id]
         item.by_sentiment[note.sentiment] += 1
         item.by_kind[note.kind] += 1
@@ -437,20 +438,52 @@ def _evidence_links(assessment_ids) -> list[tuple[int, int, str]]:
         return cursor.fetchall()
 
 
-def _attach_evidence(ratings, assessment_ids, evidence: dict) -> None:
+def _cited(access, engineer: Engineer, what: str, ids) -> list:
+    """Cited evidence of one kind read by id, as the viewer may read it: the
+    note, goal or activity is still linked once it is older than the page's
+    window or on another competency now. One query."""
+    if what == "notes":
+        return _notes(access, engineer.pk, pk__in=ids)
+    if what == "goals":
+        return list(
+            Goal.objects.visible_to(access)
+            .filter(engineer_id=engineer.pk, pk__in=ids)
+            .only("pk", "title", "status", "progress", "competency_id")
+        )
+    return list(
+        LearningActivity.objects.visible_to(access)
+        .filter(pk__in=ids)
+        .only("pk", "title", "kind", "date", "led_by_id")
+    )
+
+
+def _attach_evidence(
+    access, engineer: Engineer, ratings, assessment_ids, evidence: dict
+) -> None:
     """Give each rating ``links``: the evidence it cites that the viewer may
-    read, as already read for the page (the last 12 months' notes, goals and
-    learning on the level's competencies). Anything else stays unnamed: an
-    engineer never learns of the manager-only note their manager cited."""
+    read. Most of it was read for the page already (the last 12 months' notes,
+    goals and learning on the level's competencies); the rest is read by id
+    through the policy, one query per kind, and only when some is cited.
+    Anything the viewer may not read stays unnamed: an engineer never learns
+    of the manager-only note their manager cited."""
     readable: dict[str, dict[int, object]] = {"notes": {}, "goals": {}, "learning": {}}
     for item in evidence.values():
         readable["notes"].update((n.pk, n) for n in item.notes)
         readable["goals"].update((g.pk, g) for g in item.goals)
         readable["learning"].update((a.pk, a) for a in item.learning)
+    links = _evidence_links(assessment_ids)
+    elsewhere: dict[str, set[int]] = defaultdict(set)
+    for _, object_id, what in links:
+        if object_id not in readable[what]:
+            elsewhere[what].add(object_id)
+    for what, ids in elsewhere.items():
+        readable[what].update(
+            (obj.pk, obj) for obj in _cited(access, engineer, what, ids)
+        )
     by_rating = {rating.pk: rating for rating in ratings}
     for rating in ratings:
         rating.links = {"notes": [], "goals": [], "learning": []}
-    for rating_id, object_id, what in _evidence_links(assessment_ids):
+    for rating_id, object_id, what in links:
         found = readable[what].get(object_id)
         if found is not None and rating_id in by_rating:
             by_rating[rating_id].links[what].append(found)
@@ -532,7 +565,7 @@ def engineer_framework_build(
     ratings: dict[tuple[int, int], AssessmentRating] = {}
     if shown:
         rows = list(AssessmentRating.objects.filter(assessment_id__in=shown))
-        _attach_evidence(rows, shown, evidence)
+        _attach_evidence(access, engineer, rows, shown, evidence)
         for rating in rows:
             ratings[rating.assessment_id, rating.competency_id] = rating
     my_role = policy.assessment_role_of(access, engineer.pk)
@@ -586,7 +619,10 @@ def assessment_for_edit(access, pk: int) -> Assessment:
     """A draft ``access`` may write, with its engineer and level; else a 404."""
     return get_object_or_404(
         policy.assessments_editable_by(access, Assessment.objects.all()).select_related(
-            "engineer__user", "engineer__manager__user", "level__track"
+            "engineer__user",
+            "engineer__manager__user",
+            "engineer__level",
+            "level__track",
         ),
         pk=pk,
     )

@@ -1,12 +1,16 @@
 """The manager's view of the career framework: their direct reports against
 the competencies of each one's level, and counts for everyone else.
 
-A cell is the latest *shared* manager assessment's rating of a competency
-("meets" is what the level expects), and whether the evidence is missing: no
-shared feedback on that competency in ``EVIDENCE_WINDOW``. Per report: their
-level and since when, the dates of the last shared self and manager
-assessments, and the manager's own readiness summary for the next level,
-shared or not. Indirect reports are counts only, as on the team dashboard.
+A cell is the rating of a competency in the latest *shared* manager
+assessment against the report's current level ("meets" is what the level
+expects): after a promotion, a rating against the level they left says
+nothing of the new one, so the cells read "not assessed" until the manager
+assesses them against it. And whether the evidence is missing: no shared
+feedback on that competency in ``EVIDENCE_WINDOW``. Per report: their level
+and since when, the dates of the last shared self and manager assessments
+(against whatever level), and the manager's own readiness summary for the
+next level, shared or not. Indirect reports are counts only, as on the team
+dashboard.
 
 A fixed number of queries, however many reports and competencies.
 """
@@ -211,19 +215,30 @@ def _levels() -> tuple[dict[int, LevelRef], dict[int, LevelRef | None]]:
     return levels, following
 
 
-def _latest_shared(
-    access: Access,
-) -> dict[tuple[int, str], tuple[int, datetime.datetime]]:
-    """The id and sharing time of the latest shared assessment of each direct
-    report, per role."""
-    latest: dict[tuple[int, str], tuple[int, datetime.datetime]] = {}
+class Latest(NamedTuple):
+    """The latest shared assessments of the direct reports."""
+
+    # (engineer, role) → (id, sharing time), against whatever level.
+    any_level: dict[tuple[int, str], tuple[int, datetime.datetime]]
+    # engineer → the id of the latest shared manager assessment against the
+    # level they hold now.
+    manager_now: dict[int, int]
+
+
+def _latest_shared(access: Access, levels: dict[int, int | None]) -> Latest:
+    """The latest shared assessment of each direct report, per role; and the
+    latest shared manager one against each report's level (``levels``:
+    engineer id → level id)."""
+    latest = Latest({}, {})
     shared = Assessment.objects.visible_to(access).filter(
         engineer_id__in=access.report_ids, shared_at__isnull=False
     )
-    for pk, engineer, role, shared_at in shared.order_by(
+    for pk, engineer, role, level, shared_at in shared.order_by(
         "-shared_at", "-pk"
-    ).values_list("pk", "engineer_id", "role", "shared_at"):
-        latest.setdefault((engineer, role), (pk, shared_at))
+    ).values_list("pk", "engineer_id", "role", "level_id", "shared_at"):
+        latest.any_level.setdefault((engineer, role), (pk, shared_at))
+        if role == AssessmentRole.MANAGER and level == levels.get(engineer):
+            latest.manager_now.setdefault(engineer, pk)
     return latest
 
 
@@ -246,14 +261,15 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
         everything, expected = competencies_by_level()
     ids = [e.pk for e in reports]
 
-    latest = _latest_shared(access) if ids else {}
-    manager_ids = [
-        pk for (_, role), (pk, _) in latest.items() if role == AssessmentRole.MANAGER
-    ]
+    latest = (
+        _latest_shared(access, {e.pk: e.level_id for e in reports})
+        if ids
+        else Latest({}, {})
+    )
     ratings: dict[tuple[int, int], str] = {
         (assessment, competency): rating
         for assessment, competency, rating in AssessmentRating.objects.filter(
-            assessment_id__in=manager_ids
+            assessment_id__in=list(latest.manager_now.values())
         )
         # Unordered: one rating a competency, and the default order's join
         # to the competencies is work for nothing here.
@@ -283,8 +299,8 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
     rows = []
     for engineer in reports:
         row = ReportRow(engineer=engineer)
-        manager = latest.get((engineer.pk, AssessmentRole.MANAGER))
-        own = latest.get((engineer.pk, AssessmentRole.SELF))
+        manager = latest.any_level.get((engineer.pk, AssessmentRole.MANAGER))
+        own = latest.any_level.get((engineer.pk, AssessmentRole.SELF))
         row.last_manager_at = manager[1] if manager else None
         row.last_self_at = own[1] if own else None
         if engineer.level_id:
@@ -292,7 +308,7 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
             row.next_level = next_levels[engineer.level_id]
             if row.next_level is not None:
                 row.readiness = readiness.get((engineer.pk, row.next_level.pk))
-            assessment = manager[0] if manager else None
+            assessment = latest.manager_now.get(engineer.pk)
             row.cells = [
                 Cell(
                     competency=competency,

@@ -67,7 +67,9 @@ def assessment_start(
 ) -> Assessment:
     """Begin ``by``'s assessment of ``engineer`` (their own self-assessment, or
     the manager's of a direct report) against the engineer's level; if ``by``
-    has a draft of it already, return that draft."""
+    has a draft of it already, return that draft, even one against a level
+    the engineer has since left: it is their work, so it goes only when they
+    discard it (``assessment_discard``; its edit page offers that)."""
     access = policy.access_of(access or by)
     role = policy.assessment_role_of(access, engineer.pk)
     if role is None:
@@ -96,6 +98,24 @@ def assessment_start(
         except IntegrityError:
             # Another request of theirs began it a moment ago.
             return drafts.get(author=by)
+
+
+def assessment_discard(*, assessment: Assessment, by, access=None) -> bool:
+    """Throw away a draft ``by`` wrote, ratings and evidence links with it: the
+    way out of a draft against a level the engineer has since left. Return
+    whether there was one to throw away: discarding twice discards once. A
+    shared assessment, or anyone else's draft, is refused."""
+    access = policy.access_of(access or by)
+    mine = policy.assessments_editable_by(
+        access, Assessment.objects.filter(pk=assessment.pk)
+    )
+    with transaction.atomic():
+        discarded, _ = mine.delete()
+        if discarded:
+            return True
+        if Assessment.objects.filter(pk=assessment.pk).exists():
+            raise _refuse("Only the author discards a draft, before it is shared.")
+    return False
 
 
 def _editable(assessment: Assessment, by, access) -> None:

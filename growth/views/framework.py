@@ -185,8 +185,14 @@ def _assessment_form(request, assessment):
 
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, pk: int):
-    """Write a draft assessment: a row per competency of the level."""
+    """Write a draft assessment: a row per competency of the level. With
+    ``?discard``, the step that asks before throwing it away; that step posts
+    ``then=discard`` (the form itself never does)."""
+    if request.method == "POST" and request.POST.get("then") == "discard":
+        return _assessment_discard(request, pk)
     assessment = selectors.assessment_for_edit(request.access, pk)
+    if request.method == "GET" and "discard" in request.GET:
+        return _discard_confirm(request, assessment)
     form = _assessment_form(request, assessment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,6 +210,7 @@ def assessment_edit(request, pk: int):
                 return redirect("assessment-share", pk=assessment.pk)
             messages.success(request, "Draft saved. Only you can read it.")
             return redirect("assessment-edit", pk=assessment.pk)
+    engineer = assessment.engineer
     with timezone.override(request.user.zone):
         return render(
             request,
@@ -211,8 +218,53 @@ def assessment_edit(request, pk: int):
             {
                 "form": form,
                 "assessment": assessment,
-                "engineer": assessment.engineer,
+                "engineer": engineer,
+                # Begun before a promotion (or a move): say so, and offer the
+                # way out, discarding it.
+                "stale": assessment.level_id != engineer.level_id,
                 "page_url": _page_url(request, assessment.engineer_id),
+            },
+        )
+
+
+def _discard(request, pk: int):
+    assessment = selectors.assessment_for_edit(request.access, pk)
+    services.assessment_discard(
+        assessment=assessment, by=request.user, access=request.access
+    )
+    return assessment.engineer
+
+
+def _assessment_discard(request, pk: int):
+    """Throw away a draft of one's own, asked first. The step's submission key
+    records the discard, so a second click of it finds the draft gone and
+    goes back to the page, discarding nothing more; anyone else gets a 404."""
+    outcome = create_once(
+        user=request.user,
+        key=submission_key(request.POST),
+        create=lambda: _discard(request, pk),
+    )
+    engineer = outcome.result
+    if not outcome.repeated:
+        level = engineer.level
+        against = f" against {level.name}" if level else ""
+        messages.success(
+            request, f"Draft discarded. Start a new one{against} when you are ready."
+        )
+    return redirect(_page_url(request, engineer.pk))
+
+
+def _discard_confirm(request, assessment):
+    engineer = assessment.engineer
+    with timezone.override(request.user.zone):
+        return render(
+            request,
+            "growth/framework/assessment_discard.html",
+            {
+                "assessment": assessment,
+                "engineer": engineer,
+                "stale": assessment.level_id != engineer.level_id,
+                "rated": assessment.ratings.count(),
             },
         )
 

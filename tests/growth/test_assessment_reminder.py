@@ -152,6 +152,21 @@ def test_two_sweeps_remind_once_and_again_only_when_another_falls_due(org, run):
     ]
 
 
+def test_assessing_the_latest_report_does_not_tell_again_of_an_earlier_one(org, run):
+    age(org.alice, AssessmentRole.MANAGER, 200)
+    age(org.bob, AssessmentRole.MANAGER, 190)
+    run(NOW)
+    told = Reminder.objects.get(recipient=org.mia.user)
+    assert [item["name"] for item in told.payload["items"]] == [
+        "Alice Engineer",
+        "Bob Peer",
+    ]
+    age(org.bob, AssessmentRole.MANAGER, 0)  # mia assesses bob
+    assert due(NOW + DAY) == {}
+    run(NOW + DAY)
+    assert list(Reminder.objects.filter(recipient=org.mia.user)) == [told]
+
+
 def test_after_a_new_assessment_it_stops(org, run):
     age(org.alice, AssessmentRole.SELF, 200)
     run(NOW)

@@ -8,6 +8,7 @@ import datetime
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,8 +25,9 @@ from growth.models import (
     Track,
     Visibility,
 )
+from growth.services.framework import assessment_discard
 from tests import factories
-from tests.framework_support import make_framework
+from tests.framework_support import make_assessment, make_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -391,12 +393,168 @@ def test_a_manager_only_note_cited_as_evidence_stays_unnamed_for_the_engineer(
     assert reverse("feedback-detail", args=[hidden.pk]).encode() not in page
 
 
+def test_a_shared_assessment_keeps_evidence_older_than_the_window_or_moved(
+    client, cast, framework, django_assert_num_queries
+):
+    competency = framework[0]
+    old = factories.make_note(cast.mia.user, cast.alice, competency=competency)
+    hidden = factories.make_note(
+        cast.mia.user, cast.alice, competency=competency, visibility=Visibility.MANAGER
+    )
+    moved = factories.make_note(cast.mia.user, cast.alice, competency=competency)
+    assessment = make_assessment(
+        cast.alice, shared_at=timezone.now(), ratings={competency: "meets"}
+    )
+    assessment.ratings.get().evidence_notes.set([old, hidden, moved])
+    # A year and more on, and one note is on no competency any more.
+    FeedbackNote.objects.filter(pk__in=[old.pk, hidden.pk]).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    FeedbackNote.objects.filter(pk=moved.pk).update(competency=None)
+    _login(client, cast, "alice")
+    page = _text(client.get(reverse("my-framework")))
+    assert reverse("feedback-detail", args=[old.pk]) in page
+    assert reverse("feedback-detail", args=[moved.pk]) in page
+    assert reverse("feedback-detail", args=[hidden.pk]) not in page
+    assert "None in the last 12 months." in page  # the window still counts
+    _login(client, cast, "mia")
+    url = reverse("engineer-framework", args=[cast.alice.pk])
+    client.get(url)
+    # One read more for the cited notes outside the window, however many.
+    with django_assert_num_queries(PAGE_QUERIES + 1):
+        page = _text(client.get(url))
+    for note in (old, hidden, moved):
+        assert reverse("feedback-detail", args=[note.pk]) in page
+
+
 def test_a_peer_cannot_start_an_assessment(client, cast, framework):
     _login(client, cast, "bob")
     assert _start(client, cast.alice.pk).status_code == 404
     _share_with_mentors(cast)
     _login(client, cast, "max")
     assert _start(client, cast.alice.pk).status_code == 404
+    assert not Assessment.objects.exists()
+
+
+# --- a draft across a promotion, and discarding one --------------------------------
+
+
+def _promote(engineer, key="senior"):
+    type(engineer).objects.filter(pk=engineer.pk).update(level=factories.level(key))
+
+
+def _discard_step(draft) -> str:
+    return reverse("assessment-edit", args=[draft.pk]) + "?discard"
+
+
+def _discard(client, draft, key=None):
+    return client.post(
+        reverse("assessment-edit", args=[draft.pk]),
+        {"then": "discard", "submission_key": str(key or uuid.uuid4())},
+    )
+
+
+def test_a_draft_begun_before_a_promotion_says_so_and_is_not_thrown_away(
+    client, cast, framework
+):
+    _login(client, cast, "alice")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    _promote(cast.alice)
+    page = _text(client.get(reverse("my-framework")))
+    assert "Your draft is against Engineer; you are now Senior engineer." in page
+    assert "Continue my self-assessment" in page
+    # Starting again goes on with it: her work goes only when she discards it.
+    response = _start(client, cast.alice.pk)
+    assert response["Location"] == reverse("assessment-edit", args=[draft.pk])
+    page = _text(client.get(response["Location"]))
+    assert "This draft is against Engineer; you are now Senior engineer." in page
+    assert _discard_step(draft) in page
+
+
+def test_the_managers_draft_says_the_report_was_promoted(client, cast, framework):
+    _login(client, cast, "mia")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    edit = reverse("assessment-edit", args=[draft.pk])
+    assert "This draft is against" not in _text(client.get(edit))
+    _promote(cast.alice)
+    page = _text(client.get(edit))
+    assert "This draft is against Engineer; Alice Engineer is now Senior engineer." in (
+        page
+    )
+
+
+def test_the_author_discards_a_draft_once_asked_and_starts_against_the_new_level(
+    client, cast, framework
+):
+    _login(client, cast, "alice")
+    _start(client, cast.alice.pk)
+    draft = Assessment.objects.get()
+    client.post(reverse("assessment-edit", args=[draft.pk]), _rows(framework))
+    _promote(cast.alice)
+    edit = _text(client.get(reverse("assessment-edit", args=[draft.pk])))
+    assert f'href="{_discard_step(draft)}"' in edit
+    confirm = _text(client.get(_discard_step(draft)))
+    assert "Discard your draft self-assessment?" in confirm
+    assert f"its {len(framework)} ratings" in confirm
+    assert "You are now Senior engineer" in confirm
+    assert Assessment.objects.exists()  # asking discards nothing
+    key = uuid.uuid4()
+    response = client.post(
+        reverse("assessment-edit", args=[draft.pk]),
+        {"then": "discard", "submission_key": str(key)},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("my-framework")
+    assert "Draft discarded. Start a new one against Senior engineer" in _text(response)
+    assert not Assessment.objects.exists()
+    assert not AssessmentRating.objects.exists()
+    _start(client, cast.alice.pk)
+    fresh = Assessment.objects.get()
+    assert fresh.level == factories.level("senior")
+    # The same form sent again (a double click) discards nothing more.
+    again = _discard(client, draft, key)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("my-framework")
+    assert list(Assessment.objects.all()) == [fresh]
+    # A new submission of a draft that is gone finds nothing.
+    assert _discard(client, draft).status_code == 404
+
+
+def test_only_the_author_discards_a_draft_and_never_a_shared_one(
+    client, cast, framework
+):
+    _share_with_mentors(cast)
+    _login(client, cast, "alice")
+    _start(client, cast.alice.pk)
+    _login(client, cast, "mia")
+    _start(client, cast.alice.pk)
+    own = Assessment.objects.get(role=AssessmentRole.SELF)
+    managers = Assessment.objects.get(role=AssessmentRole.MANAGER)
+    for name, draft in (
+        ("mia", own),
+        ("alice", managers),
+        ("max", own),
+        ("skip", managers),
+        ("bob", own),
+        ("staff", own),
+    ):
+        _login(client, cast, name)
+        assert client.get(_discard_step(draft)).status_code == 404
+        assert _discard(client, draft).status_code == 404
+    Assessment.objects.filter(pk=own.pk).update(shared_at=timezone.now())
+    _login(client, cast, "alice")
+    assert _discard(client, own).status_code == 404
+    assert Assessment.objects.count() == 2
+
+
+def test_discarding_is_the_authors_alone_and_happens_once(cast):
+    draft = make_assessment(cast.alice, role=AssessmentRole.SELF)
+    with pytest.raises(ValidationError):
+        assessment_discard(assessment=draft, by=cast.mia.user)
+    assert assessment_discard(assessment=draft, by=cast.alice.user)
+    assert not assessment_discard(assessment=draft, by=cast.alice.user)
     assert not Assessment.objects.exists()
 
 
@@ -457,6 +615,19 @@ def test_readiness_needs_a_summary(client, cast, framework):
     )
     assert response.status_code == 200
     assert not Readiness.objects.exists()
+
+
+def test_the_missing_readiness_is_worded_for_whoever_reads_the_page(
+    client, cast, framework
+):
+    _share_with_mentors(cast)
+    _login(client, cast, "alice")
+    page = _text(client.get(reverse("my-framework")))
+    assert "Your manager has not shared one yet." in page
+    _login(client, cast, "max")  # her mentor
+    page = _text(client.get(reverse("engineer-framework", args=[cast.alice.pk])))
+    assert "Alice Engineer’s manager has not shared one yet." in page
+    assert "Your manager" not in page
 
 
 def test_skip_level_cannot_write_readiness(client, cast, framework):

@@ -22,6 +22,7 @@ from growth.models import (
     Engineer,
     Readiness,
     ReadinessStatus,
+    Visibility,
 )
 from tests import factories
 from tests.framework_support import make_assessment, make_readiness
@@ -113,6 +114,31 @@ def test_their_own_export_holds_what_they_read_of_it(cast, zed):
     csv_text = export_csv(data)
     assert "assessment_rating" in csv_text and "zed-self-comment" in csv_text
     assert "mia-draft-about-zed" not in export_json(data) + csv_text
+
+
+def test_their_own_export_names_only_the_evidence_they_may_read(cast, zed):
+    zed_ = zed["zed"]
+    hidden = factories.make_note(cast.mia.user, zed_, visibility=Visibility.MANAGER)
+    goal = factories.make_goal(zed_)
+    theirs = factories.make_learning(zed_.user, attendees=[zed_])
+    elsewhere = factories.make_learning(cast.mia.user, attendees=[cast.bob])
+    shared = make_assessment(zed_, shared_at=NOW, ratings={"code-quality": "meets"})
+    rating = shared.ratings.get()
+    rating.evidence_notes.set([zed["note"], hidden])
+    rating.evidence_goals.set([goal])
+    rating.evidence_learning.set([theirs, elsewhere])
+    data = export_build(user=zed_.user, engineer=zed_, now=NOW)
+    (cited,) = next(a for a in data["assessments"] if a["id"] == shared.pk)["ratings"]
+    assert cited["evidence_note_ids"] == [zed["note"].pk]
+    assert cited["evidence_goal_ids"] == [goal.pk]
+    assert cited["evidence_learning_ids"] == [theirs.pk]
+    # Staff's subject-access export holds all of it: it is about them.
+    data = privacy.subject_access_export(user=zed_.user, by=cast.staff, now=NOW)
+    (cited,) = next(a for a in data["assessments_about_them"] if a["id"] == shared.pk)[
+        "ratings"
+    ]
+    assert cited["evidence_note_ids"] == sorted([zed["note"].pk, hidden.pk])
+    assert cited["evidence_learning_ids"] == sorted([theirs.pk, elsewhere.pk])
 
 
 def test_erasure_removes_what_is_about_them_and_keeps_what_they_wrote(cast, zed):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from growth.models import (
     AssessmentRole,
     Competency,
+    Engineer,
     Expectation,
     ReadinessStatus,
     Visibility,
@@ -85,6 +86,25 @@ def test_a_cell_is_the_latest_shared_manager_rating(cast):
     assert cells(row)["system-design"] == NOT_ASSESSED
     assert row.last_manager_at == now - DAY
     assert row.last_self_at == now
+
+
+def test_after_a_promotion_only_an_assessment_against_the_new_level_fills_cells(
+    cast,
+):
+    now = timezone.now()
+    make_assessment(
+        cast.alice, shared_at=now - 30 * DAY, ratings={"code-quality": "exceeds"}
+    )
+    Engineer.objects.filter(pk=cast.alice.pk).update(level=factories.level("senior"))
+    alice = Engineer.objects.get(pk=cast.alice.pk)
+    row = row_of(team_framework(access_of(cast.mia.user), now=now), alice)
+    assert "code-quality" in cells(row)
+    assert set(cells(row).values()) == {NOT_ASSESSED}
+    assert row.last_manager_at == now - 30 * DAY  # when, against whatever level
+    make_assessment(alice, shared_at=now - DAY, ratings={"code-quality": "meets"})
+    row = row_of(team_framework(access_of(cast.mia.user), now=now), alice)
+    assert cells(row)["code-quality"] == "meets"
+    assert row.last_manager_at == now - DAY
 
 
 def test_an_unshared_assessment_leaves_the_report_not_assessed(cast):
