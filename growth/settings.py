@@ -426,16 +426,36 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+
+def throttle_cache(redis_url: str) -> dict:
+    """Return the cache of the API's request counts (growth.api.throttling).
+
+    With Redis, every web worker counts in one place, so a limit is the limit
+    and not one per process; without it, each process's memory, so the
+    embedded set-up needs no service. Numbers only: a user id and timestamps.
+    """
+    if not redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api-throttle",
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+        # Beside Celery's keys in the same database, never among them.
+        "KEY_PREFIX": "cultivate-throttle",
+        # A Redis that hangs must not hang the API: the throttle lets the
+        # request through instead (TokenRateThrottle.allow_request).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
 # Django's cache holds nothing a person wrote and no access decision: pages are
-# built fresh on every view. Each process keeps its own, in memory.
+# built fresh on every view. Each process keeps its own, in memory; the API's
+# request counts are shared through Redis when there is one.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # The API's request counts per token owner (growth.api.throttling): numbers
-    # only, in each process's memory, so each web worker counts on its own.
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "api-throttle",
-    },
+    "throttle": throttle_cache(env_str("REDIS_URL")),
 }
 
 # Mail: files under var/mail/ unless EMAIL_URL says otherwise.

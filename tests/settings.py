@@ -15,3 +15,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # The fake Teams server (tests/chat_servers.py) listens on plain http://127.0.0.1.
 TEAMS_WEBHOOK_ALLOW_LOOPBACK = True
+
+# The API's request counts in each process's memory, even where REDIS_URL is
+# set: a test clears them, and clearing a Redis cache empties its database,
+# which the workers' queues share.
+CACHES = {**CACHES, "throttle": throttle_cache("")}  # noqa: F405

@@ -577,6 +577,14 @@ API_CASES = [
         "learning-detail", "session", api_everyone(), args=_pk("learning_public")
     ),
     _api_case("schema", "", api_everyone()),
+    # Any other path under /api/v1/: a JSON 404 to everyone, signed in or not.
+    _api_case(
+        "not-found",
+        "",
+        public(NOT_FOUND),
+        args=lambda w: ["no-such-thing/"],
+        crawl=False,
+    ),
     Case("api:docs", "", everyone()),
 ]
 

@@ -16,7 +16,11 @@ class NewestFirst(CursorPagination):
 
 
 class ByName(NewestFirst):
-    ordering = ("user__display_name", "pk")
+    """By the ``display_name`` the view annotates: the cursor reads its
+    position off each row's attribute, so a name across a relation
+    (``user__display_name``) is no ordering it can page by."""
+
+    ordering = ("display_name", "pk")
 
 
 class ByDate(NewestFirst):

@@ -1,6 +1,7 @@
-"""``/api/v1/``: the endpoints, the schema and its documentation page."""
+"""``/api/v1/``: the endpoints, the schema and its documentation page; any
+other path, a JSON 404."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from growth.api import views
 
@@ -36,4 +37,6 @@ urlpatterns = [
     path("praise/", views.PraiseList.as_view(), name="praise-list"),
     path("schema/", views.Schema.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
+    # Last: anything else here is a JSON 404, not the site's page.
+    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
 ]

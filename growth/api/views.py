@@ -8,15 +8,22 @@ comments, praise, goals and their check-ins, feedback requests, learning.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core import signals
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.log import log_response
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -28,14 +35,18 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
 
 from growth import policy
 from growth.api import pagination, serializers
+from growth.api.filters import FeedbackRequestFilter
 from growth.filters.feedback import FeedbackNoteFilter
 from growth.forms.feedback import FeedbackNoteForm
+from growth.forms.goals import GoalFilter
+from growth.forms.learning import LearningFilter
 from growth.models import (
     Engineer,
     FeedbackComment,
@@ -63,7 +74,7 @@ from growth.services.learning import (
 )
 from growth.services.notifications import notifications_settle
 from growth.services.requests import feedback_requests_create
-from growth.services.submissions import create_once
+from growth.services.submissions import KeyReused, create_once
 from growth.views.links import url_with_id
 
 # What a note's author chooses, but whom it is about (as the note page).
@@ -76,8 +87,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="Any string up to 255 characters, new for each thing you make. "
-    "Sending the same key again (a retry after a timeout) makes nothing new: "
-    "the answer is what the first request made, with status 200.",
+    "Sending the same key again with the same body to the same endpoint (a "
+    "retry after a timeout) makes nothing new: the answer is what the first "
+    "request made, with status 200. Sent with anything else, it is a 422.",
 )
 # The same key names the same submission as a form's key would: a UUID as
 # it is, any other string mapped onto one.
@@ -96,6 +108,46 @@ def idempotency_key(request) -> uuid.UUID | None:
         return uuid.uuid5(IDEMPOTENCY_NAMESPACE, raw)
 
 
+def idempotency_request(request) -> str:
+    """What a key is sent with (``Submission.request``): the endpoint and a
+    hash of the body as parsed, so neither the order of its fields nor its
+    spacing makes a retry another request."""
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    return f"{request.path} {hashlib.sha256(body.encode()).hexdigest()}"
+
+
+class KeyReusedError(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "This Idempotency-Key was used for a different request."
+    default_code = "idempotency_key_reused"
+
+
+def api_exception_handler(exc, context):
+    """DRF's answers, and a JSON 500 for anything else it leaves to Django,
+    whose answer is a page (with ``DEBUG``, the traceback's page, kept)."""
+    response = exception_handler(exc, context)
+    if response is not None or settings.DEBUG or settings.DEBUG_PROPAGATE_EXCEPTIONS:
+        return response
+    request = context["request"]._request
+    # As Django does with an exception it catches: told to whoever listens
+    # (the test client raises it again), logged with its traceback.
+    signals.got_request_exception.send(sender=None, request=request)
+    set_rollback()
+    response = Response(
+        {"detail": "Something went wrong on our side."},
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
+
+
 class ApiMixin:
     """Every endpoint: answered with a 401 (never the sign-in page) to who is
     not signed in, and with ``request.access`` built once the caller is known."""
@@ -108,6 +160,10 @@ class ApiMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         request.access = access_of(request.user)
+
+    def get_exception_handler(self):
+        # In JSON whatever goes wrong: a script reads no error page.
+        return api_exception_handler
 
     @property
     def access(self):
@@ -124,18 +180,24 @@ class ApiMixin:
         data.is_valid(raise_exception=True)
         return data
 
-    def created(self, create, output_class) -> Response:
-        """Run ``create`` once per ``Idempotency-Key`` and answer with what it
-        made: 201, or 200 with what an earlier request with the key made. A
-        service's refusal is a 400, by field, and saves nothing."""
+    def created(self, input_class, create, output_class, **context) -> Response:
+        """Make what ``create(data)`` makes of the body ``input_class`` checked,
+        once per ``Idempotency-Key``, and answer with it: 201, or 200 with what
+        an earlier request with the key made. A retry is answered before its
+        body is checked again: what the first one answered may be closed by
+        now. The body's errors and a service's refusal are a 400, by field,
+        and save nothing; the key sent with another request is a 422."""
         try:
             outcome = create_once(
                 user=self.request.user,
                 key=idempotency_key(self.request),
-                create=create,
+                create=lambda: create(self.checked(input_class, **context)),
+                request=idempotency_request(self.request),
             )
         except ValidationError as error:
             raise ApiValidationError(serializers.service_errors(error)) from None
+        except KeyReused:
+            raise KeyReusedError() from None
         result = outcome.result
         return Response(
             output_class(
@@ -156,6 +218,10 @@ def _create_responses(serializer, what: str, not_found: str = "") -> dict:
             serializer, description=f"The {what} an earlier request with this key made."
         ),
         400: OpenApiResponse(description="The errors, by field."),
+        422: OpenApiResponse(
+            description="The Idempotency-Key was sent before with another "
+            "request: another endpoint or another body."
+        ),
     } | ({404: OpenApiResponse(description=not_found)} if not_found else {})
 
 
@@ -229,15 +295,14 @@ class NoteList(ApiMixin, generics.ListAPIView):
         notifications (a shared note tells the engineer). With ``request``, it
         answers a feedback request you were asked, as the request's "Give
         feedback" does."""
-        data = self.checked(serializers.FeedbackNoteInput)
-        cleaned = data.cleaned
         return self.created(
-            lambda: feedback_note_create(
+            serializers.FeedbackNoteInput,
+            lambda data: feedback_note_create(
                 author=request.user,
-                engineer=cleaned["engineer"],
+                engineer=data.cleaned["engineer"],
                 now=timezone.now(),
-                **{name: cleaned[name] for name in NOTE_FIELDS},
-                links=cleaned.get("links") or [],
+                **{name: data.cleaned[name] for name in NOTE_FIELDS},
+                links=data.cleaned.get("links") or [],
                 request=data.feedback_request,
             ),
             serializers.FeedbackNoteSerializer,
@@ -287,11 +352,11 @@ class NoteComments(ApiMixin, generics.ListAPIView):
     def post(self, request, pk: int):
         """Comment on the note; the others in its conversation are told."""
         note = self.note()
-        body = self.checked(serializers.FeedbackCommentInput).cleaned["body"]
         now = timezone.now()
         response = self.created(
-            lambda: feedback_comment_create(
-                note=note, author=request.user, body=body, now=now
+            serializers.FeedbackCommentInput,
+            lambda data: feedback_comment_create(
+                note=note, author=request.user, body=data.cleaned["body"], now=now
             ),
             serializers.FeedbackCommentSerializer,
         )
@@ -314,6 +379,7 @@ class RequestList(ApiMixin, generics.ListAPIView):
     """Feedback requests you made or were asked, newest first."""
 
     serializer_class = serializers.FeedbackRequestSerializer
+    filterset_class = FeedbackRequestFilter
     schema = CreatesMany()
 
     def get_queryset(self):
@@ -337,14 +403,13 @@ class RequestList(ApiMixin, generics.ListAPIView):
         requester = get_object_or_404(
             Engineer.objects.active().select_related("user"), user=request.user
         )
-        cleaned = self.checked(
-            serializers.FeedbackRequestInput, requester=requester
-        ).cleaned
         return self.created(
-            lambda: feedback_requests_create(
-                requester=requester, now=timezone.now(), **cleaned
+            serializers.FeedbackRequestInput,
+            lambda data: feedback_requests_create(
+                requester=requester, now=timezone.now(), **data.cleaned
             ),
             serializers.FeedbackRequestSerializer,
+            requester=requester,
         )
 
 
@@ -418,16 +483,16 @@ class PraiseList(ApiMixin, generics.ListAPIView):
     )
     def post(self, request):
         """Praise someone in one line, as the praise form does."""
-        cleaned = self.checked(serializers.PraiseInput).cleaned
         return self.created(
-            lambda: feedback_note_create(
+            serializers.PraiseInput,
+            lambda data: feedback_note_create(
                 author=request.user,
-                engineer=cleaned["engineer"],
-                kind=cleaned["kind"],
-                competency=cleaned["competency"],
+                engineer=data.cleaned["engineer"],
+                kind=data.cleaned["kind"],
+                competency=data.cleaned["competency"],
                 sentiment=Sentiment.PRAISE,
-                message=cleaned["message"],
-                public=cleaned["public"],
+                message=data.cleaned["message"],
+                public=data.cleaned["public"],
                 visibility=Visibility.SHARED,
                 now=timezone.now(),
             ),
@@ -439,9 +504,11 @@ class PraiseList(ApiMixin, generics.ListAPIView):
 
 
 class GoalList(ApiMixin, generics.ListAPIView):
-    """Goals of the people you follow (yourself included), newest first."""
+    """Goals of the people you follow (yourself included), newest first, with
+    the goals page's filters."""
 
     serializer_class = serializers.GoalSerializer
+    filterset_class = GoalFilter
 
     def get_queryset(self):
         return Goal.objects.visible_to(self.access).select_related(
@@ -456,9 +523,9 @@ class GoalList(ApiMixin, generics.ListAPIView):
     def post(self, request):
         """Set a goal, as the goal form does: for yourself, or for one of
         your direct reports; it starts active, at 0 %."""
-        data = self.checked(serializers.GoalInput)
         return self.created(
-            lambda: goal_create(
+            serializers.GoalInput,
+            lambda data: goal_create(
                 engineer=data.engineer_chosen,
                 created_by=request.user,
                 **data.cleaned,
@@ -533,14 +600,14 @@ class GoalCheckIns(ApiMixin, generics.ListAPIView):
             Goal.objects.checkinable_by(self.access).select_related("engineer__user"),
             pk=pk,
         )
-        cleaned = self.checked(serializers.GoalCheckInInput).cleaned
         return self.created(
-            lambda: goal_check_in_create(
+            serializers.GoalCheckInInput,
+            lambda data: goal_check_in_create(
                 goal=goal,
                 author=request.user,
-                progress=cleaned["progress"],
-                note=cleaned["note"],
-                links=cleaned["links"],
+                progress=data.cleaned["progress"],
+                note=data.cleaned["note"],
+                links=data.cleaned["links"],
                 now=timezone.now(),
             ),
             serializers.GoalCheckInSerializer,
@@ -549,10 +616,11 @@ class GoalCheckIns(ApiMixin, generics.ListAPIView):
 
 class LearningList(ApiMixin, generics.ListAPIView):
     """Learning you may see: yours and your people's, and every learning
-    session and hackathon; the latest first."""
+    session and hackathon; the latest first, with the learning page's filters."""
 
     serializer_class = serializers.LearningActivitySerializer
     pagination_class = pagination.ByDate
+    filterset_class = LearningFilter
 
     def get_queryset(self):
         return learning_visible(self.access).select_related("competency")
@@ -565,10 +633,10 @@ class LearningList(ApiMixin, generics.ListAPIView):
     def post(self, request):
         """Log learning, as the learning form does: what, when, how long, who
         led it and who attended (you, if you name nobody)."""
-        cleaned = self.checked(serializers.LearningActivityInput).cleaned
         return self.created(
-            lambda: learning_activity_create(
-                logged_by=request.user, now=timezone.now(), **cleaned
+            serializers.LearningActivityInput,
+            lambda data: learning_activity_create(
+                logged_by=request.user, now=timezone.now(), **data.cleaned
             ),
             serializers.LearningActivitySerializer,
         )
@@ -604,6 +672,24 @@ class LearningDetail(ApiMixin, generics.RetrieveAPIView):
 
 class Schema(ApiMixin, SpectacularAPIView):
     """The OpenAPI 3 schema, for a token or the signed-in person."""
+
+
+@login_not_required
+@csrf_exempt
+def not_found(request, path: str):
+    """Any other path under ``/api/v1/``: a 404 in JSON, to a token, a session
+    or nobody alike, never the sign-in page. It makes and changes nothing, so
+    it needs no CSRF token. A path that lacks only its final slash is sent to
+    it, as ``APPEND_SLASH`` does everywhere else."""
+    if (
+        settings.APPEND_SLASH
+        and not path.endswith("/")
+        and resolve(f"{request.path_info}/").view_name != "api:not-found"
+    ):
+        return HttpResponsePermanentRedirect(
+            request.get_full_path(force_append_slash=True)
+        )
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 @require_GET

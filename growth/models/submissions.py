@@ -17,6 +17,11 @@ class Submission(models.Model):
     and the (user, key) constraint makes a second POST of the same key — a double
     click, a retry after a timeout, a browser resubmit — wait for the first and
     then answer with what it made, so nothing is created or sent twice.
+
+    ``request`` is what the key came with where the caller chooses the key (the
+    API): the endpoint and a hash of the body. The key sent with any other
+    request is refused, never answered with what this one made. A page makes a
+    fresh key for each form it renders and leaves ``request`` empty.
     """
 
     user = models.ForeignKey(
@@ -29,6 +34,7 @@ class Submission(models.Model):
     # A list: a request to several people is one submission and several rows.
     object_ids = models.JSONField(default=list)
     many = models.BooleanField(default=False)
+    request = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

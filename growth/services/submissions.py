@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
@@ -22,6 +23,11 @@ class Outcome(NamedTuple):
     repeated: bool
 
 
+class KeyReused(SuspiciousOperation):
+    """The key was sent before with another request: answering with what that
+    one made would answer a question nobody asked (a goal for a note)."""
+
+
 def submission_key(data) -> uuid.UUID | None:
     """The key a form posted, or ``None`` when it sent none or a malformed one."""
     try:
@@ -30,25 +36,40 @@ def submission_key(data) -> uuid.UUID | None:
         return None
 
 
-def create_once(*, user, key: uuid.UUID | None, create: Callable[[], Any]) -> Outcome:
+def create_once(
+    *,
+    user,
+    key: uuid.UUID | None,
+    create: Callable[[], Any],
+    request: str = "",
+) -> Outcome:
     """Run ``create`` unless ``user`` already submitted ``key``; return what it made.
 
     The key is recorded in the create's transaction under a unique constraint,
     so a second POST of it waits on the first one's row lock, then finds the row
     and answers with the first result: no second object, notification or email.
     A create that fails rolls its key back, so the form can be sent again.
-    ``create`` returns one saved object, or a list of objects of one model.
+    ``create`` returns one saved object, or a list of objects of one model; it
+    runs only for a new key, so whatever it checks is not checked on a replay
+    (a request a note answered is closed by the time the POST is retried).
+
+    ``request`` names what the key came with (``Submission.request``); the key
+    sent again with anything else raises ``KeyReused`` and makes nothing.
     """
     if key is None:
         return Outcome(create(), repeated=False)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                submission = Submission.objects.create(user=user, key=key)
+                submission = Submission.objects.create(
+                    user=user, key=key, request=request
+                )
         except IntegrityError:
             earlier = Submission.objects.select_related("content_type").get(
                 user=user, key=key
             )
+            if earlier.request != request:
+                raise KeyReused("The key was used for a different request.") from None
             result = earlier.result()
             if result is None:
                 # What the first POST made has been deleted since.

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.tokens import api_token_create
+from growth.settings import throttle_cache
 
 
 def token_for(user, name: str = "script") -> str:
@@ -16,11 +17,18 @@ def token_for(user, name: str = "script") -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """Each test counts its own requests: ids come round again after a rollback."""
-    caches["throttle"].clear()
+def _fresh_throttle(settings):
+    """Each test counts its own requests: ids come round again after a rollback.
+
+    In this process's memory even when ``REDIS_URL`` is set: the test processes
+    would share the counts there, and clearing them would empty the database.
+    """
+    settings.CACHES = settings.CACHES | {"throttle": throttle_cache("")}
+    # This one, not whichever the test may have put in its place.
+    throttle = caches["throttle"]
+    throttle.clear()
     yield
-    caches["throttle"].clear()
+    throttle.clear()
 
 
 @pytest.fixture

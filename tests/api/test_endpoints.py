@@ -135,6 +135,36 @@ def test_people_are_the_ones_followed_with_their_track_and_level(api, cast):
     assert relations[cast.alice.pk] == ["report"]
 
 
+def test_the_people_pages_walk_by_name_through_everyone(api, cast):
+    # A second Alice: two people of one name, ordered by id between them.
+    namesake = factories.make_engineer("Alice Engineer", manager=cast.mia)
+    factories.make_engineer("Aaron Early", manager=cast.mia)
+    client = api(cast.mia.user)
+
+    def walk(url: str, direction: str) -> tuple[list[dict], dict]:
+        people = []
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            page = response.json()
+            assert len(page["results"]) == 1
+            people += page["results"]
+            url = page[direction]
+        return people, page
+
+    people, last = walk(f"{reverse('api:person-list')}?page_size=1", "next")
+    assert [person["name"] for person in people] == [
+        "Aaron Early",
+        "Alice Engineer",
+        "Alice Engineer",
+        "Bob Peer",
+        "Mia Manager",
+    ]
+    assert [person["id"] for person in people[1:3]] == [cast.alice.pk, namesake.pk]
+    back, _first = walk(last["previous"], "previous")
+    assert back == people[-2::-1]
+
+
 def test_praise_is_written_once_and_read_on_the_wall(api, cast):
     url = reverse("api:praise-list")
     client = api(cast.bob.user)
