@@ -156,18 +156,7 @@ class ReminderAdmin(GrowthAdmin):
     )
     def retry(self, request, queryset):
         # An ambiguous reminder may have arrived: only a person sends it again.
-        ids = queryset.filter(
-            status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS]
-        ).values_list("pk", flat=True)
-        retried = reminders.retry_failed(ids)
-        self.message_user(
-            request,
-            f"Queued {retried} failed or ambiguous reminder(s) again, with fresh "
-            "attempts (an ambiguous one may arrive twice)."
-            if retried
-            else "None of the selected reminders had failed or was ambiguous.",
-            messages.SUCCESS if retried else messages.WARNING,
-        )
+        _retry(self, request, queryset, reminders.retry_failed, "reminder", "arrive")
 
 
 @admin.register(ChannelPost)
@@ -211,18 +200,7 @@ class ChannelPostAdmin(GrowthAdmin):
     def retry(self, request, queryset):
         # An ambiguous post may be in the channel already: only a person
         # posts it again.
-        ids = queryset.filter(
-            status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS]
-        ).values_list("pk", flat=True)
-        retried = outbox.retry_failed(ids)
-        self.message_user(
-            request,
-            f"Queued {retried} failed or ambiguous post(s) again, with fresh "
-            "attempts (an ambiguous one may appear twice)."
-            if retried
-            else "None of the selected posts had failed or was ambiguous.",
-            messages.SUCCESS if retried else messages.WARNING,
-        )
+        _retry(self, request, queryset, outbox.retry_failed, "post", "appear")
 
 
 @admin.register(SlackIdentity)
@@ -279,3 +257,20 @@ class SubmissionAdmin(GrowthAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def _retry(modeladmin, request, queryset, retry_failed, noun: str, arrives: str):
+    """Queue the failed and ambiguous rows of an outbox's selection again, and
+    say how many (or that none could be)."""
+    ids = queryset.filter(
+        status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS]
+    ).values_list("pk", flat=True)
+    retried = retry_failed(ids)
+    modeladmin.message_user(
+        request,
+        f"Queued {retried} failed or ambiguous {noun}(s) again, with fresh "
+        f"attempts (an ambiguous one may {arrives} twice)."
+        if retried
+        else f"None of the selected {noun}s had failed or was ambiguous.",
+        messages.SUCCESS if retried else messages.WARNING,
+    )

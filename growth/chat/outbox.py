@@ -23,8 +23,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Count, F, Q, Value
-from django.db.models.functions import Concat, Now
+from django.db.models import Count, F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 
 from accounts.models import Team
@@ -296,26 +296,9 @@ def requeue(*, timeout=delivery.PUBLISH_TIMEOUT) -> int:
 
 def retry_failed(ids) -> int:
     """Give failed and ambiguous posts a fresh set of attempts and publish
-    them; return how many. A person's decision, as for the reminders
-    (``delivery.retry_failed``): an ambiguous post may appear twice."""
-    with transaction.atomic():
-        pks = list(
-            ChannelPost.objects.filter(
-                pk__in=list(ids),
-                status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS],
-            ).values_list("pk", flat=True)
-        )
-        ChannelPost.objects.filter(pk__in=pks).update(
-            status=ReminderStatus.PENDING,
-            attempts=0,
-            next_attempt_at=Now(),  # published after the commit
-            last_error=Concat(
-                Value("Retried by hand.\n"), "last_error", output_field=CharField()
-            ),
-        )
-        if pks:
-            transaction.on_commit(lambda: enqueue(pks), robust=True)
-    return len(pks)
+    them; return how many. A person's decision, as for the reminders: an
+    ambiguous post may appear twice."""
+    return delivery.retry_rows(ChannelPost, ids, publish=enqueue)
 
 
 # --- sending -------------------------------------------------------------------------

@@ -978,13 +978,21 @@ def retry_failed(ids: Iterable[int], *, now: datetime.datetime | None = None) ->
     """Give failed and ambiguous reminders a fresh set of attempts and publish
     them; return how many. A person's decision: an ambiguous email may arrive
     twice. ``now`` is not used."""
+    return retry_rows(Reminder, ids, publish=enqueue)
+
+
+def retry_rows(model, ids: Iterable[int], *, publish) -> int:
+    """Put the failed and ambiguous rows of an outbox (``Reminder``, or a
+    channel's ``ChannelPost``) among ``ids`` back to pending with fresh
+    attempts, and ``publish`` their ids after the commit; return how many."""
     with transaction.atomic():
-        retried = Reminder.objects.filter(
-            pk__in=list(ids),
-            status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS],
+        pks = list(
+            model.objects.filter(
+                pk__in=list(ids),
+                status__in=[ReminderStatus.FAILED, ReminderStatus.AMBIGUOUS],
+            ).values_list("pk", flat=True)
         )
-        pks = list(retried.values_list("pk", flat=True))
-        Reminder.objects.filter(pk__in=pks).update(
+        model.objects.filter(pk__in=pks).update(
             status=ReminderStatus.PENDING,
             attempts=0,
             next_attempt_at=Now(),  # published after the commit
@@ -993,5 +1001,5 @@ def retry_failed(ids: Iterable[int], *, now: datetime.datetime | None = None) ->
             ),
         )
         if pks:
-            transaction.on_commit(lambda: enqueue(pks), robust=True)
+            transaction.on_commit(lambda: publish(pks), robust=True)
     return len(pks)
