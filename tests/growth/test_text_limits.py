@@ -59,6 +59,8 @@ WRITTEN_BY_THE_APP = {
     ("channelpost", "destination"),
     ("channelpost", "key"),
     ("channelpost", "last_error"),
+    # An API create's path (one the routes matched) and its body's SHA-256.
+    ("submission", "request"),
     # The framework's keys: slugs, so the slug validator and max_length hold them.
     ("track", "key"),
     ("level", "key"),
