@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
     IntegerField,
     Prefetch,
     Q,
@@ -302,15 +304,15 @@ class NoteEvidence:
         return Sentiment(self.sentiment).label
 
 
-def _notes(access, engineer_id: int, **filters) -> list[NoteEvidence]:
+def _notes(access, engineer_id: int, which: Q) -> list[NoteEvidence]:
     """Notes about the engineer the viewer may read, shared or manager-only (a
-    note to self is nobody's evidence), narrowed by ``filters``."""
+    note to self is nobody's evidence), narrowed to ``which``."""
     rows = (
         FeedbackNote.objects.visible_to(access)
         .filter(
+            which,
             engineer_id=engineer_id,
             visibility__in=[Visibility.SHARED, Visibility.MANAGER],
-            **filters,
         )
         .order_by("-created_at", "-pk")
         .values_list(
@@ -329,19 +331,26 @@ def _notes(access, engineer_id: int, **filters) -> list[NoteEvidence]:
     ]
 
 
-def _goals(access, engineer_id: int, ids, since):
+def _goals(access, engineer_id: int, ids, since, cited=()):
+    """Goals on these competencies, active or changed since ``since``
+    (``in_window``), and those of ``cited`` the viewer may read."""
+    window = Q(competency_id__in=ids) & (
+        Q(status=GoalStatus.ACTIVE) | Q(updated_at__gte=since)
+    )
     return (
         Goal.objects.visible_to(access)
-        .filter(engineer_id=engineer_id, competency_id__in=ids)
-        .filter(Q(status=GoalStatus.ACTIVE) | Q(updated_at__gte=since))
+        .filter(engineer_id=engineer_id)
+        .filter(window | Q(pk__in=cited) if cited else window)
+        .annotate(in_window=ExpressionWrapper(window, output_field=BooleanField()))
         .only("pk", "title", "status", "progress", "competency_id")
         .order_by("status", "title", "pk")
     )
 
 
-def _learning(access, engineer_id: int, ids, since):
+def _learning(access, engineer_id: int, ids, since, cited=()):
     """Activities the engineer led or attended, tagged with a competency
-    (directly, or through the learning session they record)."""
+    (directly, or through the learning session they record), since ``since``
+    (``in_window``), and those of ``cited`` the viewer may read."""
     # An IN over their attendances, not an EXISTS per activity: both sides of
     # the OR then start from an index (led_by, attendance's engineer) instead
     # of every activity of the year.
@@ -350,11 +359,16 @@ def _learning(access, engineer_id: int, ids, since):
             "learningactivity_id"
         )
     )
+    window = (
+        (Q(led_by_id=engineer_id) | attended)
+        & Q(topic_id__in=ids)
+        & Q(date__gte=since.date())
+    )
     return (
         LearningActivity.objects.visible_to(access)
         .annotate(topic_id=Coalesce("competency_id", "session__competency_id"))
-        .filter(Q(led_by_id=engineer_id) | attended)
-        .filter(topic_id__in=ids, date__gte=since.date())
+        .filter(window | Q(pk__in=cited) if cited else window)
+        .annotate(in_window=ExpressionWrapper(window, output_field=BooleanField()))
         .only("pk", "title", "kind", "date", "led_by_id")
         .order_by("-date", "-pk")
     )
@@ -366,30 +380,59 @@ def evidence_by_competency(
     """Each competency's evidence from the last 12 months: three queries
     (notes, goals, learning); the mentoring held comes with the engineer
     (``framework_engineer``)."""
+    evidence, _cited = _evidence_read(
+        access=access, engineer=engineer, competencies=competencies, now=now
+    )
+    return evidence
+
+
+# The kinds of evidence a rating cites, as _EVIDENCE_LINKS_SQL names them.
+EVIDENCE_KINDS = ("notes", "goals", "learning")
+
+
+def _evidence_read(
+    *, access, engineer: Engineer, competencies, now, cited=None
+) -> tuple[dict[int, Evidence], dict[str, dict[int, object]]]:
+    """The evidence of ``evidence_by_competency``, and, in the same three
+    queries, what of ``cited`` (ids by kind) the viewer may read, by kind and
+    id: an assessment's evidence stays linked once it is older than the
+    window, or on another competency now."""
+    cited = cited or {}
     ids = [c.pk for c in competencies]
     evidence = {pk: Evidence() for pk in ids}
-    if not ids:
-        return evidence
+    found: dict[str, dict[int, object]] = {what: {} for what in EVIDENCE_KINDS}
+    if not ids and not any(cited.values()):
+        return evidence, found
     since = now - EVIDENCE_WINDOW
+    window = Q(competency_id__in=ids, created_at__gte=since)
+    notes = cited.get("notes")
     for note in _notes(
-        access, engineer.pk, competency_id__in=ids, created_at__gte=since
+        access, engineer.pk, window | Q(pk__in=notes) if notes else window
     ):
-        item = evidence[note.competency_id]
-        item.by_sentiment[note.sentiment] += 1
-        item.by_kind[note.kind] += 1
-        item.notes.append(note)
-    for goal in _goals(access, engineer.pk, ids, since):
-        evidence[goal.competency_id].goals.append(goal)
-    for activity in _learning(access, engineer.pk, ids, since):
+        found["notes"][note.pk] = note
+        if note.competency_id in evidence and note.created_at >= since:
+            item = evidence[note.competency_id]
+            item.by_sentiment[note.sentiment] += 1
+            item.by_kind[note.kind] += 1
+            item.notes.append(note)
+    for goal in _goals(access, engineer.pk, ids, since, cited.get("goals", ())):
+        found["goals"][goal.pk] = goal
+        if goal.in_window:
+            evidence[goal.competency_id].goals.append(goal)
+    for activity in _learning(
+        access, engineer.pk, ids, since, cited.get("learning", ())
+    ):
         activity.led = activity.led_by_id == engineer.pk
-        evidence[activity.topic_id].learning.append(activity)
+        found["learning"][activity.pk] = activity
+        if activity.in_window:
+            evidence[activity.topic_id].learning.append(activity)
     # A count, never the check-ins: whoever reads this page may know how
     # often the engineer mentors, not what was said.
     held = getattr(engineer, "mentoring_held", None)
     for competency in competencies:
         if competency.counts_mentoring and held is not None:
             evidence[competency.pk].mentoring = held
-    return evidence
+    return evidence, found
 
 
 def evidence_choices(
@@ -438,51 +481,14 @@ def _evidence_links(assessment_ids) -> list[tuple[int, int, str]]:
         return cursor.fetchall()
 
 
-def _cited(access, engineer: Engineer, what: str, ids) -> list:
-    """Cited evidence of one kind read by id, as the viewer may read it: the
-    note, goal or activity is still linked once it is older than the page's
-    window or on another competency now. One query."""
-    if what == "notes":
-        return _notes(access, engineer.pk, pk__in=ids)
-    if what == "goals":
-        return list(
-            Goal.objects.visible_to(access)
-            .filter(engineer_id=engineer.pk, pk__in=ids)
-            .only("pk", "title", "status", "progress", "competency_id")
-        )
-    return list(
-        LearningActivity.objects.visible_to(access)
-        .filter(pk__in=ids)
-        .only("pk", "title", "kind", "date", "led_by_id")
-    )
-
-
-def _attach_evidence(
-    access, engineer: Engineer, ratings, assessment_ids, evidence: dict
-) -> None:
-    """Give each rating ``links``: the evidence it cites that the viewer may
-    read. Most of it was read for the page already (the last 12 months' notes,
-    goals and learning on the level's competencies); the rest is read by id
-    through the policy, one query per kind, and only when some is cited.
-    Anything the viewer may not read stays unnamed: an engineer never learns
-    of the manager-only note their manager cited."""
-    readable: dict[str, dict[int, object]] = {"notes": {}, "goals": {}, "learning": {}}
-    for item in evidence.values():
-        readable["notes"].update((n.pk, n) for n in item.notes)
-        readable["goals"].update((g.pk, g) for g in item.goals)
-        readable["learning"].update((a.pk, a) for a in item.learning)
-    links = _evidence_links(assessment_ids)
-    elsewhere: dict[str, set[int]] = defaultdict(set)
-    for _, object_id, what in links:
-        if object_id not in readable[what]:
-            elsewhere[what].add(object_id)
-    for what, ids in elsewhere.items():
-        readable[what].update(
-            (obj.pk, obj) for obj in _cited(access, engineer, what, ids)
-        )
+def _attach_evidence(ratings, links, readable: dict) -> None:
+    """Give each rating ``links``: the evidence it cites (``links``, from
+    ``_evidence_links``) that the viewer may read (``readable``, by kind and
+    id). Anything else stays unnamed: an engineer never learns of the
+    manager-only note their manager cited."""
     by_rating = {rating.pk: rating for rating in ratings}
     for rating in ratings:
-        rating.links = {"notes": [], "goals": [], "learning": []}
+        rating.links = {what: [] for what in EVIDENCE_KINDS}
     for rating_id, object_id, what in links:
         found = readable[what].get(object_id)
         if found is not None and rating_id in by_rating:
@@ -547,9 +553,6 @@ def engineer_framework_build(
     competencies, here, there, next_level = level_expectations(
         level, getattr(engineer, "next_level_pk", None)
     )
-    evidence = evidence_by_competency(
-        access=access, engineer=engineer, competencies=competencies, now=now
-    )
     assessments = list(
         Assessment.objects.visible_to(access)
         .filter(engineer_id=engineer.pk)
@@ -562,12 +565,23 @@ def engineer_framework_build(
     self_assessment = newest.get(AssessmentRole.SELF)
     manager_assessment = newest.get(AssessmentRole.MANAGER)
     shown = [a.pk for a in (self_assessment, manager_assessment) if a]
-    ratings: dict[tuple[int, int], AssessmentRating] = {}
+    rows, links = [], []
+    cited: dict[str, set[int]] = defaultdict(set)
     if shown:
         rows = list(AssessmentRating.objects.filter(assessment_id__in=shown))
-        _attach_evidence(access, engineer, rows, shown, evidence)
-        for rating in rows:
-            ratings[rating.assessment_id, rating.competency_id] = rating
+        links = _evidence_links(shown)
+        for _rating, object_id, what in links:
+            cited[what].add(object_id)
+    # The year's evidence and what the shown assessments cite, read together.
+    evidence, readable = _evidence_read(
+        access=access,
+        engineer=engineer,
+        competencies=competencies,
+        now=now,
+        cited=cited,
+    )
+    _attach_evidence(rows, links, readable)
+    ratings = {(rating.assessment_id, rating.competency_id): rating for rating in rows}
     my_role = policy.assessment_role_of(access, engineer.pk)
     my_draft = next(
         (

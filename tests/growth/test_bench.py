@@ -65,11 +65,8 @@ def test_it_reports_both_scales_and_leaves_the_users_database_alone(cast, tmp_pa
             parts = split["sql"] + split["render"] + split["other"]
             assert parts == pytest.approx(row["median_ms"], rel=0.1, abs=0.05)
         assert run["floor"]["ratio_to_floor"] == 1
-        for name, page in run["pages"].items():
-            # The engineer's framework page also reads, by id, the evidence an
-            # assessment cites outside its year (or that the viewer may not
-            # read): one query more than the rest may take.
-            assert page["queries"] <= (13 if name == "engineer_framework" else 12)
+        for page in run["pages"].values():
+            assert page["queries"] <= 12
         assert set(run["sweep"]) >= {"seconds", "queries", "emails"}
         assert run["sweep"]["emails"] > 0
     assert big["sizes"]["notes"] == 10 * small["sizes"]["notes"]
