@@ -337,13 +337,21 @@ def _goals(access, engineer_id: int, ids, since, cited=()):
     window = Q(competency_id__in=ids) & (
         Q(status=GoalStatus.ACTIVE) | Q(updated_at__gte=since)
     )
+    goals = Goal.objects.visible_to(access).filter(engineer_id=engineer_id)
     return (
-        Goal.objects.visible_to(access)
-        .filter(engineer_id=engineer_id)
-        .filter(window | Q(pk__in=cited) if cited else window)
-        .annotate(in_window=ExpressionWrapper(window, output_field=BooleanField()))
+        _with_cited(goals, window, cited)
         .only("pk", "title", "status", "progress", "competency_id")
         .order_by("status", "title", "pk")
+    )
+
+
+def _with_cited(qs, window: Q, cited):
+    """``qs`` narrowed to ``window``, or, with ids ``cited``, to those too,
+    each row marked ``in_window`` (without, every row is in it)."""
+    if not cited:
+        return qs.filter(window)
+    return qs.filter(window | Q(pk__in=cited)).annotate(
+        in_window=ExpressionWrapper(window, output_field=BooleanField())
     )
 
 
@@ -364,11 +372,11 @@ def _learning(access, engineer_id: int, ids, since, cited=()):
         & Q(topic_id__in=ids)
         & Q(date__gte=since.date())
     )
+    activities = LearningActivity.objects.visible_to(access).annotate(
+        topic_id=Coalesce("competency_id", "session__competency_id")
+    )
     return (
-        LearningActivity.objects.visible_to(access)
-        .annotate(topic_id=Coalesce("competency_id", "session__competency_id"))
-        .filter(window | Q(pk__in=cited) if cited else window)
-        .annotate(in_window=ExpressionWrapper(window, output_field=BooleanField()))
+        _with_cited(activities, window, cited)
         .only("pk", "title", "kind", "date", "led_by_id")
         .order_by("-date", "-pk")
     )
@@ -417,14 +425,14 @@ def _evidence_read(
             item.notes.append(note)
     for goal in _goals(access, engineer.pk, ids, since, cited.get("goals", ())):
         found["goals"][goal.pk] = goal
-        if goal.in_window:
+        if getattr(goal, "in_window", True):
             evidence[goal.competency_id].goals.append(goal)
     for activity in _learning(
         access, engineer.pk, ids, since, cited.get("learning", ())
     ):
         activity.led = activity.led_by_id == engineer.pk
         found["learning"][activity.pk] = activity
-        if activity.in_window:
+        if getattr(activity, "in_window", True):
             evidence[activity.topic_id].learning.append(activity)
     # A count, never the check-ins: whoever reads this page may know how
     # often the engineer mentors, not what was said.
