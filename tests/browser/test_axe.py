@@ -27,6 +27,7 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from growth.models import Engineer, GoalCheckIn, Notification
 from growth.services.insight import insight_counts_refresh
@@ -470,7 +471,7 @@ def test_the_admin_confirmation_pages_pass_axe(world, open_page):
     page.get_by_label(re.compile("to confirm")).fill("not-their-address@example.com")
     page.get_by_role("button", name=re.compile("^Erase")).click()
     page.wait_for_load_state("load")
-    assert page.evaluate("document.activeElement.id") == "id_confirm"
+    expect(page.locator("#id_confirm")).to_be_focused()
     findings += axe_findings(page, label="the erase page, refused")
     assert Engineer.objects.filter(pk=engineer.pk).exists()
     if findings:
