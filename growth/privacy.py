@@ -603,6 +603,17 @@ def _about(model, engineer_id: int) -> Q:
     return condition
 
 
+def _payload_mentions(names) -> Q:
+    """Rows whose JSON ``payload`` names one of ``names``, as written or as
+    JSON text stores non-ASCII letters (escaped)."""
+    mentions = Q()
+    for name in names:
+        mentions |= Q(payload__icontains=name) | Q(
+            payload__icontains=json.dumps(name)[1:-1]
+        )
+    return mentions
+
+
 def _unname(*names: str) -> None:
     """What Cultivate wrote to others naming the person — notifications, the
     subjects and details of their emails, and the posts to a channel (praise,
@@ -649,15 +660,9 @@ def _unname(*names: str) -> None:
             changed.append(notification)
     Notification.objects.bulk_update(changed, ["message"], batch_size=500)
 
-    mentions = Q()
+    mentions = _payload_mentions(names)
     for name in names:
-        # The payload is JSON text: non-ASCII letters are stored escaped.
-        escaped = json.dumps(name)[1:-1]
-        mentions |= (
-            Q(subject__contains=name)
-            | Q(payload__icontains=name)
-            | Q(payload__icontains=escaped)
-        )
+        mentions |= Q(subject__contains=name)
     changed = []
     for reminder in Reminder.objects.filter(mentions).only("subject", "payload"):
         subject, payload = unnamed(reminder.subject), scrubbed(reminder.payload)
@@ -666,13 +671,8 @@ def _unname(*names: str) -> None:
             changed.append(reminder)
     Reminder.objects.bulk_update(changed, ["subject", "payload"], batch_size=500)
 
-    mentions = Q()
-    for name in names:
-        mentions |= Q(payload__icontains=name) | Q(
-            payload__icontains=json.dumps(name)[1:-1]
-        )
     changed = []
-    for post in ChannelPost.objects.filter(mentions).only("payload"):
+    for post in ChannelPost.objects.filter(_payload_mentions(names)).only("payload"):
         payload = scrubbed(post.payload)
         if payload != post.payload:
             post.payload = payload
