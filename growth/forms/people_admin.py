@@ -60,27 +60,32 @@ class PersonAddForm(forms.ModelForm):
         fields = ("team", "manager", "level", "level_since", "title", "start_date")
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "A person with this email address already exists; find them "
-                "in the list of engineers or users.",
-                code="unique",
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self):
         cleaned = super().clean()
-        if not all(name in cleaned for name in ACCOUNT_FIELDS):
-            return cleaned  # a field error already: no account to check
-        account = User(**{name: cleaned[name] for name in ACCOUNT_FIELDS})
-        try:
-            # The account's own rules: a free display name, a known zone.
-            account.full_clean(exclude=["password", "email"])
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, problems)
-        self.account = account
+        if all(name in cleaned for name in ACCOUNT_FIELDS):
+            account = User(**{name: cleaned[name] for name in ACCOUNT_FIELDS})
+            try:
+                # The account's own rules: a free display name, a known zone.
+                account.full_clean(exclude=["password", "email"])
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, problems)
+            self.account = account
+        # The email is looked up last: when a double click's twin commits
+        # while this one is checked, a display name found taken above means
+        # the email is found here too, and the form says what happened.
+        email = cleaned.get("email")
+        if email and User.objects.filter(email__iexact=email).exists():
+            self.add_error(
+                "email",
+                ValidationError(
+                    "A person with this email address already exists; find "
+                    "them in the list of engineers or users.",
+                    code="unique",
+                ),
+            )
         return cleaned
 
 

@@ -340,6 +340,28 @@ def test_a_double_submitted_add_makes_one_person(
     assert len(mail.outbox) == 1
 
 
+def test_a_twin_saved_while_the_account_is_checked_is_named_on_the_email(
+    staff_client, cast, monkeypatch
+):
+    # The window two clicks at once can hit: the first commits after the
+    # second has begun checking. Whatever the second finds taken, it says
+    # the email exists, and saves nothing.
+    full_clean = User.full_clean
+
+    def twin_commits_first(account, *args, **kwargs):
+        if not User.objects.filter(email="nia@example.com").exists():
+            factories.make_user("Nia Newcomer", email="nia@example.com")
+        return full_clean(account, *args, **kwargs)
+
+    monkeypatch.setattr(User, "full_clean", twin_commits_first)
+    response = staff_client.post(ADD_PERSON, person_form(cast))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "already exists" in errors["email"][0]
+    assert User.objects.filter(email="nia@example.com").count() == 1
+    assert not Engineer.objects.filter(user__email="nia@example.com").exists()
+
+
 @pytest.mark.service("postgres")
 @pytest.mark.django_db(transaction=True)
 def test_two_adds_at_once_make_one_person_and_one_email(cast):
