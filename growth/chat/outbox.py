@@ -8,8 +8,9 @@ change one row, finished only by the claim that is still ours, retried with
 backoff after a passing failure (never before a ``Retry-After``), failed with
 its reason after a refusal or the last attempt, AMBIGUOUS when the request
 went out and no answer came back, handed back by the sweep when a worker died
-holding it, skipped when its praise was deleted or made private meanwhile, and
-sent again from the admin only when a person retries it.
+holding it, skipped when its praise was deleted or made private or its
+session called off or begun meanwhile (a session moved is posted as it
+stands), and sent again from the admin only when a person retries it.
 
 What goes here is what the whole team may see: public praise (names, kind,
 competency), a scheduled learning session (it is visible to everyone), and a
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Team
 from growth.chat import cards, slack, slack_configured, teams
@@ -144,18 +146,14 @@ def praise_posts_record(*, note: FeedbackNote, now: datetime.datetime) -> list:
     )
 
 
-def session_posts_record(
-    *, session: LearningSession, now: datetime.datetime
-) -> list[ChannelPost]:
-    """A newly scheduled session, to the public Slack channel and every team's
-    Teams channel: sessions are open to everyone."""
+def _session_payload(session: LearningSession) -> dict:
     local = session.starts_at.astimezone(datetime.UTC)
     zone = getattr(settings, "TIME_ZONE", "UTC")
     if zone != "UTC":
         import zoneinfo
 
         local = session.starts_at.astimezone(zoneinfo.ZoneInfo(zone))
-    payload = {
+    return {
         "title": session.title,
         "leader_name": str(session.leader),
         "starts_on": local.date().isoformat(),
@@ -163,10 +161,17 @@ def session_posts_record(
         "time_zone": zone,
         "path": reverse("session-detail", args=[session.pk]),
     }
+
+
+def session_posts_record(
+    *, session: LearningSession, now: datetime.datetime
+) -> list[ChannelPost]:
+    """A newly scheduled session, to the public Slack channel and every team's
+    Teams channel: sessions are open to everyone."""
     return channel_posts_record(
         kind=PostKind.SESSION_SCHEDULED,
         key=f"session-{session.pk}",
-        payload=payload,
+        payload=_session_payload(session),
         now=now,
     )
 
@@ -334,7 +339,7 @@ def deliver_post(post_id: int) -> str | None:
     if claimed != 1:
         return None
     post = ChannelPost.objects.select_related("team").get(pk=post_id)
-    reason = _praise_gone(post)
+    reason = _no_longer_true(post)
     if reason:
         logger.info("Channel post %s skipped: %s", post.pk, reason)
         return _give_up(post, reason, status=ReminderStatus.SKIPPED)
@@ -355,19 +360,27 @@ def deliver_post(post_id: int) -> str | None:
         logger.exception("Channel post %s could not be built", post.pk)
         return _give_up(post, f"{type(error).__name__}: {error}")
     logger.info("Channel post %s sent [attempt %s]", post.pk, post.attempts)
-    _finish(post, status=ReminderStatus.SENT, sent_at=Now())
+    _finish(post, status=ReminderStatus.SENT, sent_at=Now(), payload=post.payload)
     return ReminderStatus.SENT
 
 
-def _praise_gone(post: ChannelPost) -> str:
-    """Why a post of praise must not go out, or "" when it may.
+def _no_longer_true(post: ChannelPost) -> str:
+    """Why a post must not go out, or "" when it may.
 
-    Recorded with the note, it may wait (a 429, a backoff, the broker down,
-    a retry from the admin) while its author deletes the note or makes it
-    private: checked again here, as the reminders check theirs.
+    Recorded with its event, a post may wait (a 429, a backoff, the broker
+    down, a retry from the admin) while the event changes: praise deleted or
+    made private, a session cancelled, moved or already begun. Checked again
+    here, as the reminders check theirs; a session still to come is posted
+    as it stands now.
     """
-    if post.kind != PostKind.PRAISE:
-        return ""
+    if post.kind == PostKind.PRAISE:
+        return _praise_gone(post)
+    if post.kind == PostKind.SESSION_SCHEDULED:
+        return _session_gone(post)
+    return ""
+
+
+def _praise_gone(post: ChannelPost) -> str:
     note_id = post.key.removeprefix("note-")
     still_public = note_id.isdigit() and (
         FeedbackNote.objects.filter(  # the live notes: a deleted one is gone
@@ -378,6 +391,21 @@ def _praise_gone(post: ChannelPost) -> str:
         ).exists()
     )
     return "" if still_public else "The praise was deleted or is no longer public."
+
+
+def _session_gone(post: ChannelPost) -> str:
+    session_id = post.key.removeprefix("session-")
+    session = (
+        LearningSession.objects.select_related("leader__user")
+        .filter(pk=int(session_id) if session_id.isdigit() else None)
+        .first()
+    )
+    if session is None or session.status != SessionStatus.SCHEDULED:
+        return "The session was cancelled or is no longer scheduled."
+    if session.starts_at <= timezone.now():
+        return "The session has already begun."
+    post.payload = _session_payload(session)  # a new time or title meanwhile
+    return ""
 
 
 def _give_up(post: ChannelPost, reason: str, status=ReminderStatus.FAILED) -> str:

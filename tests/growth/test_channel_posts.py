@@ -25,7 +25,10 @@ from growth.models import (
 )
 from growth.reminders import RetryLater, notify_feedback_received
 from growth.services.feedback import feedback_note_delete
-from growth.services.sessions import learning_session_schedule
+from growth.services.sessions import (
+    learning_session_cancel,
+    learning_session_schedule,
+)
 from tests import factories
 from tests.chat_servers import FakeTeams
 from tests.reminders_support import memory_broker, utc
@@ -111,6 +114,76 @@ def test_praise_still_public_after_a_backoff_is_posted(
     comes_due()
     assert deliver_post(post.pk) == ReminderStatus.SENT
     assert len(teams.cards("Platform")) == 1
+
+
+# --- a session changed while its post waited ----------------------------------------
+
+
+def scheduled_session(cast, title="Reading flame graphs") -> tuple:
+    session = LearningSession.objects.create(
+        leader=cast.skip,
+        created_by=cast.skip.user,
+        title=title,
+        starts_at=NOW + datetime.timedelta(days=3),
+        status=SessionStatus.PROPOSED,
+        created_at=NOW,
+    )
+    learning_session_schedule(session=session, now=NOW)
+    return session, ChannelPost.objects.get(key=f"session-{session.pk}")
+
+
+def cancelled(cast, session):
+    learning_session_cancel(session=session, now=NOW)
+
+
+def deleted_session(cast, session):
+    session.delete()
+
+
+@pytest.mark.parametrize("called_off", [cancelled, deleted_session])
+def test_a_session_called_off_during_a_backoff_is_skipped_not_posted(
+    cast, teams, called_off
+):
+    session, post = scheduled_session(cast)
+    teams.fail("post", 429, headers={"Retry-After": 60})
+    with time_machine.travel(NOW, tick=False), pytest.raises(RetryLater):
+        deliver_post(post.pk)
+    called_off(cast, session)
+    comes_due()
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        assert deliver_post(post.pk) == ReminderStatus.SKIPPED
+    post.refresh_from_db()
+    assert "cancelled or is no longer scheduled" in post.last_error
+    assert teams.cards() == []
+
+
+def test_a_session_begun_before_its_post_could_go_is_not_announced(cast, teams):
+    _session, post = scheduled_session(cast)
+    with time_machine.travel(NOW + datetime.timedelta(days=3, minutes=1), tick=False):
+        assert deliver_post(post.pk) == ReminderStatus.SKIPPED
+    post.refresh_from_db()
+    assert "already begun" in post.last_error
+    assert teams.cards() == []
+
+
+def test_a_session_moved_during_a_backoff_is_posted_as_it_stands(cast, teams):
+    session, post = scheduled_session(cast)
+    teams.fail("post", 503)
+    with time_machine.travel(NOW, tick=False), pytest.raises(RetryLater):
+        deliver_post(post.pk)
+    moved = NOW + datetime.timedelta(days=5)
+    LearningSession.objects.filter(pk=session.pk).update(
+        starts_at=moved, title="Flame graphs, part one"
+    )
+    comes_due()
+    with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+        assert deliver_post(post.pk) == ReminderStatus.SENT
+    (card,) = teams.cards("Platform")
+    assert card["body"][0]["text"] == "New learning session: Flame graphs, part one"
+    facts = {f["title"]: f["value"] for f in card["body"][1]["facts"]}
+    assert facts["When"].startswith(f"{moved.date().isoformat()} at ")
+    post.refresh_from_db()  # the admin's record says what went out
+    assert post.payload["title"] == "Flame graphs, part one"
 
 
 # --- retrying from the admin ---------------------------------------------------------
@@ -213,7 +286,9 @@ def test_names_and_titles_in_a_teams_card_are_words_not_markdown(cast, teams):
     session.refresh_from_db()
     learning_session_schedule(session=session, now=NOW)
     post = ChannelPost.objects.get()
-    assert deliver_post(post.pk) == ReminderStatus.SENT
+    with time_machine.travel(NOW, tick=False):
+        assert deliver_post(post.pk) == ReminderStatus.SENT
+    post.refresh_from_db()
     (card,) = teams.cards("Platform")
     assert card["body"][0]["text"] == (
         r"New learning session: Intro \[sign in\](https://phish.example) - a list"
