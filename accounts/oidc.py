@@ -128,14 +128,23 @@ class SignInView(LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["oidc_enabled"] = settings.OIDC_ENABLED
-        context["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME
-        context["password_login"] = (
-            settings.PASSWORD_LOGIN
-            or "password" in self.request.GET
-            or self.request.method == "POST"
-        )
+        context.update(sign_in_choices(self.request))
         return context
+
+
+def sign_in_choices(request) -> dict:
+    """What a sign-in page offers: single sign-on when it is set up, and the
+    password form unless ``PASSWORD_LOGIN=0`` (then only at ``?password=1``,
+    or when a password was just posted and is answered)."""
+    return {
+        "oidc_enabled": settings.OIDC_ENABLED,
+        "oidc_provider_name": settings.OIDC_PROVIDER_NAME,
+        "password_login": (
+            settings.PASSWORD_LOGIN
+            or "password" in request.GET
+            or request.method == "POST"
+        ),
+    }
 
 
 class StartView(OIDCAuthenticationRequestView):

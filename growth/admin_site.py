@@ -14,10 +14,15 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import url_params_from_lookup_dict
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import DateTimeField
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
+from django.views.decorators.cache import never_cache
+
+from accounts.oidc import sign_in_choices
 
 
 class CultivateAdminSite(admin.AdminSite):
@@ -35,6 +40,14 @@ class CultivateAdminSite(admin.AdminSite):
         # here; Django subclasses an admin registered with options the same way.
         admin_class = _guarded_admin(admin_class or admin.ModelAdmin)
         super().register(model_or_iterable, admin_class, **options)
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        # Staff who sign in with the identity provider find it here too,
+        # brought back to the admin page they asked for.
+        context = {**sign_in_choices(request), **(extra_context or {})}
+        return super().login(request, extra_context=context)
 
     def get_app_list(self, request, app_label=None):
         # Every page's context carries the app list for the sidebar; with the

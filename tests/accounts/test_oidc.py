@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -244,6 +245,37 @@ def test_it_offers_no_single_sign_on_when_it_is_not_set_up(client):
     assert client.get(reverse("oidc-callback")).status_code == 404
 
 
+# --- the admin's sign-in ----------------------------------------------------------
+
+
+def test_it_offers_the_provider_on_the_admin_sign_in_page(client, sso):
+    wanted = reverse("admin:growth_engineer_changelist")
+    page = client.get(reverse("admin:login") + f"?next={wanted}").content.decode()
+    assert "Sign in with Test Provider" in page
+    assert f'href="{reverse("oidc-start")}?next={wanted}"' in page
+    assert 'name="password"' in page
+
+
+def test_it_offers_no_provider_on_the_admin_page_when_it_is_not_set_up(client):
+    page = client.get(reverse("admin:login")).content.decode()
+    assert "Sign in with" not in page
+    assert 'name="password"' in page
+
+
+def test_it_brings_staff_who_sign_in_with_the_provider_back_to_the_admin(
+    client, sso, people
+):
+    User.objects.filter(pk=people["alice"].user.pk).update(is_staff=True)
+    page = client.get(reverse("admin:login")).content.decode()
+    start_url = re.search(r'href="([^"]*oidc/start/[^"]*)"', page)[1]
+    callback = sso.sign_in(
+        start(client, parse_qs(urlsplit(start_url).query)["next"][0]), "alice"
+    )
+    response = client.get(local(callback))
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
 # --- when the provider is down ------------------------------------------------
 
 
@@ -303,6 +335,21 @@ def test_it_hides_the_password_form_when_password_sign_in_is_off(client, sso_onl
     assert "Sign in with Test Provider" in page
     assert 'name="password"' not in page
     assert "Forgot your password?" not in page
+
+
+def test_it_offers_only_the_provider_at_the_admin_when_passwords_are_off(
+    client, sso_only, people
+):
+    page = client.get(reverse("admin:login")).content.decode()
+    assert "Sign in with Test Provider" in page
+    assert 'name="password"' not in page
+    # Someone signed in who may not use the admin is told why it asks again.
+    sign_in(client, sso_only, "alice")
+    page = client.get(reverse("admin:login")).content.decode()
+    assert "alice.sso@example.com" in page and "may not use the admin" in page
+    # A superuser's way in, as on the site's own page.
+    page = client.get(reverse("admin:login") + "?password=1").content.decode()
+    assert 'name="password"' in page
 
 
 def test_it_shows_the_password_form_to_whoever_asks_for_it(client, sso_only):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
 
+from accounts.models import User
 from growth.services.people import engineer_active_set
 from tests import factories
 from tests.browser.test_axe import DESKTOP, PHONE, axe_findings, report
@@ -121,3 +124,26 @@ def test_the_sign_in_page_with_single_sign_on_passes_axe(browse, provider):
         assert page.get_by_role("link", name="Sign in with Test Provider").is_visible()
         findings = axe_findings(page, label="sign-in with single sign-on")
         assert not findings, report(findings)
+
+
+def test_staff_sign_in_to_the_admin_through_the_provider(browse, provider, people):
+    staff = User.objects.get(pk=people["alice"].user_id)
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    staff.user_permissions.add(Permission.objects.get(codename="view_engineer"))
+    for viewport in (DESKTOP, PHONE):  # the admin's sign-in page passes axe
+        page = browse(viewport=viewport)
+        page.goto("/admin/login/")
+        assert page.get_by_role("link", name="Sign in with Test Provider").is_visible()
+        findings = axe_findings(page, label="admin sign-in with single sign-on")
+        assert not findings, report(findings)
+    page = browse()
+    # A bookmarked admin sign-in, or the admin's "Log in again".
+    page.goto("/admin/login/?next=/admin/growth/engineer/")
+    page.get_by_role("link", name="Sign in with Test Provider").click()
+    page.wait_for_url(re.compile(re.escape(provider.issuer) + r"/login/"))
+    page.get_by_label("Provider username").fill("alice")
+    page.get_by_label("Provider password").fill(provider.password)
+    page.get_by_role("button", name="Sign in at the provider").click()
+    page.wait_for_url("**/admin/growth/engineer/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("engineer")
