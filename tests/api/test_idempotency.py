@@ -4,13 +4,22 @@ nothing and shows nothing; a retry is answered before its body is checked."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 
 import pytest
 from django.urls import reverse
 
-from growth.models import FeedbackComment, FeedbackNote, Goal, RequestStatus
+from growth.models import (
+    FeedbackComment,
+    FeedbackNote,
+    Goal,
+    GoalCheckIn,
+    GoalStatus,
+    Mentorship,
+    RequestStatus,
+)
 from tests import factories
 from tests.pages import signed_in
 
@@ -149,6 +158,29 @@ def test_a_retried_answer_to_a_request_replays_though_the_request_is_closed(api,
     # Without the key it is a new answer to a closed request: refused.
     fresh = client.post(NOTES, body, format="json")
     assert fresh.status_code == 400 and set(fresh.json()) == {"request"}
+
+
+@pytest.mark.parametrize("closed_by", ["achieved", "mentorship_ended"])
+def test_a_retried_check_in_replays_though_its_goal_is_closed(api, cast, closed_by):
+    goal = factories.make_goal(cast.alice, progress=40)
+    url = reverse("api:goal-check-ins", args=[goal.pk])
+    client = api(cast.max.user)
+    headers = {"Idempotency-Key": "check-in-1"}
+    first = client.post(url, {"progress": 70}, format="json", headers=headers)
+    assert first.status_code == 201, first.json()
+    if closed_by == "achieved":
+        Goal.objects.filter(pk=goal.pk).update(status=GoalStatus.ACHIEVED)
+        again = client.post(url, {"progress": 70}, format="json", headers=headers)
+        assert again.status_code == 200, again.json()
+        assert again.json() == first.json()
+    else:
+        # Max no longer mentors Alice: the retry says nothing of her goal.
+        Mentorship.objects.filter(mentor=cast.max, mentee=cast.alice).update(
+            ended_on=datetime.date(2026, 1, 1)
+        )
+        again = client.post(url, {"progress": 70}, format="json", headers=headers)
+        assert again.status_code == 404
+    assert GoalCheckIn.objects.count() == 1
 
 
 def test_a_refused_body_leaves_its_key_free(api, cast):
