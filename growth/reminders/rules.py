@@ -518,7 +518,8 @@ def _latest_shared(role: str) -> Subquery:
     )
 
 
-# The assessment reminder's period keys: "due-" and the latest due date told.
+# The assessment reminder's period keys: "due-" and the recipient's day it
+# was planned on (before December 2026, the latest due date it told of).
 DUE_KEY = "due-"
 
 
@@ -562,13 +563,13 @@ def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
     each, listing every report. With none yet, it is due N days after they
     started. Only people with a level (an assessment is against one).
 
-    Once per lapse: a recipient's period is the latest date one of their
-    subjects fell due, and they hear only when that is later than the
-    latest they were told of (the greatest period key recorded for them):
-    once when something falls due, again when another report does (in one
-    email listing all), and not again while nothing new falls due, nor when
-    the latest falls off the list because it was assessed and an earlier
-    one, told already, is left. One query.
+    Once per lapse: a recipient hears when one of their subjects is new to
+    them, one that fell due after the last reminder they were sent (the
+    greatest period key recorded for them: "due-" and that day) or that
+    the last reminder did not list (a report who just moved to them, long
+    due). Then one email lists all, keyed by their day. Not again while
+    nothing new falls due, nor when one falls off the list because it was
+    assessed and the others, told already, are left. Two queries.
     """
     n = rule.cadence_days
     before = clock.at_least_days_ago(n)
@@ -626,14 +627,35 @@ def assessment_due(rule: ReminderRule, clock: Clock) -> list[Row]:
         )
         if item is not None:
             found.append((manager_user, manager_zone, {**item, "own": False}))
-    period: dict[int, str] = {}
-    for user_id, _zone, item in found:
-        period[user_id] = max(period.get(user_id, ""), DUE_KEY + item["due_on"])
+    if not found:
+        return []
+    listed = _last_listed({user_id: told[user_id] for user_id, _z, _i in found})
+    new = {
+        user_id
+        for user_id, _zone, item in found
+        if DUE_KEY + item["due_on"] > told[user_id]
+        or item["engineer_id"] not in listed.get(user_id, ())
+    }
     return [
-        Row(user_id, zone, item, period_key=period[user_id])
+        Row(user_id, zone, item, period_key=DUE_KEY + clock.today(zone).isoformat())
         for user_id, zone, item in found
-        if period[user_id] > told[user_id]
+        if user_id in new
     ]
+
+
+def _last_listed(told: dict[int, str]) -> dict[int, set[int]]:
+    """Recipient → the engineers their last assessment reminder listed
+    (the one recorded under ``told[recipient]``)."""
+    reminders = Reminder.objects.filter(
+        kind=ReminderKind.ASSESSMENT_DUE,
+        recipient_id__in=[user_id for user_id, key in told.items() if key],
+        period_key__in={key for key in told.values() if key},
+    ).values_list("recipient_id", "period_key", "payload")
+    return {
+        recipient: {item.get("engineer_id") for item in payload.get("items", ())}
+        for recipient, key, payload in reminders
+        if told[recipient] == key
+    }
 
 
 SELECTORS: dict[str, Callable[[ReminderRule, Clock], list[Row]]] = {

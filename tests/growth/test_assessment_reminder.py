@@ -167,6 +167,30 @@ def test_assessing_the_latest_report_does_not_tell_again_of_an_earlier_one(org, 
     assert list(Reminder.objects.filter(recipient=org.mia.user)) == [told]
 
 
+def test_a_long_due_report_who_moves_in_is_told_of_the_next_morning(org, run):
+    age(org.alice, AssessmentRole.MANAGER, 200)
+    run(NOW)
+    # Carol, with no manager assessment: due since June 2025, long before
+    # what mia was told of. She moves to mia.
+    run(NOW + 2 * DAY)
+    assert Reminder.objects.filter(recipient=org.mia.user).count() == 1
+    Engineer.objects.filter(pk=org.carol.pk).update(manager=org.mia)
+    run(NOW + 3 * DAY)
+    run(NOW + 3 * DAY + 30 * MINUTE)  # a later sweep that morning: nothing more
+    latest = Reminder.objects.filter(recipient=org.mia.user).order_by("pk").last()
+    assert Reminder.objects.filter(recipient=org.mia.user).count() == 2
+    assert latest.period_key == "due-2026-12-03"
+    assert [item["name"] for item in latest.payload["items"]] == [
+        "Alice Engineer",
+        "Carol Outsider",
+    ]
+    tick = NOW + 4 * DAY
+    while tick < NOW + 40 * DAY:  # both told: not again
+        run(tick)
+        tick += 3 * DAY
+    assert Reminder.objects.filter(recipient=org.mia.user).count() == 2
+
+
 def test_after_a_new_assessment_it_stops(org, run):
     age(org.alice, AssessmentRole.SELF, 200)
     run(NOW)
