@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from growth.models import (
     Engineer,
+    Level,
 )
 from growth.spreadsheets import csv_cell
 
@@ -176,7 +177,38 @@ class LabelledFieldsMixin:
         return type(formset.__name__, (LabelledRowsMixin, formset), {})
 
 
-class GrowthAdmin(LabelledFieldsMixin, JoinedMixin, admin.ModelAdmin):
+class LevelsByTrack(forms.models.ModelChoiceIterator):
+    """A level's choices under their track's name, an <optgroup> each: ten
+    "Engineering: Senior"-like lines read as two short lists."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        levels = self.queryset.select_related("track").order_by(*Level._meta.ordering)
+        for track, group in itertools.groupby(levels, key=lambda level: level.track):
+            yield (track.name, [self.choice(level) for level in group])
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    iterator = LevelsByTrack
+
+    def label_from_instance(self, obj):
+        return obj.name  # the group names the track
+
+
+class LevelsByTrackMixin:
+    """Every select of a level in the admin groups the levels by track."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        chosen_otherwise = {*self.autocomplete_fields, *self.raw_id_fields}
+        if db_field.related_model is Level and db_field.name not in chosen_otherwise:
+            kwargs.setdefault("form_class", LevelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class GrowthAdmin(
+    LabelledFieldsMixin, LevelsByTrackMixin, JoinedMixin, admin.ModelAdmin
+):
     pass
 
 
@@ -221,7 +253,7 @@ class LabelledInlineFormSet(LabelledRowsMixin, BaseInlineFormSet):
     pass
 
 
-class GrowthInline(JoinedMixin, admin.TabularInline):
+class GrowthInline(LevelsByTrackMixin, JoinedMixin, admin.TabularInline):
     extra = 0
     formset = LabelledInlineFormSet
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from growth.models import (
     Assessment,
@@ -165,9 +166,12 @@ def _set_level(staff, name: str, level: str, since: str) -> None:
     staff.locator("#content-main").get_by_role("link", name="Engineers").click()
     staff.get_by_role("link", name=name, exact=True).click()
     staff.wait_for_url(re.compile(r"/admin/growth/engineer/\d+/change/$"))
-    staff.get_by_label("Level:", exact=True).select_option(
-        label=f"Platform engineering: {level}"
-    )
+    # Levels are grouped by track: "Senior" is under Platform engineering.
+    chosen = Level.objects.get(track__name="Platform engineering", name=level)
+    staff.get_by_label("Level:", exact=True).select_option(str(chosen.pk))
+    expect(
+        staff.locator('optgroup[label="Platform engineering"] option:checked')
+    ).to_have_text(level)
     staff.get_by_label("At this level since:").fill(since)
     staff.get_by_role("button", name="Save", exact=True).click()
     staff.wait_for_url(re.compile(r"/admin/growth/engineer/$"))

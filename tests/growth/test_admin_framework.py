@@ -4,6 +4,8 @@ referenced, a preview as an engineer sees it, and read-mostly assessments."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -117,3 +119,37 @@ def test_the_level_filter_costs_the_same_however_many_levels(staff_client, model
     page = staff_client.get(path).content.decode()
     assert "Platform: L4" in page and "Data: L6" in page
     assert fresh_queries(staff_client, path) == few
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda cast: admin_url("engineer", "change", cast.alice.pk),
+        lambda cast: admin_url("engineer", "add"),
+        lambda cast: admin_url(
+            "competency", "change", Competency.objects.get(key="code-quality").pk
+        ),
+    ],
+    ids=["engineer", "add-person", "expectations-inline"],
+)
+def test_a_level_is_picked_under_its_track_in_one_query(staff_client, cast, path):
+    url = path(cast)
+    fresh_queries(staff_client, url)  # warm the session and content-type caches
+    few = fresh_queries(staff_client, url)
+    add_track("platform", 4)
+    page = staff_client.get(url).content.decode()
+    select = re.search(r'<select name="[^"]*level"[^>]*>(.*?)</select>', page, re.S)[1]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _options in groups] == list(
+        Track.objects.order_by("position", "name").values_list("name", flat=True)
+    )
+    assert {"Engineering", "Management", "Platform"} <= dict(groups).keys()
+    options = dict(groups)
+    assert re.findall(r">([^<]+)</option>", options["Platform"]) == [
+        "L1",
+        "L2",
+        "L3",
+        "L4",
+    ]
+    assert "Engineering: " not in select  # the group names the track
+    assert fresh_queries(staff_client, url) == few
