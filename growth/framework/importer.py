@@ -316,6 +316,7 @@ class _Planner:
             if track.pk is not None and not track.is_active:
                 values["is_active"] = True
             self.tracks[spec.key] = track
+            names[spec.name] = track  # taken for the rest of the upload too
             self.save("track", spec.key, track, values)
 
     def plan_areas(self):
@@ -336,6 +337,7 @@ class _Planner:
             elif area.pk is None:
                 values["position"] = index
             self.areas[spec.key] = area
+            by_name[spec.name] = spec.key  # taken for the rest of the upload too
             self.save("area", spec.key, area, values)
 
     def _file_of_area(self, key):

@@ -353,6 +353,31 @@ def test_a_title_taken_by_another_competency_is_refused(db):
     ]
 
 
+def test_two_new_areas_with_one_title_are_refused_before_anything_is_written(db):
+    text = track_file().replace(
+        "    title: Craft area\n",
+        "    title: Craft area\n  - key: craft-two\n    title: Craft area\n",
+    )
+
+    plan = framework_import_plan({"platform.md": text})
+
+    assert plan.error_lines() == [
+        "platform.md line 7: area title 'Craft area' is the name of area 'craft-area'"
+    ]
+    assert not Track.objects.filter(key="platform").exists()
+
+
+def test_two_new_tracks_with_one_title_are_refused_before_anything_is_written(db):
+    other = track_file().replace("title: Platform", "key: twin\ntitle: Platform")
+
+    plan = framework_import_plan({"platform.md": track_file(), "twin.md": other})
+
+    assert plan.error_lines() == [
+        "twin.md line 3: the title 'Platform' is the name of track 'platform'"
+    ]
+    assert not Track.objects.filter(name="Platform").exists()
+
+
 def test_two_files_must_agree_on_a_shared_competency(db):
     other = track_file().replace("title: Platform", "key: data\ntitle: Data")
     other = other.replace("title: Skill 0", "title: Skill nought")
