@@ -11,7 +11,7 @@ framework page as an engineer sees it.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -20,6 +20,7 @@ from growth.admin.base import (
     GrowthAdmin,
     GrowthInline,
     HistoryAdmin,
+    LabelledInlineFormSet,
     NamedRelatedFilter,
 )
 from growth.admin.framework_files import FrameworkFilesMixin, export_framework
@@ -49,8 +50,34 @@ def _preview_url(track_key: str, level_key: str | None = None) -> str | None:
 # --- tracks and levels ---------------------------------------------------------------
 
 
+# Where a level whose rank changes waits while the others move: above any rank.
+RANK_OUT_OF_THE_WAY = 10_000
+
+
+class LevelFormSet(LabelledInlineFormSet):
+    """A track's levels, ranks swapped or shifted saved without meeting one
+    another on the way (two on one rank are refused by Django's own check)."""
+
+    def save_existing_objects(self, commit=True):
+        # Saved one row at a time, a swap of two ranks meets the unique
+        # (track, rank) halfway: the rows that move, and those deleted, step
+        # aside first, and each is then saved at its new rank.
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and (form in self.deleted_forms or "rank" in form.changed_data)
+        ]
+        if commit and moving:
+            Level.objects.filter(pk__in=moving).update(
+                rank=F("rank") + RANK_OUT_OF_THE_WAY
+            )
+        return super().save_existing_objects(commit)
+
+
 class LevelInline(GrowthInline):
     model = Level
+    formset = LevelFormSet
     fields = ("rank", "key", "name", "summary", "is_senior")
     ordering = ("rank",)
     show_change_link = True

@@ -153,3 +153,85 @@ def test_a_level_is_picked_under_its_track_in_one_query(staff_client, cast, path
     ]
     assert "Engineering: " not in select  # the group names the track
     assert fresh_queries(staff_client, url) == few
+
+
+# --- reordering levels inline ------------------------------------------------------
+
+
+def track_form(track, levels: list[dict], extra: list[dict] = ()) -> dict:
+    """What the track's change page posts: the track and its levels inline."""
+    data = {
+        "name": track.name,
+        "key": track.key,
+        "description": track.description,
+        "position": track.position,
+        "is_active": "on" if track.is_active else "",
+        "levels-TOTAL_FORMS": len(levels) + len(extra),
+        "levels-INITIAL_FORMS": len(levels),
+        "levels-MIN_NUM_FORMS": 0,
+        "levels-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    for n, row in enumerate([*levels, *extra]):
+        for name, value in row.items():
+            if value not in (None, False):
+                data[f"levels-{n}-{name}"] = "on" if value is True else value
+        data[f"levels-{n}-track"] = track.pk
+    return data
+
+
+def level_rows(track) -> list[dict]:
+    return list(
+        track.levels.order_by("rank").values(
+            "id", "rank", "key", "name", "summary", "is_senior"
+        )
+    )
+
+
+def test_swapping_two_levels_ranks_in_the_track_page_reorders_them(staff_client):
+    track = Track.objects.get(key="engineering")
+    rows = level_rows(track)
+    rows[0]["rank"], rows[1]["rank"] = rows[1]["rank"], rows[0]["rank"]
+    response = staff_client.post(
+        admin_url("track", "change", track.pk), track_form(track, rows)
+    )
+    assert response.status_code == 302
+    keys = list(track.levels.order_by("rank").values_list("key", flat=True))
+    assert keys[:2] == [rows[1]["key"], rows[0]["key"]]
+    moved = Level.objects.get(pk=rows[0]["id"])
+    assert moved.history.first().rank == moved.rank  # the history says the end
+
+
+def test_a_level_inserted_part_way_up_shifts_the_rest(staff_client):
+    track = Track.objects.get(key="engineering")
+    rows = level_rows(track)
+    for row in rows[1:]:
+        row["rank"] += 1
+    new = {"rank": 2, "key": "mid-minus", "name": "Mid minus", "summary": ""}
+    response = staff_client.post(
+        admin_url("track", "change", track.pk), track_form(track, rows, [new])
+    )
+    assert response.status_code == 302
+    ranks = dict(track.levels.values_list("key", "rank"))
+    assert ranks["mid-minus"] == 2 and ranks[rows[1]["key"]] == 3
+
+
+def test_two_levels_on_one_rank_are_refused_and_nothing_is_saved(staff_client):
+    track = Track.objects.get(key="engineering")
+    rows = level_rows(track)
+    before = [(row["key"], row["rank"]) for row in rows]
+    rows[0]["rank"] = rows[1]["rank"]
+    response = staff_client.post(
+        admin_url("track", "change", track.pk), track_form(track, rows)
+    )
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.non_form_errors() == ["Please correct the duplicate data for rank."]
+    assert list(track.levels.order_by("rank").values_list("key", "rank")) == before
+    new = {"rank": rows[2]["rank"], "key": "clash", "name": "Clash", "summary": ""}
+    response = staff_client.post(
+        admin_url("track", "change", track.pk),
+        track_form(track, level_rows(track), [new]),
+    )
+    assert response.status_code == 200
+    assert not Level.objects.filter(key="clash").exists()
