@@ -167,30 +167,27 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def competencies_by_level() -> tuple[
-    list[CompetencyRef], dict[int, list[CompetencyRef]]
-]:
-    """Every active competency in framework order, and those each level
-    expects (the ones with an expectation at it), in the same order; a level
-    with none expects every active competency, as before the framework had
-    expectations. One query, the competencies joined to their expectations,
-    in plain SQL: the ORM took longer to build it than the database to run it.
+def competencies_by_level() -> dict[int, list[CompetencyRef]]:
+    """The active competencies each level expects (the ones with an
+    expectation at it), in framework order; a level with none expects none,
+    as the engineer's own page shows it. One query, the competencies joined
+    to their expectations, in plain SQL: the ORM took longer to build it
+    than the database to run it.
     """
-    everything: list[CompetencyRef] = []
     expected: dict[int, list[CompetencyRef]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT c.id, c."key", c.name, e.level_id FROM {_table(Competency)} c'
-            f" LEFT JOIN {_table(Expectation)} e ON e.competency_id = c.id"
-            # The id last keeps each competency's rows together.
+            f" JOIN {_table(Expectation)} e ON e.competency_id = c.id"
             " WHERE c.is_active ORDER BY c.position, c.kind, c.name, c.id"
         )
+        refs: dict[int, CompetencyRef] = {}
         for pk, key, name, level in cursor.fetchall():
-            if not everything or everything[-1].pk != pk:
-                everything.append(CompetencyRef(pk, key, name))
-            if level is not None:
-                expected[level].append(everything[-1])
-    return everything, expected
+            ref = refs.get(pk)
+            if ref is None:
+                ref = refs[pk] = CompetencyRef(pk, key, name)
+            expected[level].append(ref)
+    return expected
 
 
 def _levels() -> tuple[dict[int, LevelRef], dict[int, LevelRef | None]]:
@@ -254,11 +251,10 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
     )
     levels: dict[int, LevelRef] = {}
     next_levels: dict[int, LevelRef | None] = {}
-    everything: list[CompetencyRef] = []
     expected: dict[int, list[CompetencyRef]] = {}
     if any(e.level_id for e in reports):
         levels, next_levels = _levels()
-        everything, expected = competencies_by_level()
+        expected = competencies_by_level()
     ids = [e.pk for e in reports]
 
     latest = (
@@ -315,7 +311,7 @@ def team_framework(access: Access, *, now: datetime.datetime) -> TeamFramework:
                     rating=ratings.get((assessment, competency.pk), NOT_ASSESSED),
                     evidence_missing=(engineer.pk, competency.pk) not in evidenced,
                 )
-                for competency in expected.get(engineer.level_id) or everything
+                for competency in expected.get(engineer.level_id, [])
             ]
         rows.append(row)
     return TeamFramework(

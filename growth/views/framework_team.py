@@ -51,6 +51,8 @@ def _level(row: ReportRow) -> str:
 
 
 def _tally(row: ReportRow) -> str:
+    if row.level is not None and not row.cells:
+        return f"no expectations are written for {row.level.name} yet"
     return (
         f"{row.meets} meet, {row.exceeds} exceed, {row.below} below, "
         f"{row.not_assessed} not assessed; evidence missing for {row.evidence_missing}"

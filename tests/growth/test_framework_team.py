@@ -19,7 +19,9 @@ from growth.models import (
     Competency,
     Engineer,
     Expectation,
+    Level,
     ReadinessStatus,
+    Track,
     Visibility,
 )
 from growth.policy import access_of
@@ -152,6 +154,21 @@ def test_a_level_with_expectations_shows_only_its_competencies(cast):
     assert list(cells(row_of(table, cast.alice))) == ["code-quality"]
     # Bob is at the same level.
     assert list(cells(row_of(table, cast.bob))) == ["code-quality"]
+
+
+def test_a_level_without_expectations_shows_none_as_the_engineers_page_does(
+    client, cast
+):
+    track = Track.objects.create(key="ml", name="ML engineering")
+    level = Level.objects.create(track=track, key="ml-1", name="ML I", rank=1)
+    Engineer.objects.filter(pk=cast.alice.pk).update(level=level)
+    table = team_framework(access_of(cast.mia.user), now=timezone.now())
+    assert cells(row_of(table, cast.alice)) == {}
+    client.force_login(cast.mia.user)
+    assert "no expectations are written for ML I yet" in words(client.get(URL))
+    client.force_login(cast.alice.user)
+    page = words(client.get(reverse("my-framework")))
+    assert "No expectations are written for ML I yet" in page
 
 
 def test_a_retired_competency_is_not_shown(cast):
