@@ -650,6 +650,17 @@ def assessment_for_edit(access, pk: int) -> Assessment:
     )
 
 
+def assessment_shared_by(access, pk: int) -> Assessment | None:
+    """The assessment ``pk`` if ``access`` wrote and shared it and may still
+    read it; else None."""
+    return (
+        policy.assessments_visible_to(access, Assessment.objects.shared())
+        .filter(pk=pk, author_id=access.user_id)
+        .only("pk", "engineer_id")
+        .first()
+    )
+
+
 def assessment_competencies(assessment: Assessment) -> list:
     """The competencies an assessment rates: those of the level it is against,
     in area order."""

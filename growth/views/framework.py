@@ -190,7 +190,10 @@ def assessment_edit(request, pk: int):
     ``then=discard`` (the form itself never does)."""
     if request.method == "POST" and request.POST.get("then") == "discard":
         return _assessment_discard(request, pk)
-    assessment = selectors.assessment_for_edit(request.access, pk)
+    try:
+        assessment = selectors.assessment_for_edit(request.access, pk)
+    except Http404:
+        return _shared_already(request, pk)
     if request.method == "GET" and "discard" in request.GET:
         return _discard_confirm(request, assessment)
     form = _assessment_form(request, assessment)
@@ -225,6 +228,17 @@ def assessment_edit(request, pk: int):
                 "page_url": _page_url(request, assessment.engineer_id),
             },
         )
+
+
+def _shared_already(request, pk: int):
+    """Back to the framework page when the viewer shared this assessment
+    already: a second click of Share, the Back button, another tab. Anyone
+    else's, or one gone, stays a 404."""
+    shared = selectors.assessment_shared_by(request.access, pk)
+    if shared is None:
+        raise Http404("No draft of yours to write.")
+    messages.info(request, "You have shared this assessment: it is read-only now.")
+    return redirect(_page_url(request, shared.engineer_id))
 
 
 def _discard(request, pk: int):
@@ -272,7 +286,10 @@ def _discard_confirm(request, assessment):
 @require_http_methods(["GET", "POST"])
 def assessment_share(request, pk: int):
     """Confirm, then share a draft with the other side: read-only from then."""
-    assessment = selectors.assessment_for_edit(request.access, pk)
+    try:
+        assessment = selectors.assessment_for_edit(request.access, pk)
+    except Http404:
+        return _shared_already(request, pk)
     if request.method == "POST":
         try:
             services.assessment_share(

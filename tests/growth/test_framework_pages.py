@@ -285,13 +285,19 @@ def test_the_engineer_writes_and_shares_and_the_manager_is_told(
     assert client.get(reverse("assessment-share", args=[draft.pk])).status_code == 200
     response = client.post(reverse("assessment-share", args=[draft.pk]), follow=True)
     assert b"Self-assessment shared with Mia Manager" in response.content
-    client.post(reverse("assessment-share", args=[draft.pk]))  # a double click
+    # A double click, the Back button or another tab: back to the page.
+    again = client.post(reverse("assessment-share", args=[draft.pk]), follow=True)
+    assert again.redirect_chain == [(reverse("my-framework"), 302)]
+    assert b"You have shared this assessment: it is read-only now." in again.content
     notice = Notification.objects.get(kind=EventKind.ASSESSMENT_SHARED)
     assert notice.recipient == cast.mia.user
     assert "Because" not in notice.message
     # Shared: read-only, and mia reads it.
-    assert client.get(edit).status_code == 404
+    assert client.get(edit)["Location"] == reverse("my-framework")
     _login(client, cast, "mia")
+    for url in (edit, reverse("assessment-share", args=[draft.pk])):
+        assert client.get(url).status_code == 404  # not hers to write
+        assert client.post(url).status_code == 404
     page = client.get(notice.url).content.decode()
     assert f"Because of {framework[0].name}" in page
     notice.refresh_from_db()
