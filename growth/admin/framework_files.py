@@ -29,7 +29,14 @@ from growth.framework.importer import (
     framework_import_apply,
     framework_import_plan,
 )
-from growth.models import PendingImport
+from growth.models import (
+    Competency,
+    CompetencyArea,
+    Expectation,
+    Level,
+    PendingImport,
+    Track,
+)
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_FILES = 20
@@ -89,6 +96,23 @@ def pending_store(files: list[tuple[str, str]], *, now) -> str:
     return name
 
 
+def beyond_permissions(user, plan) -> list[str]:
+    """What ``plan`` would write that ``user`` may not, in words ("add
+    levels"): an import does only what its staff member may do by hand."""
+    refused = []
+    for model in (Track, Level, CompetencyArea, Competency, Expectation):
+        opts = model._meta
+        for action, rows in (
+            ("add", plan.creates.get(model)),
+            ("change", plan.updates.get(model)),
+            ("delete", plan.deletes.get(model)),
+        ):
+            permission = f"{opts.app_label}.{action}_{opts.model_name}"
+            if rows and not user.has_perm(permission):
+                refused.append(f"{action} {opts.verbose_name_plural}")
+    return refused
+
+
 class FrameworkFilesMixin:
     """For the Track admin: the import page, linked from its list."""
 
@@ -128,9 +152,14 @@ class FrameworkFilesMixin:
             return self._page(request, form=form)
         files = form.cleaned_data["files"]
         plan = framework_import_plan(files)
-        pending = "" if plan.has_errors else pending_store(files, now=_now())
+        refused = [] if plan.has_errors else beyond_permissions(request.user, plan)
+        pending = "" if plan.has_errors or refused else pending_store(files, now=_now())
         return self._page(
-            request, form=FrameworkUploadForm(), plan=plan, pending=pending
+            request,
+            form=FrameworkUploadForm(),
+            plan=plan,
+            pending=pending,
+            refused=refused,
         )
 
     def _confirm(self, request, name):
@@ -151,11 +180,15 @@ class FrameworkFilesMixin:
                 return redirect("admin:growth_track_changelist")
             files = [tuple(pair) for pair in json.loads(bytes(row.data).decode())]
             row.delete()
+            plan = framework_import_plan(files)
+            refused = [] if plan.has_errors else beyond_permissions(request.user, plan)
+            if refused:  # the framework or the permissions changed meanwhile
+                return self._page(
+                    request, form=FrameworkUploadForm(), plan=plan, refused=refused
+                )
             try:
                 with transaction.atomic():
-                    plan = framework_import_apply(
-                        framework_import_plan(files), by=request.user
-                    )
+                    plan = framework_import_apply(plan, by=request.user)
             except FrameworkImportError as error:
                 plan = framework_import_plan(files)
                 plan.errors = error.errors
@@ -169,8 +202,9 @@ class FrameworkFilesMixin:
         )
         return redirect("admin:growth_track_changelist")
 
-    def _page(self, request, *, form, plan=None, pending="", changed=False):
+    def _page(self, request, *, form, plan=None, pending="", changed=False, refused=()):
         context = {
+            "refused": refused,
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Import framework",

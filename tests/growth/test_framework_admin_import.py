@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from growth.framework.importer import framework_export
-from growth.models import PendingImport, Track
+from growth.models import Competency, PendingImport, Track
 from tests import factories
 from tests.growth.test_framework_import import track_file
 
@@ -95,6 +95,46 @@ def test_staff_without_permission_may_not_import(client, cast):
         reverse(URL)
         not in client.get(reverse("admin:growth_track_changelist")).content.decode()
     )
+
+
+def test_an_import_does_only_what_its_staff_member_may_do_by_hand(client, cast):
+    clerk = factories.make_user("Clerk", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_track", "change_track"])
+    )
+    client.force_login(clerk)
+    text = track_file()
+
+    response = upload(client, ("platform.md", text))
+
+    assert "your permissions do not let you add levels, add competency areas" in (
+        page(response)
+    )
+    assert "Confirm import" not in page(response)
+    assert not PendingImport.objects.exists()
+    # Granted what it writes, the same clerk imports it.
+    clerk.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "add_level",
+                "add_competencyarea",
+                "add_competency",
+                "add_expectation",
+            ]
+        )
+    )
+    pending = upload(client, ("platform.md", text)).context["pending"]
+    # Retitling a competency needs its change permission, even at the confirm.
+    admin = factories.make_user("Root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    retitled = text.replace("title: Skill 0", "title: Skill zero")
+    pending_admin = upload(client, ("platform.md", retitled)).context["pending"]
+    client.force_login(clerk)
+    response = client.post(reverse(URL), {"pending": pending}, follow=True)
+    assert "Imported the framework." in page(response)
+    response = client.post(reverse(URL), {"pending": pending_admin})
+    assert "do not let you change competencies" in page(response)
+    assert Competency.objects.get(key="skill-0").name == "Skill 0"
 
 
 def test_people_who_are_not_staff_are_sent_to_sign_in(client, cast):
