@@ -118,10 +118,11 @@ def _group_by_area(competencies) -> list[AreaGroup]:
 
 
 def track_matrix(track_key: str, level_key: str | None) -> TrackMatrix:
-    """One active track's levels × competencies, grouped by area: three queries.
+    """One track's levels × competencies, grouped by area: three queries.
     ``level_key`` selects a level (the phone shows that one); an unknown key
-    selects the first."""
-    track = get_object_or_404(Track, key=track_key, is_active=True)
+    selects the first. A retired track is still shown (``track.is_active``
+    says so): people on it, their pages and the admin's preview link here."""
+    track = get_object_or_404(Track, key=track_key)
     levels = list(track.levels.order_by("rank"))
     selected = next((lv for lv in levels if lv.key == level_key), None)
     if selected is None and levels:

@@ -17,6 +17,7 @@ from growth.models import (
     AssessmentRating,
     AssessmentRole,
     CheckInKind,
+    Engineer,
     EventKind,
     FeedbackNote,
     LearningKind,
@@ -89,12 +90,24 @@ def test_an_unknown_level_selects_the_first(client, cast, framework):
     assert 'aria-current="true" href="?level=junior"' in page
 
 
-def test_an_unknown_or_retired_track_is_a_404(client, cast):
+def test_an_unknown_track_is_a_404(client, cast):
     _login(client, cast, "bob")
     assert client.get(reverse("framework-track", args=["nope"])).status_code == 404
+
+
+def test_a_retired_track_is_kept_for_the_people_on_it_and_not_listed(client, cast):
     Track.objects.filter(key="management").update(is_active=False)
-    url = reverse("framework-track", args=["management"])
-    assert client.get(url).status_code == 404
+    manager_level = factories.level("team-lead", "management")
+    Engineer.objects.filter(pk=cast.mia.pk).update(level=manager_level)
+    _login(client, cast, "mia")
+    own = client.get(reverse("my-framework")).content.decode()
+    link = reverse("framework-track", args=["management"]) + "?level=team-lead"
+    assert f'href="{link}"' in own
+    page = _text(client.get(link))
+    assert "This track is retired" in page
+    _login(client, cast, "bob")
+    index = client.get(reverse("framework")).content.decode()
+    assert reverse("framework-track", args=["management"]) not in index
 
 
 # --- the engineer's page, per role ------------------------------------------------
