@@ -680,14 +680,17 @@ def not_found(request, path: str):
     """Any other path under ``/api/v1/``: a 404 in JSON, to a token, a session
     or nobody alike, never the sign-in page. It makes and changes nothing, so
     it needs no CSRF token. A path that lacks only its final slash is sent to
-    it, as ``APPEND_SLASH`` does everywhere else."""
+    it, as ``APPEND_SLASH`` does everywhere else, with a 308 for a write: a
+    client following a 301 sends a POST again as a GET, without its body,
+    and a bot would read the list and think it had logged its note."""
     if (
         settings.APPEND_SLASH
         and not path.endswith("/")
         and resolve(f"{request.path_info}/").view_name != "api:not-found"
     ):
         return HttpResponsePermanentRedirect(
-            request.get_full_path(force_append_slash=True)
+            request.get_full_path(force_append_slash=True),
+            preserve_request=request.method not in ("GET", "HEAD"),
         )
     return JsonResponse({"detail": "Not found."}, status=404)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from growth.api import views
+from growth.models import FeedbackNote
 from tests.api.conftest import token_for
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,27 @@ def test_a_path_without_its_final_slash_is_still_sent_to_it(api, cast):
     response = api(cast.alice.user).get("/api/v1/notes?kind=technical")
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/notes/?kind=technical"
+
+
+def test_a_write_without_its_final_slash_is_sent_on_as_a_write(api, cast):
+    # A 308 keeps the method and body: clients that follow a 301 send a POST
+    # again as a GET and read the list as if they had logged a note.
+    client = api(cast.mia.user)
+    body = {
+        "engineer": cast.alice.pk,
+        "kind": "technical",
+        "sentiment": "praise",
+        "situation": "In the design review",
+        "behaviour": "You walked us through the trade-offs",
+        "impact": "We chose in ten minutes",
+        "suggestion": "Write the trade-offs down next time",
+    }
+    response = client.post("/api/v1/notes", body, format="json")
+    assert response.status_code == 308
+    assert response["Location"] == "/api/v1/notes/"
+    assert not FeedbackNote.objects.exists()
+    made = client.post(response["Location"], body, format="json")
+    assert made.status_code == 201, made.json()
 
 
 def test_a_server_error_is_a_json_500_and_logged(api, cast, monkeypatch, caplog):
