@@ -381,6 +381,13 @@ def goals_visible_to(who, qs: QuerySet) -> QuerySet:
     return qs.filter(engineer_id__in=access_of(who).followed_ids)
 
 
+def goal_of_engineer_visible(who, engineer_id: int | None) -> bool:
+    """Whether ``who`` may read a goal of engineer ``engineer_id``: the rule
+    of ``goals_visible_to``, for a goal met beside something public (a
+    learning session counted towards it)."""
+    return engineer_id in access_of(who).followed_ids
+
+
 def goals_editable_by(who, qs: QuerySet) -> QuerySet:
     return qs.filter(engineer_id__in=goal_owner_ids(who))
 

@@ -536,7 +536,22 @@ class GoalCheckInInput(FormInput):
 class LearningActivitySerializer(serializers.ModelSerializer):
     led_by = PersonSerializer(allow_null=True)
     attendees = PersonSerializer(many=True)
+    goal = serializers.SerializerMethodField(
+        help_text="The goal it counts towards, when you may see that goal."
+    )
     competency = CompetencySerializer(allow_null=True)
+
+    def get_goal(self, activity) -> int | None:
+        # A session is public; the goal it counts towards is its engineer's
+        # circle's, as the learning page keeps it.
+        if activity.goal_id is None:
+            return None
+        owner = getattr(activity, "goal_engineer_id", None)
+        if owner is None:
+            owner = activity.goal.engineer_id
+        access = self.context["request"].access
+        visible = policy.goal_of_engineer_visible(access, owner)
+        return activity.goal_id if visible else None
 
     class Meta:
         model = LearningActivity

@@ -623,7 +623,12 @@ class LearningList(ApiMixin, generics.ListAPIView):
     filterset_class = LearningFilter
 
     def get_queryset(self):
-        return learning_visible(self.access).select_related("competency")
+        return (
+            learning_visible(self.access)
+            .select_related("competency")
+            # Whose goal it counts towards: the goal is shown only to them.
+            .annotate(goal_engineer_id=F("goal__engineer_id"))
+        )
 
     @extend_schema(
         request=serializers.LearningActivityInput,

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from growth.models import FeedbackComment, FeedbackNote, Notification, Visibility
+from growth.models import (
+    FeedbackComment,
+    FeedbackNote,
+    LearningKind,
+    Notification,
+    Visibility,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +204,29 @@ def test_goals_check_ins_requests_and_learning(api, cast):
     carol = api(cast.carol.user)
     assert carol.get(reverse("api:goal-list")).json()["results"] == []
     assert carol.get(reverse("api:learning-list")).json()["results"] == []
+
+
+def test_a_public_session_names_its_goal_only_to_who_may_see_the_goal(api, cast):
+    goal = factories.make_goal(cast.alice, title="Give a talk")
+    session = factories.make_learning(
+        cast.alice.user,
+        kind=LearningKind.LEARNING_SESSION,
+        title="Profiling in production",
+        led_by=cast.alice,
+        goal=goal,
+    )
+    detail = reverse("api:learning-detail", args=[session.pk])
+    for user, shown in ((cast.alice.user, goal.pk), (cast.max.user, goal.pk)):
+        assert api(user).get(detail).json()["goal"] == shown
+        listed = api(user).get(reverse("api:learning-list")).json()["results"]
+        assert [a["goal"] for a in listed] == [shown]
+    # Carol sees the session, as everyone does, but not whose goal it serves.
+    carol = api(cast.carol.user)
+    assert carol.get(detail).json()["goal"] is None
+    listed = carol.get(reverse("api:learning-list")).json()["results"]
+    assert [(a["title"], a["goal"]) for a in listed] == [
+        ("Profiling in production", None)
+    ]
 
 
 def test_a_note_carries_links_to_the_work_and_a_bad_one_saves_nothing(api, cast):
