@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from growth import policy
+from growth.chat.outbox import praise_posts_record
 from growth.history import record_change
 from growth.models import (
     Competency,
@@ -243,6 +244,7 @@ def feedback_note_update(
         if current is None:
             raise ValidationError("Only the author of a note can change it.")
         was_shared = current.visibility == Visibility.SHARED
+        was_public = current.public
         if current.is_answered:
             for field in LOCKED_ONCE_ANSWERED:
                 if getattr(current, field) != changes[field]:
@@ -289,7 +291,12 @@ def feedback_note_update(
         if links is not None:
             work_links_replace(owner=current, links=work_links, by=author, now=now)
         if not was_shared and current.visibility == Visibility.SHARED:
-            _notify_shared_note(current, now=now)
+            _notify_shared_note(current, now=now)  # with public praise's posts
+        elif was_shared and current.public and not was_public:
+            # Made public after it was shared: the channels hear of it now.
+            # The post's key (the note) keeps a second change from posting
+            # it twice.
+            praise_posts_record(note=current, now=now)
     return current
 
 

@@ -21,6 +21,7 @@ from growth.models import (
     SessionStatus,
 )
 from growth.reminders import RetryLater, notify_feedback_received
+from growth.services.feedback import feedback_note_update
 from growth.services.sessions import learning_session_schedule
 from tests import factories
 from tests.chat_servers import FakeSlack, FakeTeams
@@ -257,3 +258,44 @@ def test_the_team_admin_edits_the_webhook_and_the_outbox_admin_filters(
     response = staff_client.get(reverse("admin:growth_channelpost_changelist"))
     assert response.status_code == 200
     assert b"Public praise" in response.content
+
+
+def edit(note, *, public: bool, capture):
+    with capture(execute=True):
+        return feedback_note_update(
+            note=note,
+            author=note.author,
+            kind=note.kind,
+            competency=note.competency,
+            sentiment=note.sentiment,
+            situation=note.situation,
+            behaviour=note.behaviour,
+            impact=note.impact,
+            suggestion=note.suggestion,
+            message=note.message,
+            public=public,
+            visibility=note.visibility,
+            goal=None,
+            now=NOW,
+        )
+
+
+def test_praise_made_public_by_an_edit_is_posted_once(
+    cast, teams, django_capture_on_commit_callbacks
+):
+    note = factories.make_note(
+        cast.mia.user, cast.alice, sentiment=Sentiment.PRAISE, situation="PRIVATE-WORDS"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_feedback_received(note=note, now=NOW)
+    assert not ChannelPost.objects.exists()  # private praise stays home
+    edit(note, public=True, capture=django_capture_on_commit_callbacks)
+    (post,) = ChannelPost.objects.filter(kind=PostKind.PRAISE)
+    assert (post.key, post.team) == (f"note-{note.pk}", cast.platform)
+    # Private again and public again: still the one post.
+    edit(note, public=False, capture=django_capture_on_commit_callbacks)
+    edit(note, public=True, capture=django_capture_on_commit_callbacks)
+    assert ChannelPost.objects.filter(kind=PostKind.PRAISE).count() == 1
+    assert deliver_post(post.pk) == ReminderStatus.SENT
+    (card,) = teams.cards("Platform")
+    assert "PRIVATE-WORDS" not in str(card)
