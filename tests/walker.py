@@ -1199,21 +1199,14 @@ CASES: list[Case] = [
         ),
     ),
     Case("profile", "", everyone()),
-    Case(
-        "api-token-create",
-        "",
-        everyone(),
-        post_only=True,
-        payload=lambda w: {"name": "A script"},
-        done=lambda w, role: ApiToken.objects.filter(name="A script").exists(),
-    ),
+    # A GET of the address a new token was shown at leads back to the tokens;
+    # making one is tests/api/test_tokens.py's.
+    Case("api-token-create", "", everyone(REDIRECT), crawl=False),
     Case(
         "api-token-revoke",
         "",
-        only("alice", ok=REDIRECT),
+        only("alice"),
         args=lambda w: [_alices_token(w).pk],
-        post_only=True,
-        done=lambda w, role: ApiToken.objects.filter(revoked_at__isnull=False).exists(),
     ),
     *API_CASES,
     Case(

@@ -7,9 +7,9 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_create, api_token_revoke
@@ -65,12 +65,16 @@ def profile(request):
     return redirect("profile")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @in_viewer_zone
 def api_token_new(request):
     """Make a token and show its secret, once, in this answer: it is kept
     nowhere, so the page is not redirected to (and nothing can show it again).
-    A second POST of the form makes nothing and says where the secret went."""
+    A second POST of the form makes nothing and says where the secret went.
+    A GET (the address bar after a token was made, a sign-in's ``next``) is
+    sent to the tokens on the profile."""
+    if request.method != "POST":
+        return redirect(reverse("profile") + "#api-tokens")
     token_form = ApiTokenForm(request.POST)
     made: dict[str, str] = {}
     if token_form.is_valid():
@@ -99,16 +103,23 @@ def api_token_new(request):
     return _render(request, _profile_form(request), token_form=token_form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@in_viewer_zone
 def api_token_revoke_view(request, pk: int):
-    token = get_object_or_404(
-        ApiToken.objects.filter(user=request.user, revoked_at__isnull=True), pk=pk
-    )
+    """Ask, then revoke one of the viewer's tokens: whatever uses it stops
+    working at once. Asked again once it is revoked (a second click, the
+    Back button), say so; anyone else's token is a 404."""
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    if token.revoked_at is not None:
+        messages.info(request, f"The token “{token.name}” was already revoked.")
+        return redirect(reverse("profile") + "#api-tokens")
+    if request.method != "POST":
+        return render(request, "growth/profile/api_token_revoke.html", {"token": token})
     api_token_revoke(token=token, now=timezone.now())
     messages.success(
         request, f"The token “{token.name}” is revoked: it no longer works."
     )
-    return redirect("profile")
+    return redirect(reverse("profile") + "#api-tokens")
 
 
 urlpatterns = [

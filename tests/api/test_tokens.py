@@ -110,10 +110,40 @@ def test_a_revoked_token_gets_401(client, api, cast):
 def test_only_the_owner_revokes_on_the_profile_page(client, cast):
     token, _ = api_token_create(user=cast.alice.user, name="x", now=timezone.now())
     client.force_login(cast.bob.user)
-    response = client.post(reverse("api-token-revoke", args=[token.pk]))
-    assert response.status_code == 404
+    url = reverse("api-token-revoke", args=[token.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_revoking_asks_first_and_a_second_click_says_it_is_done(client, cast):
+    token, _ = api_token_create(user=cast.alice.user, name="laptop", now=timezone.now())
+    client.force_login(cast.alice.user)
+    url = reverse("api-token-revoke", args=[token.pk])
+    profile = client.get(reverse("profile")).content.decode()
+    assert f'href="{url}"' in profile  # a link to the question, not a button
+    question = client.get(url)
+    assert question.status_code == 200
+    assert "Revoke the token “laptop”?" in question.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is None  # asking revokes nothing
+    done = client.post(url, follow=True)
+    assert done.redirect_chain == [(reverse("profile") + "#api-tokens", 302)]
+    assert "The token “laptop” is revoked" in done.content.decode()
+    token.refresh_from_db()
+    revoked_at = token.revoked_at
+    assert revoked_at is not None
+    again = client.post(url, follow=True)
+    assert "The token “laptop” was already revoked." in again.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at == revoked_at
+
+
+def test_the_address_a_new_token_was_shown_at_leads_back_to_the_tokens(client, cast):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("api-token-create"))
+    assert response["Location"] == reverse("profile") + "#api-tokens"
 
 
 def test_a_person_who_left_gets_401(api, cast):

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_requests_inbox import axe_violations, watch_violations
 from tests.conftest import CHROMIUM  # noqa: F401  (the marker below needs it)
@@ -107,3 +108,17 @@ def test_a_token_from_the_profile_logs_feedback_the_engineer_sees(
     pull = alice.locator('a[href="https://github.com/acme/app/pull/42"]')
     assert "pull request #42" in pull.inner_text()
     assert "github.com" in alice.locator("body").inner_text()
+
+    # Max revokes it from his profile, asked first; the script is refused.
+    page.goto("/profile/")
+    page.get_by_role("link", name="Revoke PR bot").click()
+    page.wait_for_url(re.compile(r"/profile/tokens/\d+/revoke/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Revoke the token “PR bot”?"
+    )
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Revoke this token").click()
+    page.wait_for_url(re.compile(r"/profile/#api-tokens$"))
+    expect(page.locator("body")).to_contain_text("The token “PR bot” is revoked")
+    status, _ = _call(live_server, "GET", "/api/v1/notes/", secret)
+    assert status == 401
