@@ -186,7 +186,8 @@ class LevelsByTrack(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         levels = self.queryset.select_related("track").order_by(*Level._meta.ordering)
         for track, group in itertools.groupby(levels, key=lambda level: level.track):
-            yield (track.name, [self.choice(level) for level in group])
+            name = track.name if track.is_active else f"{track.name} (retired)"
+            yield (name, [self.choice(level) for level in group])
 
 
 class LevelChoiceField(forms.ModelChoiceField):

@@ -24,6 +24,10 @@ from django.urls import path
 from django.utils import timezone
 
 from growth.framework.importer import (
+    CREATE,
+    DELETE,
+    RETIRE,
+    UPDATE,
     FrameworkImportError,
     framework_export,
     framework_import_apply,
@@ -96,19 +100,39 @@ def pending_store(files: list[tuple[str, str]], *, now) -> str:
     return name
 
 
+# Each kind of row an import writes, and the permission each of its changes
+# needs; a level's expectations deleted with it count as deletions too.
+KIND_MODELS = {
+    "track": Track,
+    "level": Level,
+    "area": CompetencyArea,
+    "competency": Competency,
+    "expectation": Expectation,
+}
+ACTION_PERMISSIONS = {
+    CREATE: "add",
+    UPDATE: "change",
+    RETIRE: "change",
+    DELETE: "delete",
+}
+
+
 def beyond_permissions(user, plan) -> list[str]:
     """What ``plan`` would write that ``user`` may not, in words ("add
-    levels"): an import does only what its staff member may do by hand."""
+    levels"): an import does only what its staff member may do by hand.
+    Read from the changes the preview lists, so what it shows is what is
+    checked."""
+    needed = {
+        (ACTION_PERMISSIONS[change.action], KIND_MODELS[change.kind])
+        for change in plan.changes
+        if change.action in ACTION_PERMISSIONS
+    }
     refused = []
-    for model in (Track, Level, CompetencyArea, Competency, Expectation):
+    for model in KIND_MODELS.values():
         opts = model._meta
-        for action, rows in (
-            ("add", plan.creates.get(model)),
-            ("change", plan.updates.get(model)),
-            ("delete", plan.deletes.get(model)),
-        ):
+        for action in ("add", "change", "delete"):
             permission = f"{opts.app_label}.{action}_{opts.model_name}"
-            if rows and not user.has_perm(permission):
+            if (action, model) in needed and not user.has_perm(permission):
                 refused.append(f"{action} {opts.verbose_name_plural}")
     return refused
 

@@ -360,7 +360,7 @@ def deliver_post(post_id: int) -> str | None:
         logger.exception("Channel post %s could not be built", post.pk)
         return _give_up(post, f"{type(error).__name__}: {error}")
     logger.info("Channel post %s sent [attempt %s]", post.pk, post.attempts)
-    _finish(post, status=ReminderStatus.SENT, sent_at=Now(), payload=post.payload)
+    _finish(post, status=ReminderStatus.SENT, sent_at=Now())
     return ReminderStatus.SENT
 
 
@@ -404,7 +404,12 @@ def _session_gone(post: ChannelPost) -> str:
         return "The session was cancelled or is no longer scheduled."
     if session.starts_at <= timezone.now():
         return "The session has already begun."
-    post.payload = _session_payload(session)  # a new time or title meanwhile
+    fresh = _session_payload(session)
+    if fresh != post.payload:
+        # A new time or title meanwhile: recorded before it goes, never after
+        # (an erasure may unname the row while it is being sent).
+        ChannelPost.objects.filter(pk=post.pk).update(payload=fresh)
+        post.payload = fresh
     return ""
 
 

@@ -235,3 +235,10 @@ def test_two_levels_on_one_rank_are_refused_and_nothing_is_saved(staff_client):
     )
     assert response.status_code == 200
     assert not Level.objects.filter(key="clash").exists()
+
+
+def test_a_retired_tracks_levels_are_marked_retired_in_the_picker(staff_client, cast):
+    Track.objects.filter(key="management").update(is_active=False)
+    page = staff_client.get(admin_url("engineer", "change", cast.alice.pk))
+    labels = re.findall(r'<optgroup label="([^"]+)">', page.content.decode())
+    assert labels == ["Engineering", "Management (retired)"]

@@ -14,15 +14,18 @@ from django.urls import reverse
 
 from accounts.models import User
 from growth.chat import cards
+from growth.chat import teams as chat_teams
 from growth.chat.outbox import deliver_post
 from growth.models import (
     ChannelPost,
+    Engineer,
     FeedbackNote,
     LearningSession,
     ReminderStatus,
     Sentiment,
     SessionStatus,
 )
+from growth.privacy import erase_person
 from growth.reminders import RetryLater, notify_feedback_received
 from growth.services.feedback import feedback_note_delete
 from growth.services.sessions import (
@@ -184,6 +187,23 @@ def test_a_session_moved_during_a_backoff_is_posted_as_it_stands(cast, teams):
     assert facts["When"].startswith(f"{moved.date().isoformat()} at ")
     post.refresh_from_db()  # the admin's record says what went out
     assert post.payload["title"] == "Flame graphs, part one"
+
+
+def test_a_name_erased_while_its_post_is_sent_stays_erased(
+    cast, teams, django_capture_on_commit_callbacks, monkeypatch
+):
+    _note, post = praise(cast, django_capture_on_commit_callbacks)
+    Engineer.objects.filter(pk=cast.mia.pk).update(is_active=False)
+    post_card = chat_teams.post_card
+
+    def erased_on_the_way(url, card):
+        erase_person(user=cast.mia.user, by=cast.staff)
+        return post_card(url, card)
+
+    monkeypatch.setattr(chat_teams, "post_card", erased_on_the_way)
+    assert deliver_post(post.pk) == ReminderStatus.SENT
+    post.refresh_from_db()
+    assert post.payload["author_name"] == "A former employee"
 
 
 # --- retrying from the admin ---------------------------------------------------------

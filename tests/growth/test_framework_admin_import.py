@@ -10,9 +10,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from growth.framework.importer import framework_export
-from growth.models import Competency, PendingImport, Track
+from growth.models import Competency, Expectation, PendingImport, Track
 from tests import factories
-from tests.growth.test_framework_import import track_file
+from tests.growth.test_framework_import import imported, track_file
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,33 @@ def test_an_import_does_only_what_its_staff_member_may_do_by_hand(client, cast):
     response = client.post(reverse(URL), {"pending": pending_admin})
     assert "do not let you change competencies" in page(response)
     assert Competency.objects.get(key="skill-0").name == "Skill 0"
+
+
+def test_a_dropped_levels_expectations_need_their_delete_permission(client, cast):
+    imported([("platform.md", track_file())])
+    clerk = factories.make_user("Clerk", is_staff=True)
+    every = [
+        f"{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in ("track", "level", "competencyarea", "competency", "expectation")
+    ]
+    every.remove("delete_expectation")
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=every))
+    client.force_login(clerk)
+    one_level = track_file(levels="levels: 1")
+    for n in range(2):
+        one_level = one_level.replace(
+            f"      - level: 2\n        criteria: [Does skill {n} alone.]\n"
+            "        examples: [One example, Another example]\n",
+            "",
+        )
+
+    response = upload(client, ("platform.md", one_level))
+
+    assert "delete expectation platform/level-2/skill-0" in page(response)
+    assert "your permissions do not let you delete expectations" in page(response)
+    assert "Confirm import" not in page(response)
+    assert Expectation.objects.filter(level__key="level-2").count() == 2
 
 
 def test_people_who_are_not_staff_are_sent_to_sign_in(client, cast):
