@@ -172,6 +172,9 @@ def _kind(name: str) -> str:
     return f"admin:{match['view']}" if match else name
 
 
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
 def crawl(page, origin: str, start: list[str], phone_checked: set[str]) -> Crawl:
     """Follow same-origin links from ``start``, checking each new page with axe;
     at phone width too for each kind of page not in ``phone_checked`` yet."""
@@ -222,6 +225,12 @@ def crawl(page, origin: str, start: list[str], phone_checked: set[str]) -> Crawl
             phone_checked.add(_kind(name))
             page.set_viewport_size(PHONE)
             result.findings += axe_findings(page)
+            # Works on a phone: what is wider scrolls inside its own box.
+            overflow = page.evaluate(SIDEWAYS)
+            if overflow > 0:
+                result.errors.append(
+                    f"{landed} scrolls sideways by {overflow}px at phone width"
+                )
             page.set_viewport_size(DESKTOP)
         for href in page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.href)"
@@ -515,9 +524,7 @@ def test_organisation_insight_passes_axe_with_shown_and_hidden_teams(world, open
     findings = axe_findings(page)
     page.set_viewport_size(PHONE)
     findings += axe_findings(page)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = page.evaluate(SIDEWAYS)
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
     if findings:
         pytest.fail(report(findings), pytrace=False)

@@ -440,3 +440,7 @@ def test_acknowledging_on_the_dashboard_updates_the_badge_in_place(client, org):
     badge_html = html[html.index('id="unread-badge"') :]
     assert 'hx-swap-oob="true"' in badge_html[:80]
     assert re.search(r'text-bg-danger">1<', badge_html)
+    # The phone's menu button, where the navigation is folded away, too.
+    toggler_html = html[html.index('id="unread-badge-toggler"') :]
+    assert 'hx-swap-oob="true"' in toggler_html[:80]
+    assert re.search(r'text-bg-danger ms-1 align-middle">1<', toggler_html)

@@ -1,6 +1,7 @@
 """The notifications pages: my own only, opening one, marking all read."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -269,3 +270,14 @@ def test_the_badge_can_ride_along_an_htmx_answer(unread, oob):
     assert (b'hx-swap-oob="true"' in html) == oob
     assert (badge(unread) in html) == bool(unread)
     assert (b"text-bg-danger" in html) == bool(unread)
+
+
+def test_the_menu_button_shows_the_unread_count_on_a_phone(client, cast):
+    client.force_login(cast.alice.user)
+    notify(cast.alice.user)
+    notify(cast.alice.user)
+    page = client.get(reverse("my-growth")).content.decode()
+    toggler = page[page.index('class="navbar-toggler"') : page.index("</button>")]
+    assert "Show navigation" in toggler
+    assert re.search(r'text-bg-danger ms-1 align-middle">2<', toggler)
+    assert "unread notifications" in toggler
