@@ -99,6 +99,7 @@ def api_token_new(request):
                 _profile_form(request),
                 new_token=outcome.result,
                 new_secret=made.get("secret"),
+                submission_done=True,  # the next token from this page is new
             )
     return _render(request, _profile_form(request), token_form=token_form)
 

@@ -57,6 +57,18 @@ def test_a_double_submit_makes_one_token_and_shows_no_second_secret(client, cast
     assert "already made by this form" in second.content.decode()
 
 
+def test_a_second_token_made_from_the_page_of_the_first_is_made(client, cast):
+    client.force_login(cast.alice.user)
+    key = new_key()
+    first = _make(client, "laptop", key=key).content.decode()
+    fresh = re.search(r'name="submission_key" value="([^"]+)"', first)[1]
+    assert fresh != key  # the page's form is a new one
+    second = _make(client, "CI", key=fresh)
+    assert SECRET.findall(second.content.decode())
+    names = ApiToken.objects.filter(user=cast.alice.user).values_list("name", flat=True)
+    assert sorted(names) == ["CI", "laptop"]
+
+
 def test_a_token_needs_a_name(client, cast):
     client.force_login(cast.alice.user)
     response = _make(client, name="   ")
