@@ -174,6 +174,7 @@ _READINESS_COLUMNS = {
     "status": ("r.status", Readiness._meta.get_field("status")),
     "summary": ("r.summary", Readiness._meta.get_field("summary")),
     "shared_at": ("r.shared_at", Readiness._meta.get_field("shared_at")),
+    "updated_at": ("r.updated_at", Readiness._meta.get_field("updated_at")),
     "author__display_name": ("u.display_name", User._meta.get_field("display_name")),
 }
 
@@ -516,6 +517,7 @@ def _readiness(engineer: Engineer, next_level) -> Readiness | None:
         status=engineer.readiness_status,
         summary=engineer.readiness_summary,
         shared_at=engineer.readiness_shared_at,
+        updated_at=engineer.readiness_updated_at,
     )
     readiness.author_name = engineer.readiness_author__display_name
     return readiness

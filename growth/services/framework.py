@@ -240,11 +240,13 @@ def _tell(
     shared: str,
     message: str,
     now,
+    updated: bool = False,
 ) -> None:
     """In the app, and by email or Slack as the recipient chose: who shared
     what about whom, with a link to the framework page; never a rating or a
     sentence. ``shared`` is what was: ``self-assessment``, ``assessment`` (the
-    manager's) or ``readiness``; ``key`` names the share, so it is told once."""
+    manager's) or ``readiness``; ``key`` names the share, so it is told once.
+    ``updated``: a shared readiness summary was changed."""
     own = recipient.pk == engineer.user_id
     payload = {
         "engineer_id": engineer.pk,
@@ -254,6 +256,7 @@ def _tell(
         "own": own,
         "shared": shared,
         "shared_on": now.astimezone(recipient.zone).date().isoformat(),
+        "updated": updated,
     }
     event_record(
         recipient=recipient,
@@ -349,6 +352,19 @@ def readiness_save(
             readiness.status, readiness.summary, readiness.author = status, summary, by
             readiness.updated_at = now
             record_change(readiness, by=by, when=now)
+            if readiness.shared_at is not None and engineer.is_active:
+                # They read the earlier version: tell them it changed.
+                _tell(
+                    engineer.user,
+                    kind=EventKind.READINESS_SHARED,
+                    key=f"readiness-{readiness.pk}-{now:%Y%m%dT%H%M%S%f}",
+                    engineer=engineer,
+                    by=by,
+                    shared="readiness",
+                    message=f"{by} updated how ready you are for the next level.",
+                    now=now,
+                    updated=True,
+                )
     return readiness
 
 

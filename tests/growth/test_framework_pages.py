@@ -23,6 +23,7 @@ from growth.models import (
     LearningKind,
     Notification,
     Readiness,
+    Reminder,
     Track,
     Visibility,
 )
@@ -605,6 +606,40 @@ def test_the_manager_writes_readiness_the_engineer_reads_it_once_shared(
     _login(client, cast, "alice")
     page = client.get(reverse("my-framework")).content.decode()
     assert "Leads reviews well" in page and "Getting there" in page
+    assert "· updated" not in page
+
+
+def test_a_shared_readiness_changed_tells_the_engineer_and_says_when(
+    client, cast, framework, django_capture_on_commit_callbacks
+):
+    _login(client, cast, "mia")
+    url = reverse("readiness-edit", args=[cast.alice.pk])
+    client.post(url, {"status": "getting_there", "summary": "Leads reviews well"})
+    client.post(reverse("readiness-share", args=[cast.alice.pk]))
+    Readiness.objects.update(shared_at=timezone.now() - datetime.timedelta(days=12))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"status": "ready", "summary": "Leads reviews well"})
+        client.post(url, {"status": "ready", "summary": "Leads reviews well"})
+    told = Notification.objects.filter(
+        recipient=cast.alice.user, kind=EventKind.READINESS_SHARED
+    ).order_by("pk")
+    assert [n.message for n in told] == [
+        "Mia Manager shared how ready you are for the next level.",
+        "Mia Manager updated how ready you are for the next level.",
+    ]  # the same words saved again tell nothing more
+    emails = Reminder.objects.filter(
+        recipient=cast.alice.user, kind=EventKind.READINESS_SHARED
+    ).order_by("pk")
+    assert [email.subject for email in emails] == [
+        "Mia Manager shared how ready you are for the next level",
+        "Mia Manager updated how ready you are for the next level",
+    ]
+    _login(client, cast, "alice")
+    page = " ".join(client.get(reverse("my-framework")).content.decode().split())
+    shared = (timezone.now() - datetime.timedelta(days=12)).strftime("%-d %b %Y")
+    today = timezone.localdate().strftime("%-d %b %Y")
+    assert f"Shared {shared} · updated {today}" in page
+    assert "Ready" in page
 
 
 def test_a_new_manager_starts_afresh_over_the_former_managers_draft(
