@@ -27,4 +27,26 @@
       return request;
     },
   });
+
+  // What Swagger UI draws when an operation is opened lacks what a keyboard
+  // and a screen reader need: a choice of values (a filter's select) and a
+  // write's body have no name, and an example or an answer that scrolls
+  // cannot be reached to scroll it. Each is mended as it appears.
+  function mend(root) {
+    root.querySelectorAll("tr[data-param-name] select:not([aria-label])")
+      .forEach(function (select) {
+        var row = select.closest("tr[data-param-name]");
+        select.setAttribute("aria-label", row.getAttribute("data-param-name"));
+      });
+    root.querySelectorAll("textarea.body-param__text:not([aria-label])")
+      .forEach(function (body) {
+        body.setAttribute("aria-label", "Request body (JSON)");
+      });
+    root.querySelectorAll("pre:not([tabindex])").forEach(function (block) {
+      block.setAttribute("tabindex", "0");
+    });
+  }
+  new MutationObserver(function () {
+    mend(element);
+  }).observe(element, { childList: true, subtree: true });
 })();

@@ -73,6 +73,21 @@ def test_a_token_from_the_profile_logs_feedback_the_engineer_sees(
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock-summary-path", has_text="/api/v1/notes/").count()
     assert axe_violations(page) == []
+    # An operation opened, and tried out: its fields, examples and answer.
+    page.locator(".opblock-summary-path", has_text="/api/v1/goals/").first.click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    page.locator(".responses-wrapper .live-responses-table").wait_for()
+    assert axe_violations(page) == []
+    # A write's body, to fill in.
+    page.locator(
+        ".opblock-post .opblock-summary-path", has_text="/api/v1/notes/"
+    ).first.click()
+    page.locator(".opblock-post.is-open").get_by_role(
+        "button", name="Try it out"
+    ).click()
+    page.locator(".opblock-post.is-open textarea.body-param__text").wait_for()
+    assert axe_violations(page) == []
     page.set_viewport_size({"width": 375, "height": 812})
     assert axe_violations(page) == []
     assert violations == []
