@@ -221,7 +221,7 @@ class FrameworkFilesMixin:
                 )
         self.message_user(
             request,
-            "Imported the framework. " + " ".join(plan.summary_lines()),
+            "Imported the framework. " + " ".join(plan.summary_lines(done=True)),
             messages.SUCCESS,
         )
         return redirect("admin:growth_track_changelist")

@@ -102,8 +102,9 @@ class FrameworkPlan:
             totals[change.kind][change.action] += 1
         return totals
 
-    def summary_lines(self) -> list[str]:
-        """One line per kind: "Competencies: 2 to create, 1 to update, …"."""
+    def summary_lines(self, *, done: bool = False) -> list[str]:
+        """One line per kind: "Competencies: 2 to create, 1 to update, …",
+        or once ``done``, "Competencies: 2 created, 1 updated, …"."""
         labels = {
             "track": "Tracks",
             "level": "Levels",
@@ -111,19 +112,25 @@ class FrameworkPlan:
             "competency": "Competencies",
             "expectation": "Expectations",
         }
+        words = {
+            CREATE: "created" if done else "to create",
+            UPDATE: "updated" if done else "to update",
+            RETIRE: "retired" if done else "to retire",
+            DELETE: "deleted" if done else "to delete",
+        }
         totals = self.totals
         lines = []
         for kind in KINDS:
             counts = totals[kind]
             parts = [
-                f"{counts[CREATE]} to create",
-                f"{counts[UPDATE]} to update",
+                f"{counts[CREATE]} {words[CREATE]}",
+                f"{counts[UPDATE]} {words[UPDATE]}",
                 f"{counts[UNCHANGED]} unchanged",
             ]
             if kind == "competency":
-                parts.append(f"{counts[RETIRE]} to retire")
+                parts.append(f"{counts[RETIRE]} {words[RETIRE]}")
             if kind in ("level", "competency", "expectation"):
-                parts.append(f"{counts[DELETE]} to delete")
+                parts.append(f"{counts[DELETE]} {words[DELETE]}")
             lines.append(f"{labels[kind]}: {', '.join(parts)}.")
         return lines
 

@@ -50,7 +50,7 @@ def test_upload_previews_then_confirm_imports(staff_client):
 
     response = staff_client.post(reverse(URL), {"pending": pending}, follow=True)
 
-    assert "Imported the framework." in page(response)
+    assert "Imported the framework. Tracks: 1 created, 0 updated" in page(response)
     assert Track.objects.get(key="platform").levels.count() == 3
     assert not PendingImport.objects.exists()
     history = Track.objects.get(key="platform").history.get()

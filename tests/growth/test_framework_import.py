@@ -486,8 +486,7 @@ def test_the_command_imports_and_prints_what_changed(db, tmp_path):
 
     assert "create track platform" in out.getvalue()
     assert (
-        "Expectations: 4 to create, 0 to update, 0 unchanged, 0 to delete."
-        in out.getvalue()
+        "Expectations: 4 created, 0 updated, 0 unchanged, 0 deleted." in out.getvalue()
     )
     assert Track.objects.filter(key="platform").exists()
 

@@ -5,12 +5,14 @@ readiness, and what each costs."""
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from growth.models import (
     Assessment,
@@ -362,6 +364,15 @@ def test_sharing_needs_every_competency_rated(client, cast, framework):
     draft = Assessment.objects.get()
     data = {f"rating-{framework[0].pk}": "exceeds"}
     client.post(reverse("assessment-edit", args=[draft.pk]), data)
+    step = " ".join(
+        client.get(reverse("assessment-share", args=[draft.pk]))
+        .content.decode()
+        .split()
+    )
+    unrated = re.search(r"Still to rate: (.*?) </div>", step)[1].split(", ")
+    assert escape(framework[1].name) in unrated
+    assert escape(framework[0].name) not in unrated
+    assert not any(name != name.strip() or not name for name in unrated)
     response = client.post(reverse("assessment-share", args=[draft.pk]), follow=True)
     assert b"Rate every competency before sharing" in response.content
     draft.refresh_from_db()

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(plan.errors)} error(s): nothing was imported.")
         for change in plan.changed:
             self.stdout.write(str(change))
-        for line in plan.summary_lines():
+        for line in plan.summary_lines(done=not dry_run):
             self.stdout.write(line)
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
