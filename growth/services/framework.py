@@ -352,20 +352,32 @@ def readiness_save(
             readiness.status, readiness.summary, readiness.author = status, summary, by
             readiness.updated_at = now
             record_change(readiness, by=by, when=now)
-            if readiness.shared_at is not None and engineer.is_active:
+            if readiness.shared_at is not None:
                 # They read the earlier version: tell them it changed.
-                _tell(
-                    engineer.user,
-                    kind=EventKind.READINESS_SHARED,
-                    key=f"readiness-{readiness.pk}-{now:%Y%m%dT%H%M%S%f}",
-                    engineer=engineer,
-                    by=by,
-                    shared="readiness",
-                    message=f"{by} updated how ready you are for the next level.",
-                    now=now,
-                    updated=True,
-                )
+                _tell_readiness(readiness, engineer, by=by, now=now, updated=True)
     return readiness
+
+
+def _tell_readiness(readiness, engineer, *, by, now, updated: bool = False) -> None:
+    """Tell the engineer their readiness summary was shared, or changed since
+    (each change told once: its key carries the moment)."""
+    if not engineer.is_active:
+        return
+    key = f"readiness-{readiness.pk}"
+    if updated:
+        key += f"-{now:%Y%m%dT%H%M%S%f}"
+    verb = "updated" if updated else "shared"
+    _tell(
+        engineer.user,
+        kind=EventKind.READINESS_SHARED,
+        key=key,
+        engineer=engineer,
+        by=by,
+        shared="readiness",
+        message=f"{by} {verb} how ready you are for the next level.",
+        now=now,
+        updated=updated,
+    )
 
 
 def readiness_share(
@@ -387,17 +399,7 @@ def readiness_share(
             engineer = Engineer.objects.select_related("user").get(
                 pk=readiness.engineer_id
             )
-            if engineer.is_active:
-                _tell(
-                    engineer.user,
-                    kind=EventKind.READINESS_SHARED,
-                    key=f"readiness-{readiness.pk}",
-                    engineer=engineer,
-                    by=by,
-                    shared="readiness",
-                    message=f"{by} shared how ready you are for the next level.",
-                    now=now,
-                )
+            _tell_readiness(readiness, engineer, by=by, now=now)
     return readiness
 
 
