@@ -92,6 +92,27 @@ def make_note(author, engineer, **fields) -> FeedbackNote:
     return FeedbackNote.objects.create(author=author, engineer=engineer, **defaults)
 
 
+def note_as_it_is(note, **changes) -> dict:
+    """``feedback_note_update``'s fields as ``note`` has them, with ``changes``."""
+    fields = {
+        name: getattr(note, name)
+        for name in (
+            "kind",
+            "competency",
+            "sentiment",
+            "situation",
+            "behaviour",
+            "impact",
+            "suggestion",
+            "message",
+            "visibility",
+            "goal",
+        )
+    }
+    fields.update(changes)
+    return fields
+
+
 def make_goal(engineer, **fields) -> Goal:
     defaults = {"title": "Lead a design review", "kind": GoalKind.TECHNICAL}
     defaults.update(fields)

@@ -267,16 +267,8 @@ def test_a_conversation_fixes_who_sees_the_note(cast):
         feedback_note_update(
             note=note,
             author=cast.max.user,
-            kind=note.kind,
-            competency=note.competency,
-            sentiment=note.sentiment,
-            situation=note.situation,
-            behaviour=note.behaviour,
-            impact=note.impact,
-            suggestion=note.suggestion,
-            visibility=Visibility.SHARED,
-            goal=None,
             now=LATER,
+            **factories.note_as_it_is(note, visibility=Visibility.SHARED, goal=None),
         )
     assert set(refused.value.message_dict) == {"visibility"}
     note.refresh_from_db()

@@ -75,25 +75,6 @@ def form_data(cast, **fields) -> dict:
     return data
 
 
-def update_fields(note, **fields) -> dict:
-    data = {
-        name: getattr(note, name)
-        for name in (
-            "kind",
-            "competency",
-            "sentiment",
-            "situation",
-            "behaviour",
-            "impact",
-            "suggestion",
-            "visibility",
-            "goal",
-        )
-    }
-    data.update(fields)
-    return data
-
-
 # --- the services ---------------------------------------------------------------
 
 
@@ -144,7 +125,7 @@ def test_editing_replaces_the_links_and_keeps_the_ones_still_there(cast):
         author=cast.mia.user,
         links=["https://linear.app/acme/issue/ENG-1", f"{PR} Now named"],
         now=NOW,
-        **update_fields(note),
+        **factories.note_as_it_is(note),
     )
     links = list(note.links.all())
     assert [(link.url, link.title) for link in links] == [
@@ -161,7 +142,10 @@ def test_editing_replaces_the_links_and_keeps_the_ones_still_there(cast):
 def test_editing_without_links_keeps_them_and_a_bad_one_changes_nothing(cast):
     note = feedback_note_create(**note_fields(cast, links=[PR]))
     feedback_note_update(
-        note=note, author=cast.mia.user, now=NOW, **update_fields(note, impact="New")
+        note=note,
+        author=cast.mia.user,
+        now=NOW,
+        **factories.note_as_it_is(note, impact="New"),
     )
     assert list(note.links.values_list("url", flat=True)) == [PR]
     with pytest.raises(ValidationError):
@@ -170,7 +154,7 @@ def test_editing_without_links_keeps_them_and_a_bad_one_changes_nothing(cast):
             author=cast.mia.user,
             links=["mailto:x@acme.example"],
             now=NOW,
-            **update_fields(note, impact="Changed again"),
+            **factories.note_as_it_is(note, impact="Changed again"),
         )
     note.refresh_from_db()
     assert note.impact == "New"

@@ -265,18 +265,8 @@ def edit(note, *, public: bool, capture):
         return feedback_note_update(
             note=note,
             author=note.author,
-            kind=note.kind,
-            competency=note.competency,
-            sentiment=note.sentiment,
-            situation=note.situation,
-            behaviour=note.behaviour,
-            impact=note.impact,
-            suggestion=note.suggestion,
-            message=note.message,
-            public=public,
-            visibility=note.visibility,
-            goal=None,
             now=NOW,
+            **factories.note_as_it_is(note, public=public),
         )
 
 
