@@ -27,11 +27,11 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect
 
 from growth.models import Engineer, GoalCheckIn, Notification
 from growth.services.insight import insight_counts_refresh
 from tests import factories
+from tests.browser.test_focus import wait_for_focus
 from tests.framework_support import make_assessment
 from tests.walker import CASES, OK, build_world
 
@@ -480,7 +480,7 @@ def test_the_admin_confirmation_pages_pass_axe(world, open_page):
     page.get_by_label(re.compile("to confirm")).fill("not-their-address@example.com")
     page.get_by_role("button", name=re.compile("^Erase")).click()
     page.wait_for_load_state("load")
-    expect(page.locator("#id_confirm")).to_be_focused()
+    wait_for_focus(page, "id_confirm")
     findings += axe_findings(page, label="the erase page, refused")
     assert Engineer.objects.filter(pk=engineer.pk).exists()
     if findings:
